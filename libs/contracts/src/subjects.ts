@@ -1,0 +1,83 @@
+// The catalogue of every NATS subject Ferry uses. Subjects are versioned and never renamed: a new
+// version is added beside the old one. The messaging library prefixes all of them with the
+// installation prefix (FERRY_NATS_PREFIX), which is how test runs and co-tenant installs stay apart.
+import { QueryAuditEventsRequestSchema, QueryAuditEventsResponseSchema } from './gen/ferry/audit/v1/audit_query_pb';
+import { AuditEventSchema } from './gen/ferry/audit/v1/audit_event_pb';
+import {
+  CreateConnectorRequestSchema,
+  CreateConnectorResponseSchema,
+  ListConnectorsRequestSchema,
+  ListConnectorsResponseSchema,
+} from './gen/ferry/connectors/v1/connector_pb';
+import { DeadLetterSchema } from './gen/ferry/platform/v1/dead_letter_pb';
+import type { EventContract, RpcContract, StreamContract } from './contract';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Streams declared in code; each service declares the ones it publishes to or consumes. */
+export const Streams = {
+  /** The audit trail: long retention so a SIEM consumer can replay it. */
+  audit: {
+    name: 'AUDIT',
+    subjects: ['audit.v1.events.>'],
+    retention: 'limits',
+    maxAgeMs: 400 * DAY_MS,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Audit events from every service, per region and organisation',
+  },
+  /** Messages consumers gave up on, kept for inspection and replay. */
+  deadLetter: {
+    name: 'DEADLETTER',
+    subjects: ['platform.v1.deadletter.>'],
+    retention: 'limits',
+    maxAgeMs: 30 * DAY_MS,
+    duplicateWindowMs: 2 * 60 * 1000,
+    description: 'Undecodable or repeatedly failing messages, with the reason',
+  },
+} as const satisfies Record<string, StreamContract>;
+
+/** Request/reply subjects (core NATS, queue group = the serving service's name). */
+export const Rpc = {
+  connectors: {
+    create: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.create',
+      request: CreateConnectorRequestSchema,
+      response: CreateConnectorResponseSchema,
+    },
+    list: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.list',
+      request: ListConnectorsRequestSchema,
+      response: ListConnectorsResponseSchema,
+    },
+  },
+  audit: {
+    query: {
+      kind: 'rpc',
+      subject: 'audit.v1.rpc.query',
+      request: QueryAuditEventsRequestSchema,
+      response: QueryAuditEventsResponseSchema,
+    },
+  },
+} as const satisfies Record<string, Record<string, RpcContract>>;
+
+/** Durable event subjects on JetStream. */
+export const Events = {
+  /** `audit.v1.events.<region>.<org>`; `org` is `platform` for installation-level actions. */
+  audit: {
+    kind: 'event',
+    stream: Streams.audit,
+    schema: AuditEventSchema,
+    base: 'audit.v1.events',
+    params: ['region', 'org'],
+  },
+  /** `platform.v1.deadletter.<stream>` */
+  deadLetter: {
+    kind: 'event',
+    stream: Streams.deadLetter,
+    schema: DeadLetterSchema,
+    base: 'platform.v1.deadletter',
+    params: ['stream'],
+  },
+} as const satisfies Record<string, EventContract>;

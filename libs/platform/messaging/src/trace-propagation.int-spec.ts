@@ -1,0 +1,55 @@
+import { ConnectorKind, Rpc } from '@ferry/contracts';
+import { natsTestNamespace, TEST_NATS_URL } from '@ferry/platform/testing';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { MessagingClient } from './messaging.client';
+import { client, eventually, workEvent } from './testing/fixtures';
+
+describe('trace context across NATS', () => {
+  const exporter = new InMemorySpanExporter();
+  const ns = natsTestNamespace('trace');
+  const clients: MessagingClient[] = [];
+
+  beforeAll(() => {
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    trace.setGlobalTracerProvider(provider);
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await ns.cleanup();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  });
+
+  it('continues the caller trace in the RPC handler and in a JetStream consumer it publishes to', async () => {
+    const server = client(TEST_NATS_URL, ns.prefix, 'connectors');
+    const worker = client(TEST_NATS_URL, ns.prefix, 'audit');
+    const caller = client(TEST_NATS_URL, ns.prefix, 'gateway');
+    clients.push(server, worker, caller);
+    let consumedTrace = '';
+    await worker.consume(workEvent, { durable: 'traced' }, async () => {
+      consumedTrace = trace.getActiveSpan()?.spanContext().traceId ?? 'none';
+    });
+    await server.serve(Rpc.connectors.list, async (req) => {
+      await server.publish(workEvent, { region: 'r', org: req.orgId }, { id: 'e' }, { msgId: 'e' });
+      return { connectors: [{ id: 'c', orgId: req.orgId, name: 'n', kind: ConnectorKind.IMAP }] };
+    });
+
+    const root = trace.getTracer('test').startSpan('http request');
+    const rootTrace = root.spanContext().traceId;
+    await context.with(trace.setSpan(context.active(), root), () => caller.request(Rpc.connectors.list, { orgId: 'o1' }));
+    root.end();
+
+    await eventually(() => consumedTrace !== '');
+    expect(consumedTrace).toBe(rootTrace);
+    const names = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === rootTrace).map((s) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['send connectors.v1.rpc.list', 'process connectors.v1.rpc.list', 'publish test.v1.work', 'process test.v1.work']),
+    );
+  });
+});

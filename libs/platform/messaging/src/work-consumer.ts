@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import {
+  ActorKind,
+  DeadLetterReason,
+  type EventContract,
+  eventFilter,
+  type EventParams,
+  Events,
+  Outcome,
+  Streams,
+} from '@ferry/contracts';
+import { trace } from '@opentelemetry/api';
+import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
+import { decode } from './codec';
+import { PermanentMessageError } from './errors';
+import { declareConsumer } from './jetstream-declare';
+import type { MessagingClient } from './messaging.client';
+import type { MessagingLogger } from './messaging.options';
+import { extractTrace } from './trace-headers';
+import { inSpan, SpanKind } from './tracing';
+
+/** How a durable work consumer behaves. */
+export interface WorkConsumerSpec<P extends readonly string[]> {
+  /** Durable consumer name, shared by every replica of the service (so each message is handled once). */
+  readonly durable: string;
+  /** Fixes leading subject params, e.g. `{ region: 'weu' }`. */
+  readonly filter?: Partial<EventParams<P>>;
+  /** Handler attempts before the message is dead-lettered (default 5). */
+  readonly maxDeliveries?: number;
+  /** Redelivery delay after the n-th failed attempt; the last entry repeats (default 1s, 5s, 30s, 2m). */
+  readonly retryDelaysMs?: readonly number[];
+  /** Messages handled at once by this replica (default 8). */
+  readonly concurrency?: number;
+  /** Time the server waits for an ack before redelivering; extended while a handler runs (default 30s). */
+  readonly ackWaitMs?: number;
+}
+
+/** What a work handler learns about the delivery besides the payload. */
+export interface WorkContext {
+  readonly subject: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly deliveryCount: number;
+  readonly streamSequence: number;
+}
+
+export type WorkHandler<T extends DescMessage> = (message: MessageShape<T>, ctx: WorkContext) => Promise<void>;
+
+const DEFAULT_DELAYS = [1000, 5000, 30_000, 120_000];
+
+/** A deterministic UUID-shaped id, so a redelivered dead letter produces the same audit event id. */
+function stableId(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A durable pull consumer with bounded concurrency. Acks only after the handler succeeded; a failure
+ * is redelivered after a delay; after maxDeliveries attempts, or at once for undecodable payloads and
+ * PermanentMessageError, the message goes to the dead-letter stream with an audit record.
+ *
+ * The server-side max_deliver is one more than the handler's attempts: if a replica dies during the
+ * last attempt, the extra delivery dead-letters the message instead of leaving it stranded.
+ */
+export class WorkConsumer<T extends DescMessage> {
+  private messages: ConsumerMessages | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private stream = '';
+  private readonly maxDeliveries: number;
+  private readonly concurrency: number;
+  private readonly ackWaitMs: number;
+
+  constructor(
+    private readonly client: MessagingClient,
+    private readonly nc: NatsConnection,
+    private readonly contract: EventContract<T>,
+    private readonly spec: WorkConsumerSpec<readonly string[]>,
+    private readonly handler: WorkHandler<T>,
+    private readonly logger: MessagingLogger | undefined,
+  ) {
+    this.maxDeliveries = Math.max(1, spec.maxDeliveries ?? 5);
+    this.concurrency = Math.max(1, spec.concurrency ?? 8);
+    this.ackWaitMs = Math.max(1000, spec.ackWaitMs ?? 30_000);
+  }
+
+  async start(): Promise<void> {
+    const naming = this.client.naming;
+    this.stream = await this.client.declareStream(this.contract.stream);
+    await this.client.declareStream(Streams.deadLetter);
+    await this.client.declareStream(Streams.audit);
+    const durable = naming.durable(this.spec.durable);
+    const jsm = await this.nc.jetstreamManager();
+    await declareConsumer(jsm, {
+      stream: this.stream,
+      durable,
+      filterSubject: naming.subject(eventFilter(this.contract, this.spec.filter ?? {})),
+      ackWaitMs: this.ackWaitMs,
+      maxDeliver: this.maxDeliveries + 1,
+      maxAckPending: Math.max(this.concurrency * 4, 64),
+    });
+    const consumer = await this.nc.jetstream().consumers.get(this.stream, durable);
+    this.messages = await consumer.consume({ max_messages: this.concurrency });
+    this.loop = this.run(this.messages);
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    for await (const msg of messages) {
+      while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      const task = this.handle(msg).catch((err: unknown) => {
+        this.logger?.error(`consumer ${this.spec.durable}: ${(err as Error).message}`, 'Messaging');
+      });
+      this.inFlight.add(task);
+      void task.finally(() => this.inFlight.delete(task));
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const relative = this.client.naming.relative(msg.subject);
+    const { deliveryCount, streamSequence } = msg.info;
+    await inSpan(`process ${this.contract.base}`, SpanKind.CONSUMER, relative, extractTrace(msg.headers), async (span) => {
+      span.setAttribute('messaging.message.delivery_count', deliveryCount);
+      if (deliveryCount > this.maxDeliveries) {
+        await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, 'previous attempt did not finish');
+        return;
+      }
+      let payload: MessageShape<T>;
+      try {
+        payload = decode(this.contract.schema, msg.data);
+      } catch (err) {
+        await this.deadLetter(msg, relative, DeadLetterReason.UNDECODABLE, (err as Error).message);
+        return;
+      }
+      const heartbeat = setInterval(() => msg.working(), Math.floor(this.ackWaitMs / 3));
+      try {
+        await this.handler(payload, { subject: relative, params: this.params(relative), deliveryCount, streamSequence });
+      } catch (err) {
+        clearInterval(heartbeat);
+        await this.failed(msg, relative, err);
+        return;
+      } finally {
+        clearInterval(heartbeat);
+      }
+      await msg.ackAck();
+    });
+  }
+
+  private async failed(msg: JsMsg, relative: string, err: unknown): Promise<void> {
+    const detail = `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`.slice(0, 500);
+    if (err instanceof PermanentMessageError) {
+      await this.deadLetter(msg, relative, DeadLetterReason.REJECTED, detail);
+    } else if (msg.info.deliveryCount >= this.maxDeliveries) {
+      await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, detail);
+    } else {
+      const delays = this.spec.retryDelaysMs ?? DEFAULT_DELAYS;
+      const delay = delays[Math.min(msg.info.deliveryCount - 1, delays.length - 1)] ?? 1000;
+      this.logger?.warn(
+        `consumer ${this.spec.durable}: attempt ${msg.info.deliveryCount}/${this.maxDeliveries} of seq ${msg.info.streamSequence} failed (${detail}); retry in ${delay} ms`,
+        'Messaging',
+      );
+      msg.nak(delay);
+    }
+  }
+
+  private params(relative: string): Record<string, string> {
+    const tokens = relative.slice(this.contract.base.length + 1).split('.');
+    return Object.fromEntries(this.contract.params.map((name, i) => [name, tokens[i] ?? '']));
+  }
+
+  private async deadLetter(msg: JsMsg, relative: string, reason: DeadLetterReason, detail: string): Promise<void> {
+    const { streamSequence, deliveryCount } = msg.info;
+    const key = `${this.stream}:${streamSequence}`;
+    try {
+      await this.client.publish(
+        Events.deadLetter,
+        { stream: this.contract.stream.name },
+        {
+          stream: this.stream,
+          consumer: this.spec.durable,
+          subject: relative,
+          streamSequence: BigInt(streamSequence),
+          deliveryCount,
+          reason,
+          detail,
+          failedAt: timestampFromDate(new Date()),
+          payload: msg.data,
+          traceparent: msg.headers?.get('traceparent') ?? '',
+        },
+        { msgId: `deadletter:${key}` },
+      );
+      const org = this.params(relative)['org'] ?? '';
+      await this.client.publish(
+        Events.audit,
+        { region: this.client.options.region, org: org || 'platform' },
+        {
+          id: stableId('deadletter', key),
+          occurredAt: timestampFromDate(new Date()),
+          orgId: org,
+          actor: { kind: ActorKind.SERVICE, id: this.client.options.service },
+          action: 'platform.message.dead_lettered',
+          target: { type: 'message', id: key },
+          outcome: Outcome.FAILURE,
+          traceId: trace.getActiveSpan()?.spanContext().traceId ?? '',
+          detail: { stream: this.stream, consumer: this.spec.durable, reason: DeadLetterReason[reason] },
+        },
+        { msgId: `audit:deadletter:${key}` },
+      );
+    } catch (err) {
+      // Could not record it: leave the message on the stream for another try rather than lose it.
+      this.logger?.error(`dead-lettering ${key} failed (${(err as Error).message}); will retry`, 'Messaging');
+      msg.nak(5000);
+      return;
+    }
+    this.logger?.warn(
+      `consumer ${this.spec.durable}: dead-lettered seq ${streamSequence} after ${deliveryCount} deliveries (${DeadLetterReason[reason]})`,
+      'Messaging',
+    );
+    await msg.ackAck();
+  }
+
+  /** Stops pulling and waits for handlers already running. */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop?.catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
