@@ -1,0 +1,2 @@
+export * from './audit-cursor';
+export * from './audit-record';

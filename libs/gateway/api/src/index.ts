@@ -1,0 +1,1 @@
+export { GatewayApiModule } from './gateway-api.module';

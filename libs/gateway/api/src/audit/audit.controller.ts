@@ -1,0 +1,40 @@
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { ActorKind, Outcome, Rpc, type StoredAuditEvent } from '@ferry/contracts';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { MessagingClient } from '@ferry/platform/messaging';
+import { OrgIdPipe } from '../common/org-id.pipe';
+
+function view(stored: StoredAuditEvent) {
+  const e = stored.event;
+  return {
+    sequence: stored.sequence.toString(),
+    id: e?.id,
+    occurredAt: e?.occurredAt ? timestampDate(e.occurredAt).toISOString() : null,
+    action: e?.action,
+    actor: { kind: ActorKind[e?.actor?.kind ?? ActorKind.UNSPECIFIED].toLowerCase(), id: e?.actor?.id ?? '' },
+    target: { type: e?.target?.type ?? '', id: e?.target?.id ?? '' },
+    outcome: Outcome[e?.outcome ?? Outcome.UNSPECIFIED].toLowerCase(),
+    sourceAddress: e?.sourceAddress ?? '',
+    userAgent: e?.userAgent ?? '',
+    traceId: e?.traceId ?? '',
+    detail: e?.detail ?? {},
+  };
+}
+
+/** /api/v1/orgs/{org}/audit — forwarded to the audit service. */
+@Controller('api/v1/orgs/:org/audit')
+export class AuditController {
+  constructor(private readonly messaging: MessagingClient) {}
+
+  @Get()
+  async query(@Param('org', OrgIdPipe) org: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new BadRequestException('limit must be an integer 1-500');
+    if (cursor !== undefined && typeof cursor !== 'string') throw new BadRequestException('cursor must be a string');
+    const page = await this.messaging.request(Rpc.audit.query, {
+      orgId: org,
+      limit: limit === undefined ? 0 : Number(limit),
+      cursor: cursor ?? '',
+    });
+    return { items: page.events.map(view), nextCursor: page.nextCursor || null };
+  }
+}

@@ -1,0 +1,29 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { RpcErrorCode } from '@ferry/contracts';
+import { RpcFailure } from '@ferry/platform/messaging';
+import type { Response } from 'express';
+
+const STATUS: Record<RpcErrorCode, HttpStatus> = {
+  [RpcErrorCode.UNSPECIFIED]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [RpcErrorCode.INVALID_ARGUMENT]: HttpStatus.BAD_REQUEST,
+  [RpcErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [RpcErrorCode.ALREADY_EXISTS]: HttpStatus.CONFLICT,
+  [RpcErrorCode.PERMISSION_DENIED]: HttpStatus.FORBIDDEN,
+  [RpcErrorCode.UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  [RpcErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+/** Maps a failed NATS RPC onto the HTTP status and body the API documents. */
+@Catch(RpcFailure)
+export class RpcFailureFilter implements ExceptionFilter {
+  catch(failure: RpcFailure, host: ArgumentsHost): void {
+    const status = STATUS[failure.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+    const body: Record<string, unknown> = {
+      statusCode: status,
+      error: HttpStatus[status],
+      message: status >= 500 && failure.code !== RpcErrorCode.UNAVAILABLE ? 'internal error' : failure.message,
+    };
+    if (failure.violations.length > 0) body['violations'] = failure.violations;
+    host.switchToHttp().getResponse<Response>().status(status).json(body);
+  }
+}
