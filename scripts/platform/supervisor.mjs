@@ -2,7 +2,7 @@
 // cleanly. Used by `npm start`, `npm run demo` and the end-to-end tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, persistentSecret, startNats, startPostgres } from './infrastructure.mjs';
@@ -38,8 +38,11 @@ function formatLine(name, color, line, pad) {
  * Starts NATS, PostgreSQL and the seven services. Returns their URLs and a stop() that sends SIGTERM,
  * waits for every process, then stops the infrastructure.
  */
-export async function startPlatform({ stateDir = join(ROOT, '.ferry'), quiet = false, log = console.log, extraEnv = {} } = {}) {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? join(ROOT, '.ferry'), quiet = false, log = console.log, extraEnv = {} } = {}) {
+  // Traverse-only for others: as root, PostgreSQL runs as its own user and must reach its data
+  // directory inside; the keys and passwords here are files of mode 0600.
+  mkdirSync(stateDir, { recursive: true, mode: 0o711 });
+  chmodSync(stateDir, 0o711);
   const logsDir = join(stateDir, 'logs');
   const tracesDir = join(stateDir, 'traces');
   mkdirSync(logsDir, { recursive: true });

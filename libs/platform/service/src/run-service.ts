@@ -1,0 +1,71 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { type BaseServiceConfig, loadConfigOrExit } from '@ferry/platform/config';
+import { createHttpApp, installShutdown, listen, type ShutdownProcess } from '@ferry/platform/runtime';
+import { createLogger, NestPinoLogger, Pseudonymizer, type TelemetryHandle } from '@ferry/platform/telemetry';
+import type { z } from 'zod';
+import { type ServiceDatabase, ServiceKitModule } from './service-kit.module';
+
+export interface RunServiceOptions<S extends z.ZodObject> {
+  /** The service's name: logs, spans, NATS connection name, queue group, database schema. */
+  readonly name: string;
+  /** Its settings: `baseServiceSchema` or an extension of it. */
+  readonly schema: S;
+  /** The handle `startTelemetry` returned in the service's instrument.ts. */
+  readonly telemetry: TelemetryHandle;
+  readonly database?: ServiceDatabase;
+  /** The service's own modules, given its validated configuration. */
+  readonly modules?: (config: z.output<S>) => (Type | DynamicModule)[];
+}
+
+/** The entry module of every service: the kit plus the service's own modules. */
+class ServiceRootModule {}
+
+/**
+ * Boots a service: validates configuration (exiting 78 naming any bad setting), builds the logger,
+ * the hardened HTTP app with the service kit and the service's modules, installs bounded graceful
+ * shutdown (telemetry is flushed after the drain), and listens. A start-up failure is logged and
+ * exits 1.
+ */
+export async function runService<S extends z.ZodObject>(options: RunServiceOptions<S>): Promise<void> {
+  const { config, warnings } = loadConfigOrExit(options.schema);
+  const base = config as unknown as BaseServiceConfig;
+  const pseudonymizer = new Pseudonymizer(Buffer.from(base.FERRY_PSEUDONYM_KEY, 'base64'));
+  const logger = new NestPinoLogger(createLogger({ service: options.name, level: base.LOG_LEVEL, pseudonymizer }));
+  for (const w of [...warnings, ...options.telemetry.warnings]) logger.warn(w, 'Config');
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [
+      ServiceKitModule.forRoot({
+        service: options.name,
+        config: base,
+        logger,
+        pseudonymizer,
+        ...(options.database ? { database: options.database } : {}),
+      }),
+      ...(options.modules?.(config as z.output<S>) ?? []),
+    ],
+  };
+  try {
+    const app = await createHttpApp(root, { logger, bodyLimitBytes: base.HTTP_BODY_LIMIT });
+    const exitAfterFlush: ShutdownProcess = {
+      on: (signal, listener) => process.on(signal, listener),
+      removeListener: (signal, listener) => process.removeListener(signal, listener),
+      exit: (code) => void options.telemetry.shutdown(1500).finally(() => process.exit(code)),
+    };
+    installShutdown(app, {
+      timeoutMs: base.SHUTDOWN_TIMEOUT_MS,
+      logger,
+      onSignal: (signal) => logger.log(`${signal} received; draining`, 'Shutdown'),
+      process: exitAfterFlush,
+    });
+    const address = await listen(app, { host: base.HTTP_HOST, port: base.HTTP_PORT });
+    logger.log(
+      `${options.name} listening on ${address.host}:${address.port}; spans exported to ${options.telemetry.exporters.join(' and ') || 'nowhere'}`,
+      'Bootstrap',
+    );
+  } catch (err) {
+    logger.error(`${options.name} failed to start: ${(err as Error).message}`, (err as Error).stack, 'Bootstrap');
+    await options.telemetry.shutdown(2000);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,21 @@
+import { telemetry } from './instrument';
+import { CONNECTORS_ENTITIES, CONNECTORS_MIGRATIONS, ConnectorsInfraModule } from '@ferry/connectors/infra';
+import { baseServiceSchema, withDatabase } from '@ferry/platform/config';
+import { readKeyProviderConfig } from '@ferry/platform/crypto';
+import { runService } from '@ferry/platform/service';
+
+void runService({
+  name: 'connectors',
+  schema: withDatabase(baseServiceSchema),
+  telemetry,
+  database: { entities: CONNECTORS_ENTITIES, migrations: CONNECTORS_MIGRATIONS },
+  modules: (config) => [
+    ConnectorsInfraModule.forRoot({
+      useFactory: () => ({
+        keyProvider: readKeyProviderConfig(process.env),
+        fingerprintKey: Buffer.from(config.FERRY_PSEUDONYM_KEY, 'base64'),
+        region: config.FERRY_REGION,
+      }),
+    }),
+  ],
+});
