@@ -1,12 +1,11 @@
-import { telemetry } from './instrument';
+import { loaded, telemetry } from './instrument';
 import { CONNECTORS_ENTITIES, CONNECTORS_MIGRATIONS, ConnectorsInfraModule } from '@ferry/connectors/infra';
-import { baseServiceSchema, withDatabase } from '@ferry/platform/config';
 import { readKeyProviderConfig } from '@ferry/platform/crypto';
 import { runService } from '@ferry/platform/service';
 
 void runService({
   name: 'connectors',
-  schema: withDatabase(baseServiceSchema),
+  loaded,
   telemetry,
   database: { entities: CONNECTORS_ENTITIES, migrations: CONNECTORS_MIGRATIONS },
   modules: (config) => [

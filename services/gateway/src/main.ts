@@ -1,6 +1,5 @@
-import { telemetry } from './instrument';
+import { loaded, telemetry } from './instrument';
 import { GatewayApiModule } from '@ferry/gateway/api';
-import { baseServiceSchema } from '@ferry/platform/config';
 import { runService } from '@ferry/platform/service';
 
-void runService({ name: 'gateway', schema: baseServiceSchema, telemetry, modules: () => [GatewayApiModule] });
+void runService({ name: 'gateway', loaded, telemetry, modules: () => [GatewayApiModule] });

@@ -1,7 +1,6 @@
-import { telemetry } from './instrument';
-import { baseServiceSchema, withDatabase } from '@ferry/platform/config';
+import { loaded, telemetry } from './instrument';
 import { runService } from '@ferry/platform/service';
 
 // The shell: configuration, NATS, its own database schema, health and shutdown. Its use cases arrive
 // with their issues.
-void runService({ name: 'migration', schema: withDatabase(baseServiceSchema), telemetry, database: { entities: [], migrations: [] } });
+void runService({ name: 'migration', loaded, telemetry, database: { entities: [], migrations: [] } });

@@ -29,8 +29,13 @@ export const CONNECTOR_NAME_MAX = 100;
 /** Large enough for a service-account JSON key or a PEM certificate with its private key. */
 export const CONNECTOR_SECRET_MAX_BYTES = 64 * 1024;
 
-// Control characters in a display name break logs and CSV exports.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 and C1 control characters break log lines and CSV exports. */
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((ch) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+}
 
 /** Checks a draft; an empty list means it may be created. */
 export function validateConnectorDraft(draft: ConnectorDraft): Violation[] {
@@ -38,7 +43,7 @@ export function validateConnectorDraft(draft: ConnectorDraft): Violation[] {
   const name = draft.name.trim();
   if (name.length === 0) violations.push({ field: 'name', reason: 'required' });
   else if ([...name].length > CONNECTOR_NAME_MAX) violations.push({ field: 'name', reason: `at most ${CONNECTOR_NAME_MAX} characters` });
-  else if (CONTROL.test(name)) violations.push({ field: 'name', reason: 'must not contain control characters' });
+  else if (hasControlCharacter(name)) violations.push({ field: 'name', reason: 'must not contain control characters' });
   if (!draft.kind || !CONNECTOR_KINDS.includes(draft.kind)) {
     violations.push({ field: 'kind', reason: `one of ${CONNECTOR_KINDS.join(', ')}` });
   }

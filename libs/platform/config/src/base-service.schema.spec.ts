@@ -65,14 +65,15 @@ describe('baseServiceSchema', () => {
   });
 
   it('reports a missing client key together with other failures', () => {
-    expect(issuesOf(() => loadConfig(baseServiceSchema, { ...MINIMAL, HTTP_PORT: 'x', NATS_TLS_CERT: pem }))).toEqual([
-      'HTTP_PORT: must be an integer 1-65535',
-      'NATS_TLS_KEY: required when NATS_TLS_CERT is set',
-    ]);
+    expect(
+      issuesOf(() => loadConfig(baseServiceSchema, { ...MINIMAL, HTTP_PORT: 'x', NATS_TLS_CERT: pem })),
+    ).toEqual(['HTTP_PORT: must be an integer 1-65535', 'NATS_TLS_KEY: required when NATS_TLS_CERT is set']);
   });
 
   it('lets a service override a base setting', () => {
-    const schema = baseServiceSchema.extend({ HTTP_PORT: defaultedVar(integerValue({ min: 1, max: 65535 }), 8080) });
+    const schema = baseServiceSchema.extend({
+      HTTP_PORT: defaultedVar(integerValue({ min: 1, max: 65535 }), 8080),
+    });
     const { HTTP_PORT, ...rest } = MINIMAL;
     expect(HTTP_PORT).toBe('3000');
     expect(loadConfig(schema, rest).config.HTTP_PORT).toBe(8080);
@@ -92,11 +93,16 @@ describe('baseServiceSchema', () => {
 
 describe('withDatabase', () => {
   it('makes DATABASE_URL required', () => {
-    expect(issuesOf(() => loadConfig(withDatabase(baseServiceSchema), MINIMAL))).toEqual(['DATABASE_URL: required']);
+    expect(issuesOf(() => loadConfig(withDatabase(baseServiceSchema), MINIMAL))).toEqual([
+      'DATABASE_URL: required',
+    ]);
   });
 
   it('returns the URL when it is set', () => {
-    const { config } = loadConfig(withDatabase(baseServiceSchema), { ...MINIMAL, DATABASE_URL: 'postgres://127.0.0.1/test' });
+    const { config } = loadConfig(withDatabase(baseServiceSchema), {
+      ...MINIMAL,
+      DATABASE_URL: 'postgres://127.0.0.1/test',
+    });
     expect(config.DATABASE_URL).toBe('postgres://127.0.0.1/test');
   });
 

@@ -21,7 +21,9 @@ function errorOf(run: () => unknown): ConfigError {
 describe('loadConfig', () => {
   it('lists every failing variable in one line, in the immich style', () => {
     const err = errorOf(() => loadConfig(baseServiceSchema, { HTTP_PORT: 'http', FERRY_PSEUDONYM_KEY: KEY }));
-    expect(err.message).toBe('Invalid environment variables: NATS_URL: required; HTTP_PORT: must be an integer 1-65535');
+    expect(err.message).toBe(
+      'Invalid environment variables: NATS_URL: required; HTTP_PORT: must be an integer 1-65535',
+    );
     expect(err.message).not.toContain('\n');
   });
 
@@ -42,7 +44,11 @@ describe('loadConfig', () => {
   });
 
   it('strips a value that a service-defined message quotes', () => {
-    const schema = z.object({ API_SECRET: z.string().refine((s) => s.length > 64, { error: (issue) => `too short: ${String(issue.input)}` }) });
+    const schema = z.object({
+      API_SECRET: z
+        .string()
+        .refine((s) => s.length > 64, { error: (issue) => `too short: ${String(issue.input)}` }),
+    });
     const err = errorOf(() => loadConfig(schema, { API_SECRET: SECRET }));
     expect(err.message).toBe('Invalid environment variables: API_SECRET: too short: [redacted]');
   });
@@ -53,7 +59,10 @@ describe('loadConfig', () => {
   });
 
   it('types the result from the schema', () => {
-    const schema = z.object({ WORKERS: requiredVar(integerValue({ min: 1, max: 64 })), NAME: requiredVar(stringValue()) });
+    const schema = z.object({
+      WORKERS: requiredVar(integerValue({ min: 1, max: 64 })),
+      NAME: requiredVar(stringValue()),
+    });
     const { config } = loadConfig(schema, { WORKERS: '8', NAME: 'w' });
     const workers: number = config.WORKERS;
     expect(workers + 1).toBe(9);
@@ -65,7 +74,11 @@ describe('loadConfig', () => {
   });
 
   it('accepts FERRY_* variables the caller declares as read elsewhere', () => {
-    const { warnings } = loadConfig(baseServiceSchema, { ...VALID, FERRY_FEATURE_X: '1' }, { knownVariables: ['FERRY_FEATURE_X'] });
+    const { warnings } = loadConfig(
+      baseServiceSchema,
+      { ...VALID, FERRY_FEATURE_X: '1' },
+      { knownVariables: ['FERRY_FEATURE_X'] },
+    );
     expect(warnings).toEqual([]);
   });
 });

@@ -36,7 +36,10 @@ export function loadConfig<S extends z.ZodObject>(
   options: LoadConfigOptions = {},
 ): LoadedConfig<z.output<S>> {
   const result = schema.safeParse(env);
-  const issues = [...(result.success ? [] : toIssues(result.error.issues, env)), ...pairingIssues(schema, env)];
+  const issues = [
+    ...(result.success ? [] : toIssues(result.error.issues, env)),
+    ...pairingIssues(schema, env),
+  ];
   if (!result.success || issues.length > 0) throw new ConfigError(issues);
   const known = [...Object.keys(schema.shape), ...(options.knownVariables ?? [])];
   return { config: Object.freeze(result.data), warnings: unknownFerryVariables(env, known) };

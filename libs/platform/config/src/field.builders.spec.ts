@@ -66,22 +66,39 @@ describe('presence wrappers', () => {
 
 describe('NATS_URL', () => {
   it('parses a comma-separated list of nats:// and tls:// URLs', () => {
-    expect(load(natsUrlField(), 'nats://a:4222, tls://b.example:4222')).toEqual(['nats://a:4222', 'tls://b.example:4222']);
+    expect(load(natsUrlField(), 'nats://a:4222, tls://b.example:4222')).toEqual([
+      'nats://a:4222',
+      'tls://b.example:4222',
+    ]);
   });
 
   it.each([
     ['missing', undefined, 'X: required'],
     ['empty', '', 'X: required'],
     ['whitespace', '   ', 'X: required'],
-    ['another scheme', 'http://nats:4222', 'X: must be a comma-separated list of nats:// or tls:// URLs (entry 1 is not one)'],
-    ['no scheme', 'nats-host:4222', 'X: must be a comma-separated list of nats:// or tls:// URLs (entry 1 is not one)'],
-    ['an empty entry', 'nats://a:4222,,nats://b:4222', 'X: must be a comma-separated list of nats:// or tls:// URLs (entry 2 is not one)'],
+    [
+      'another scheme',
+      'http://nats:4222',
+      'X: must be a comma-separated list of nats:// or tls:// URLs (entry 1 is not one)',
+    ],
+    [
+      'no scheme',
+      'nats-host:4222',
+      'X: must be a comma-separated list of nats:// or tls:// URLs (entry 1 is not one)',
+    ],
+    [
+      'an empty entry',
+      'nats://a:4222,,nats://b:4222',
+      'X: must be a comma-separated list of nats:// or tls:// URLs (entry 2 is not one)',
+    ],
   ])('refuses %s', (_case, value, expected) => {
     expect(reason(natsUrlField(), value)).toBe(expected);
   });
 
   it('never repeats a credential embedded in a bad URL', () => {
-    expect(reason(natsUrlField(), 'nats://a:4222,http://admin:Hunter2Secret@b:4222')).not.toContain('Hunter2Secret');
+    expect(reason(natsUrlField(), 'nats://a:4222,http://admin:Hunter2Secret@b:4222')).not.toContain(
+      'Hunter2Secret',
+    );
   });
 });
 
@@ -154,7 +171,9 @@ describe('LOG_LEVEL', () => {
   });
 
   it('refuses an unknown level and lists the valid ones', () => {
-    expect(reason(logLevelField(), 'verbose')).toBe('X: must be one of trace, debug, info, warn, error, fatal, silent');
+    expect(reason(logLevelField(), 'verbose')).toBe(
+      'X: must be one of trace, debug, info, warn, error, fatal, silent',
+    );
   });
 });
 
@@ -238,12 +257,14 @@ describe('HTTP_BODY_LIMIT', () => {
 describe('DATABASE_URL', () => {
   const field = requiredVar(databaseUrlValue());
 
-  it.each(['postgres://u:p@db:5432/ferry', 'postgresql://db/ferry', 'mssql://db.example/ferry', 'sqlserver://db/ferry'])(
-    'accepts %s',
-    (value) => {
-      expect(load(field, value)).toBe(value);
-    },
-  );
+  it.each([
+    'postgres://u:p@db:5432/ferry',
+    'postgresql://db/ferry',
+    'mssql://db.example/ferry',
+    'sqlserver://db/ferry',
+  ])('accepts %s', (value) => {
+    expect(load(field, value)).toBe(value);
+  });
 
   it('refuses another scheme without repeating the URL', () => {
     const message = reason(field, 'mysql://root:S3cretPassw0rd@db/ferry');

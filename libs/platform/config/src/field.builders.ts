@@ -114,7 +114,12 @@ export function base64KeyValue(minBytes: number) {
   const reason = `must be base64 of at least ${minBytes} random bytes (e.g. openssl rand -base64 ${minBytes})`;
   return z
     .string({ error: requiredOr(reason) })
-    .refine((s) => BASE64.test(s) && Buffer.from(s, s.includes('-') || s.includes('_') ? 'base64url' : 'base64').length >= minBytes, reason);
+    .refine(
+      (s) =>
+        BASE64.test(s) &&
+        Buffer.from(s, s.includes('-') || s.includes('_') ? 'base64url' : 'base64').length >= minBytes,
+      reason,
+    );
 }
 
 /**
@@ -123,5 +128,7 @@ export function base64KeyValue(minBytes: number) {
  */
 export function databaseUrlValue() {
   const reason = 'must be a postgres://, postgresql://, mssql:// or sqlserver:// URL';
-  return z.string({ error: requiredOr(reason) }).regex(/^(?:postgres|postgresql|mssql|sqlserver):\/\/\S+$/i, reason);
+  return z
+    .string({ error: requiredOr(reason) })
+    .regex(/^(?:postgres|postgresql|mssql|sqlserver):\/\/\S+$/i, reason);
 }

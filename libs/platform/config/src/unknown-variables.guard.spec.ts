@@ -10,7 +10,9 @@ describe('unknownFerryVariables', () => {
   });
 
   it('reports a far-off name without a suggestion', () => {
-    expect(unknownFerryVariables({ FERRY_COLOUR: 'x' }, KNOWN)).toEqual(['FERRY_COLOUR is not a setting of this service']);
+    expect(unknownFerryVariables({ FERRY_COLOUR: 'x' }, KNOWN)).toEqual([
+      'FERRY_COLOUR is not a setting of this service',
+    ]);
   });
 
   it('ignores variables outside the FERRY_ namespace and known ones', () => {

@@ -5,7 +5,10 @@ const IGNORED_PREFIXES = ['FERRY_TEST_'];
  * Names of `FERRY_*` variables in `env` that are not in `known`, each as a warning sentence with a
  * "did you mean" suggestion when a known name is one or two edits away. Only names are reported.
  */
-export function unknownFerryVariables(env: Readonly<Record<string, unknown>>, known: readonly string[]): string[] {
+export function unknownFerryVariables(
+  env: Readonly<Record<string, unknown>>,
+  known: readonly string[],
+): string[] {
   const knownSet = new Set(known);
   return Object.keys(env)
     .filter((name) => name.startsWith('FERRY_') && !knownSet.has(name))
@@ -32,12 +35,15 @@ function closest(name: string, candidates: readonly string[]): string | undefine
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, d[i - 2]![j - 2]! + 1);
       d[i]![j] = value;
     }
   }

@@ -1,34 +1,36 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { type BaseServiceConfig, loadConfigOrExit } from '@ferry/platform/config';
+import type { BaseServiceConfig, LoadedConfig } from '@ferry/platform/config';
 import { createHttpApp, installShutdown, listen, type ShutdownProcess } from '@ferry/platform/runtime';
 import { createLogger, NestPinoLogger, Pseudonymizer, type TelemetryHandle } from '@ferry/platform/telemetry';
-import type { z } from 'zod';
 import { type ServiceDatabase, ServiceKitModule } from './service-kit.module';
 
-export interface RunServiceOptions<S extends z.ZodObject> {
+export interface RunServiceOptions<C extends BaseServiceConfig> {
   /** The service's name: logs, spans, NATS connection name, queue group, database schema. */
   readonly name: string;
-  /** Its settings: `baseServiceSchema` or an extension of it. */
-  readonly schema: S;
+  /**
+   * Its settings, validated in instrument.ts with `loadConfigOrExit` before telemetry starts, against
+   * `baseServiceSchema` or an extension of it.
+   */
+  readonly loaded: LoadedConfig<C>;
   /** The handle `startTelemetry` returned in the service's instrument.ts. */
   readonly telemetry: TelemetryHandle;
   readonly database?: ServiceDatabase;
   /** The service's own modules, given its validated configuration. */
-  readonly modules?: (config: z.output<S>) => (Type | DynamicModule)[];
+  readonly modules?: (config: Readonly<C>) => (Type | DynamicModule)[];
 }
 
 /** The entry module of every service: the kit plus the service's own modules. */
 class ServiceRootModule {}
 
 /**
- * Boots a service: validates configuration (exiting 78 naming any bad setting), builds the logger,
+ * Boots a service from its validated configuration: builds the logger,
  * the hardened HTTP app with the service kit and the service's modules, installs bounded graceful
  * shutdown (telemetry is flushed after the drain), and listens. A start-up failure is logged and
  * exits 1.
  */
-export async function runService<S extends z.ZodObject>(options: RunServiceOptions<S>): Promise<void> {
-  const { config, warnings } = loadConfigOrExit(options.schema);
-  const base = config as unknown as BaseServiceConfig;
+export async function runService<C extends BaseServiceConfig>(options: RunServiceOptions<C>): Promise<void> {
+  const { config, warnings } = options.loaded;
+  const base: BaseServiceConfig = config;
   const pseudonymizer = new Pseudonymizer(Buffer.from(base.FERRY_PSEUDONYM_KEY, 'base64'));
   const logger = new NestPinoLogger(createLogger({ service: options.name, level: base.LOG_LEVEL, pseudonymizer }));
   for (const w of [...warnings, ...options.telemetry.warnings]) logger.warn(w, 'Config');
@@ -42,7 +44,7 @@ export async function runService<S extends z.ZodObject>(options: RunServiceOptio
         pseudonymizer,
         ...(options.database ? { database: options.database } : {}),
       }),
-      ...(options.modules?.(config as z.output<S>) ?? []),
+      ...(options.modules?.(config) ?? []),
     ],
   };
   try {

@@ -8,7 +8,9 @@ describe('Pseudonymizer', () => {
   const p = new Pseudonymizer(KEY_A);
 
   it('gives the same token for the same address every time', () => {
-    expect(p.pseudonym('alice@example.com')).toBe(new Pseudonymizer(Buffer.from(KEY_A)).pseudonym('alice@example.com'));
+    expect(p.pseudonym('alice@example.com')).toBe(
+      new Pseudonymizer(Buffer.from(KEY_A)).pseudonym('alice@example.com'),
+    );
   });
 
   it('ignores case and surrounding whitespace', () => {
@@ -20,7 +22,9 @@ describe('Pseudonymizer', () => {
   });
 
   it('gives a different token under a different key', () => {
-    expect(new Pseudonymizer(KEY_B).pseudonym('alice@example.com')).not.toBe(p.pseudonym('alice@example.com'));
+    expect(new Pseudonymizer(KEY_B).pseudonym('alice@example.com')).not.toBe(
+      p.pseudonym('alice@example.com'),
+    );
   });
 
   it('writes tokens as u_ and 20 base32 characters', () => {
@@ -28,8 +32,12 @@ describe('Pseudonymizer', () => {
   });
 
   it('reads the base64 key form FERRY_PSEUDONYM_KEY holds', () => {
-    expect(Pseudonymizer.fromBase64(KEY_A.toString('base64')).pseudonym('a@b.io')).toBe(p.pseudonym('a@b.io'));
-    expect(Pseudonymizer.fromBase64(KEY_A.toString('base64url')).pseudonym('a@b.io')).toBe(p.pseudonym('a@b.io'));
+    expect(Pseudonymizer.fromBase64(KEY_A.toString('base64')).pseudonym('a@b.io')).toBe(
+      p.pseudonym('a@b.io'),
+    );
+    expect(Pseudonymizer.fromBase64(KEY_A.toString('base64url')).pseudonym('a@b.io')).toBe(
+      p.pseudonym('a@b.io'),
+    );
   });
 
   it('refuses a key shorter than 32 bytes', () => {

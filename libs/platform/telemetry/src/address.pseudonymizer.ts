@@ -9,7 +9,8 @@ export const MIN_PSEUDONYM_KEY_BYTES = 32;
  * Address-shaped substrings: `local@domain.tld`, also percent-encoded (`%40`) as in query strings.
  * Lengths are bounded so matching stays linear on long text without an `@`.
  */
-const ADDRESS = /[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,63}(?![A-Za-z0-9-])/gi;
+const ADDRESS =
+  /[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,63}(?![A-Za-z0-9-])/gi;
 
 /**
  * Replaces mail addresses with stable pseudonyms: keyed HMAC-SHA256 over the trimmed, lower-cased

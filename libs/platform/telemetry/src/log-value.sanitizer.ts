@@ -27,7 +27,13 @@ function sanitize(value: unknown, scrub: Scrub, depth: number, seen: WeakSet<obj
   try {
     if (value instanceof Error) return sanitizeError(value, scrub, depth, seen);
     if (Array.isArray(value)) return value.map((item) => sanitize(item, scrub, depth + 1, seen));
-    if (value instanceof Map) return sanitizeEntries([...value.entries()].map(([k, v]) => [String(k), v]), scrub, depth, seen);
+    if (value instanceof Map)
+      return sanitizeEntries(
+        [...value.entries()].map(([k, v]) => [String(k), v]),
+        scrub,
+        depth,
+        seen,
+      );
     if (value instanceof Set) return [...value].map((item) => sanitize(item, scrub, depth + 1, seen));
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return sanitize(toJSON.call(value), scrub, depth + 1, seen);
@@ -37,7 +43,12 @@ function sanitize(value: unknown, scrub: Scrub, depth: number, seen: WeakSet<obj
   }
 }
 
-function sanitizeEntries(entries: [string, unknown][], scrub: Scrub, depth: number, seen: WeakSet<object>): Record<string, unknown> {
+function sanitizeEntries(
+  entries: [string, unknown][],
+  scrub: Scrub,
+  depth: number,
+  seen: WeakSet<object>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, item] of entries) {
     out[key] = isSensitive(key, item) ? REDACTED : sanitize(item, scrub, depth + 1, seen);

@@ -11,13 +11,19 @@ const pseudonymizer = new Pseudonymizer(Buffer.alloc(32, 7));
 
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger({ service: 'gateway', level: 'trace', pseudonymizer, destination: { write: (l: string) => lines.push(l) } });
+  const logger = createLogger({
+    service: 'gateway',
+    level: 'trace',
+    pseudonymizer,
+    destination: { write: (l: string) => lines.push(l) },
+  });
   const records = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { logger, lines, records, text: () => lines.join('') };
 }
 
 function expectClean(text: string): void {
-  for (const planted of [PASSWORD, TOKEN, SECRET, ADDRESS, 'dana.planted%40example.org']) expect(text).not.toContain(planted);
+  for (const planted of [PASSWORD, TOKEN, SECRET, ADDRESS, 'dana.planted%40example.org'])
+    expect(text).not.toContain(planted);
 }
 
 describe('createLogger', () => {
@@ -28,9 +34,9 @@ describe('createLogger', () => {
   it('writes JSON lines with level name, ISO time, service and message', () => {
     const { logger, records } = capture();
     logger.info('started');
-    expect(records()[0]).toEqual(
-      expect.objectContaining({ level: 'info', service: 'gateway', msg: 'started', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
-    );
+    const [record] = records();
+    expect(record).toMatchObject({ level: 'info', service: 'gateway', msg: 'started' });
+    expect(record?.['time']).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('adds trace_id and span_id of the active span', () => {
@@ -63,15 +69,28 @@ describe('createLogger', () => {
       'nested',
     );
     expectClean(text());
-    expect(records()[0]).toEqual(expect.objectContaining({ password: '[redacted]', user: expect.objectContaining({ email: '[redacted]' }) }));
+    expect(records()[0]).toMatchObject({ password: '[redacted]', user: { email: '[redacted]' } });
   });
 
   it('masks Authorization and Cookie request headers', () => {
     const { logger, text, records } = capture();
-    logger.info({ req: { method: 'GET', headers: { authorization: `Bearer ${TOKEN}`, cookie: `sid=${SECRET}`, 'x-request-id': 'r1' } } }, 'request');
+    logger.info(
+      {
+        req: {
+          method: 'GET',
+          headers: { authorization: `Bearer ${TOKEN}`, cookie: `sid=${SECRET}`, 'x-request-id': 'r1' },
+        },
+      },
+      'request',
+    );
     expectClean(text());
     expect(records()[0]).toEqual(
-      expect.objectContaining({ req: { method: 'GET', headers: { authorization: '[redacted]', cookie: '[redacted]', 'x-request-id': 'r1' } } }),
+      expect.objectContaining({
+        req: {
+          method: 'GET',
+          headers: { authorization: '[redacted]', cookie: '[redacted]', 'x-request-id': 'r1' },
+        },
+      }),
     );
   });
 
@@ -80,18 +99,23 @@ describe('createLogger', () => {
     logger.info({ target: `mailbox of ${ADDRESS}` }, 'migrating %s', ADDRESS);
     expectClean(text());
     const token = pseudonymizer.pseudonym(ADDRESS);
-    expect(records()[0]).toEqual(expect.objectContaining({ msg: `migrating ${token}`, target: `mailbox of ${token}` }));
+    expect(records()[0]).toEqual(
+      expect.objectContaining({ msg: `migrating ${token}`, target: `mailbox of ${token}` }),
+    );
   });
 
   it('scrubs an error whose message holds a secret and an address', () => {
     const { logger, records, text } = capture();
     const cause = new Error(`upstream said token=${TOKEN}`);
-    const err = Object.assign(new Error(`login failed for ${ADDRESS} with password=${PASSWORD}`, { cause }), { secret: SECRET });
+    const err = Object.assign(new Error(`login failed for ${ADDRESS} with password=${PASSWORD}`, { cause }), {
+      secret: SECRET,
+    });
     logger.error(err);
     logger.error({ err }, 'wrapped');
     expectClean(text());
-    const [first] = records();
-    expect(first).toEqual(expect.objectContaining({ err: expect.objectContaining({ type: 'Error', message: expect.stringContaining('password=[redacted]') }) }));
+    const logged = records()[0]?.['err'] as { type: string; message: string } | undefined;
+    expect(logged?.type).toBe('Error');
+    expect(logged?.message).toContain('password=[redacted]');
   });
 
   it('does not modify the objects it logs', () => {
@@ -142,7 +166,9 @@ describe('createLogger child loggers', () => {
     const { logger, records, text } = capture();
     logger.child({ tenant: 'org-1' }).child({ owner: ADDRESS, password: PASSWORD }).info('grandchild');
     expectClean(text());
-    expect(records()[0]).toEqual(expect.objectContaining({ tenant: 'org-1', owner: pseudonymizer.pseudonym(ADDRESS) }));
+    expect(records()[0]).toEqual(
+      expect.objectContaining({ tenant: 'org-1', owner: pseudonymizer.pseudonym(ADDRESS) }),
+    );
   });
 
   it('scrubs bindings set later', () => {

@@ -93,8 +93,9 @@ export function createLogger(options: LoggerOptions): Logger {
 // pino serialises child bindings at child() time and resets the bindings formatter for children, so
 // the root's child/setBindings are wrapped instead; children inherit the wrappers through their prototype.
 function sanitizeBindings(logger: Logger, scrub: (text: string) => string): Logger {
-  const child = logger.child;
-  const setBindings = logger.setBindings;
+  // Both are re-invoked below with the `this` of whichever logger (root or descendant) is called.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const { child, setBindings } = logger;
   logger.child = function (this: Logger, bindings, childOptions) {
     return child.call(this, sanitizeLogValue(bindings, scrub) as typeof bindings, childOptions);
   } as typeof child;

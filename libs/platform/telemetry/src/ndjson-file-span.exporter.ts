@@ -20,7 +20,11 @@ export interface SpanRecord {
   readonly durationMs: number;
   readonly status: { readonly code: 'UNSET' | 'OK' | 'ERROR'; readonly message?: string };
   readonly attributes: Readonly<Record<string, unknown>>;
-  readonly events: readonly { readonly name: string; readonly time: string; readonly attributes: Readonly<Record<string, unknown>> }[];
+  readonly events: readonly {
+    readonly name: string;
+    readonly time: string;
+    readonly attributes: Readonly<Record<string, unknown>>;
+  }[];
 }
 
 /**
@@ -91,7 +95,11 @@ export function toSpanRecord(span: ReadableSpan): SpanRecord {
       ...(span.status.message ? { message: span.status.message } : {}),
     },
     attributes: { ...span.attributes },
-    events: span.events.map((event) => ({ name: event.name, time: isoTime(event.time), attributes: { ...event.attributes } })),
+    events: span.events.map((event) => ({
+      name: event.name,
+      time: isoTime(event.time),
+      attributes: { ...event.attributes },
+    })),
   };
 }
 

@@ -64,10 +64,17 @@ export class NestPinoLogger implements LoggerService {
     const rest = params.filter((param) => param !== undefined);
     let context = this.context;
     // Nest passes the context last; on error() a stack string may precede it.
-    if (rest.length > 0 && typeof rest[rest.length - 1] === 'string' && !STACK.test(rest[rest.length - 1] as string)) {
+    if (
+      rest.length > 0 &&
+      typeof rest[rest.length - 1] === 'string' &&
+      !STACK.test(rest[rest.length - 1] as string)
+    ) {
       context = rest.pop() as string;
     }
-    const stack = level === 'error' && typeof rest[0] === 'string' && STACK.test(rest[0]) ? (rest.shift() as string) : undefined;
+    const stack =
+      level === 'error' && typeof rest[0] === 'string' && STACK.test(rest[0])
+        ? (rest.shift() as string)
+        : undefined;
     const fields: Record<string, unknown> = context ? { context } : {};
     if (stack) fields['err'] = { stack };
     if (rest.length > 0) fields['details'] = rest;

@@ -10,7 +10,10 @@ const pseudonymizer = new Pseudonymizer(Buffer.alloc(32, 8));
 
 describe('RedactingSpanExporter', () => {
   let capture: SpanCapture;
-  beforeAll(() => (capture = installSpanCapture({ wrapExporter: (e) => new RedactingSpanExporter(e, pseudonymizer) })));
+  beforeAll(
+    () =>
+      (capture = installSpanCapture({ wrapExporter: (e) => new RedactingSpanExporter(e, pseudonymizer) })),
+  );
   afterEach(() => capture.reset());
   afterAll(() => capture.uninstall());
 
@@ -50,7 +53,9 @@ describe('RedactingSpanExporter', () => {
     expect(text).not.toContain(TOKEN);
     const token = pseudonymizer.pseudonym(ADDRESS);
     expect(spans[0]?.name).toBe(`GET /users/${token}`);
-    expect(spans[0]?.attributes['url.full']).toBe(`https://graph.example/v1.0/users/${token}/messages?access_token=[redacted]&$top=5`);
+    expect(spans[0]?.attributes['url.full']).toBe(
+      `https://graph.example/v1.0/users/${token}/messages?access_token=[redacted]&$top=5`,
+    );
   });
 
   it('scrubs recorded exceptions and the status message', async () => {

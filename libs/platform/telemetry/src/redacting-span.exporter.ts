@@ -22,7 +22,10 @@ export class RedactingSpanExporter implements SpanExporter {
       redacted = spans.map((span) => redactSpan(span, this.pseudonymizer));
     } catch (err) {
       // Never fall back to exporting the unredacted spans.
-      resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: err instanceof Error ? err : new Error(String(err)),
+      });
       return;
     }
     this.inner.export(redacted, resultCallback);

@@ -22,12 +22,16 @@ describe('isSecretKey', () => {
     expect(isSecretKey(key)).toBe(true);
   });
 
-  it.each(['http.response.status_code', 'url.full', 'messaging.destination.name', 'mailbox_id', 'keys', 'tokenizer'])(
-    'does not match %s',
-    (key) => {
-      expect(isSecretKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    'http.response.status_code',
+    'url.full',
+    'messaging.destination.name',
+    'mailbox_id',
+    'keys',
+    'tokenizer',
+  ])('does not match %s', (key) => {
+    expect(isSecretKey(key)).toBe(false);
+  });
 });
 
 describe('isPersonalKey', () => {
@@ -42,7 +46,14 @@ describe('isPersonalKey', () => {
 
 describe('keyWords', () => {
   it('splits separators and camel case', () => {
-    expect(keyWords('http.request.header.X-Api-Key')).toEqual(['http', 'request', 'header', 'x', 'api', 'key']);
+    expect(keyWords('http.request.header.X-Api-Key')).toEqual([
+      'http',
+      'request',
+      'header',
+      'x',
+      'api',
+      'key',
+    ]);
     expect(keyWords('userPrincipalName')).toEqual(['user', 'principal', 'name']);
   });
 });

@@ -16,10 +16,15 @@ export function redactAttributes(attributes: Attributes, pseudonymizer: Pseudony
   return out;
 }
 
-function redactValue(value: AttributeValue | undefined, pseudonymizer: Pseudonymizer): AttributeValue | undefined {
+function redactValue(
+  value: AttributeValue | undefined,
+  pseudonymizer: Pseudonymizer,
+): AttributeValue | undefined {
   if (typeof value === 'string') return scrubText(value, pseudonymizer);
   if (Array.isArray(value)) {
-    return value.map((item: unknown) => (typeof item === 'string' ? scrubText(item, pseudonymizer) : item)) as AttributeValue;
+    return value.map((item: unknown) =>
+      typeof item === 'string' ? scrubText(item, pseudonymizer) : item,
+    ) as AttributeValue;
   }
   return value;
 }
@@ -40,7 +45,10 @@ export function redactSpan(span: ReadableSpan, pseudonymizer: Pseudonymizer): Re
     endTime: span.endTime,
     duration: span.duration,
     ended: span.ended,
-    status: span.status.message === undefined ? span.status : { ...span.status, message: scrub(span.status.message) },
+    status:
+      span.status.message === undefined
+        ? span.status
+        : { ...span.status, message: scrub(span.status.message) },
     attributes: redactAttributes(span.attributes, pseudonymizer),
     links: span.links.map((link) =>
       link.attributes ? { ...link, attributes: redactAttributes(link.attributes, pseudonymizer) } : link,

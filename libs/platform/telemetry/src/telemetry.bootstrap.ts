@@ -7,7 +7,12 @@ import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { Pseudonymizer } from './address.pseudonymizer';
 import { NdjsonFileSpanExporter } from './ndjson-file-span.exporter';
@@ -53,7 +58,9 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
   const spanProcessors: SpanProcessor[] =
     exporters.length === 0 || !pseudonymizer
       ? [new NoopSpanProcessor()]
-      : exporters.map(({ exporter }) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, pseudonymizer)));
+      : exporters.map(
+          ({ exporter }) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, pseudonymizer)),
+        );
 
   const instrumentations = [
     new HttpInstrumentation(),
@@ -95,14 +102,19 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
 function createExporters(settings: TelemetrySettings): { kind: 'otlp' | 'file'; exporter: SpanExporter }[] {
   const exporters: { kind: 'otlp' | 'file'; exporter: SpanExporter }[] = [];
   if (settings.otlpTracesUrl) {
-    exporters.push({ kind: 'otlp', exporter: new OTLPTraceExporter({ url: settings.otlpTracesUrl, timeoutMillis: 10_000 }) });
+    exporters.push({
+      kind: 'otlp',
+      exporter: new OTLPTraceExporter({ url: settings.otlpTracesUrl, timeoutMillis: 10_000 }),
+    });
   }
   if (settings.traceFile) {
     try {
       exporters.push({ kind: 'file', exporter: new NdjsonFileSpanExporter(settings.traceFile) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new ConfigError([{ variable: 'FERRY_TRACE_FILE', reason: `cannot be opened for appending (${code})` }]);
+      throw new ConfigError([
+        { variable: 'FERRY_TRACE_FILE', reason: `cannot be opened for appending (${code})` },
+      ]);
     }
   }
   return exporters;

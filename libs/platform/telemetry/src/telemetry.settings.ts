@@ -28,7 +28,10 @@ export interface TelemetrySettings {
 
 // DESIGN invariant 6 (TLS on every connection Ferry opens): plaintext only to a collector on loopback.
 function otlpEndpointValue() {
-  return stringValue().refine(isAllowedEndpoint, 'must be an https:// URL (http:// only to a loopback address)');
+  return stringValue().refine(
+    isAllowedEndpoint,
+    'must be an https:// URL (http:// only to a loopback address)',
+  );
 }
 
 function isAllowedEndpoint(value: string): boolean {
@@ -58,7 +61,8 @@ const telemetryEnvSchema = z.object({
  */
 export function readTelemetrySettings(env: Env): TelemetrySettings {
   const { config } = loadConfig(telemetryEnvSchema, env);
-  const otlpTracesUrl = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? tracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const otlpTracesUrl =
+    config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? tracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const exporting = otlpTracesUrl !== undefined || config.FERRY_TRACE_FILE !== undefined;
   if (exporting && config.FERRY_PSEUDONYM_KEY === undefined) {
     throw new ConfigError([{ variable: 'FERRY_PSEUDONYM_KEY', reason: 'required when traces are exported' }]);

@@ -17,7 +17,10 @@ const RULES: readonly (readonly [RegExp, string])[] = [
   [/\beyJ[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,1024}/g, REDACTED],
   // key=value, key: value and "key":"value" where the key names a credential.
   [
-    new RegExp(`([A-Za-z0-9_.-]{0,40}${SECRET_WORD}[A-Za-z0-9_.-]{0,40}"?\\s{0,4}[=:]\\s{0,4}"?)(?!\\[redacted\\])[^\\s&"',;}\\]]{1,4096}`, 'gi'),
+    new RegExp(
+      `([A-Za-z0-9_.-]{0,40}${SECRET_WORD}[A-Za-z0-9_.-]{0,40}"?\\s{0,4}[=:]\\s{0,4}"?)(?!\\[redacted\\])[^\\s&"',;}\\]]{1,4096}`,
+      'gi',
+    ),
     `$1${REDACTED}`,
   ],
   // An OAuth authorization code in a query string or fragment.

@@ -1,4 +1,12 @@
-import { type Attributes, type Context, context, type Span, type SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  type SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 
 const TRACER = '@ferry/platform/telemetry';
 

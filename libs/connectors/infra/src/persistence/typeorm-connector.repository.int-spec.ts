@@ -54,9 +54,9 @@ describe('connector storage on PostgreSQL', () => {
   });
 
   it('binds the sealed secret to its row: copied to another connector or organisation it does not open', async () => {
-    const [row] = (await db.query("SELECT secret_sealed FROM connectors.connectors WHERE id = '00000000-0000-4000-8000-000000000001'")) as {
-      secret_sealed: string;
-    }[];
+    const [row] = await db.query<{ secret_sealed: string }[]>(
+      "SELECT secret_sealed FROM connectors.connectors WHERE id = '00000000-0000-4000-8000-000000000001'",
+    );
     const sealed = SealedValue.parse(row!.secret_sealed);
     await expect(cipher.open(sealed, secretContext(ORG, '00000000-0000-4000-8000-000000000002'))).rejects.toBeInstanceOf(DecryptionError);
     await expect(cipher.open(sealed, secretContext(OTHER, '00000000-0000-4000-8000-000000000001'))).rejects.toBeInstanceOf(DecryptionError);

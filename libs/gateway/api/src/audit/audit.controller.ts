@@ -1,8 +1,9 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { UseFilters, BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { ActorKind, Outcome, Rpc, type StoredAuditEvent } from '@ferry/contracts';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { MessagingClient } from '@ferry/platform/messaging';
 import { OrgIdPipe } from '../common/org-id.pipe';
+import { RpcFailureFilter } from '../common/rpc-failure.filter';
 
 function view(stored: StoredAuditEvent) {
   const e = stored.event;
@@ -22,6 +23,8 @@ function view(stored: StoredAuditEvent) {
 }
 
 /** /api/v1/orgs/{org}/audit — forwarded to the audit service. */
+// Controller-scoped, so it takes precedence over the runtime's global catch-all filter.
+@UseFilters(RpcFailureFilter)
 @Controller('api/v1/orgs/:org/audit')
 export class AuditController {
   constructor(private readonly messaging: MessagingClient) {}

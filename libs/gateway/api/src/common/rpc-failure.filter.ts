@@ -17,11 +17,12 @@ const STATUS: Record<RpcErrorCode, HttpStatus> = {
 @Catch(RpcFailure)
 export class RpcFailureFilter implements ExceptionFilter {
   catch(failure: RpcFailure, host: ArgumentsHost): void {
-    const status = STATUS[failure.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+    const status: number = STATUS[failure.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
     const body: Record<string, unknown> = {
       statusCode: status,
       error: HttpStatus[status],
-      message: status >= 500 && failure.code !== RpcErrorCode.UNAVAILABLE ? 'internal error' : failure.message,
+      // A 503 says which dependency is down; other 5xx reasons stay inside.
+      message: status >= 500 && status !== 503 ? 'internal error' : failure.message,
     };
     if (failure.violations.length > 0) body['violations'] = failure.violations;
     host.switchToHttp().getResponse<Response>().status(status).json(body);

@@ -1,13 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { UseFilters, Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { Rpc } from '@ferry/contracts';
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Request } from 'express';
 import { OrgIdPipe } from '../common/org-id.pipe';
+import { RpcFailureFilter } from '../common/rpc-failure.filter';
 import { requestContext } from '../common/request-context';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
 import { CreateConnectorBody, connectorView, kindFromName } from './connector.dto';
 
 /** /api/v1/orgs/{org}/connectors — forwarded to the connectors service. */
+// Controller-scoped, so it takes precedence over the runtime's global catch-all filter.
+@UseFilters(RpcFailureFilter)
 @Controller('api/v1/orgs/:org/connectors')
 export class ConnectorsController {
   constructor(private readonly messaging: MessagingClient) {}

@@ -1,0 +1,4 @@
+import { baseServiceSchema } from '@ferry/platform/config';
+
+/** The mailrouting service's settings. */
+export const configSchema = baseServiceSchema;
