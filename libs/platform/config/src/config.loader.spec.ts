@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseServiceSchema } from './base-service.schema';
 import { ConfigError } from './config.error';
-import { EXIT_CONFIG, loadConfig, loadConfigOrExit } from './config.loader';
+import { EXIT_CONFIG, exitOnConfigError, loadConfig, loadConfigOrExit } from './config.loader';
 import { integerValue, requiredVar, stringValue } from './field.builders';
 
 const KEY = Buffer.alloc(32, 3).toString('base64');
@@ -112,6 +112,26 @@ describe('loadConfigOrExit', () => {
   it('returns the config and writes nothing when the environment is valid', () => {
     expect(loadConfigOrExit(baseServiceSchema, VALID).config.HTTP_PORT).toBe(3000);
     expect(written).toEqual([]);
+    expect(exit).not.toHaveBeenCalled();
+  });
+
+  it('exits 78 when a start-up step throws a ConfigError', () => {
+    const failing = () => {
+      throw new ConfigError([{ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', reason: 'must be an https:// URL' }]);
+    };
+    expect(() => exitOnConfigError(failing)).toThrow('exit 78');
+    expect(written).toEqual([
+      'Invalid environment variables: OTEL_EXPORTER_OTLP_ENDPOINT: must be an https:// URL\n',
+    ]);
+  });
+
+  it('rethrows any other error untouched', () => {
+    const failure = new TypeError('not a config problem');
+    expect(() =>
+      exitOnConfigError(() => {
+        throw failure;
+      }),
+    ).toThrow(failure);
     expect(exit).not.toHaveBeenCalled();
   });
 });

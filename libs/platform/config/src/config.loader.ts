@@ -55,8 +55,17 @@ export function loadConfigOrExit<S extends z.ZodObject>(
   env: Env = process.env,
   options: LoadConfigOptions = {},
 ): LoadedConfig<z.output<S>> {
+  return exitOnConfigError(() => loadConfig(schema, env, options));
+}
+
+/**
+ * Runs `start` and returns its result; if it throws a {@link ConfigError} (e.g. `startTelemetry` on a
+ * bad `OTEL_EXPORTER_OTLP_ENDPOINT`), writes the message to stderr and exits with {@link EXIT_CONFIG}.
+ * Any other error is rethrown.
+ */
+export function exitOnConfigError<T>(start: () => T): T {
   try {
-    return loadConfig(schema, env, options);
+    return start();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -1,6 +1,7 @@
 export { ConfigError, type ConfigIssue } from './config.error';
 export {
   EXIT_CONFIG,
+  exitOnConfigError,
   loadConfig,
   loadConfigOrExit,
   type Env,
