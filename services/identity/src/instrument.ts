@@ -1,8 +1,8 @@
 // Loaded first by main.ts. Validates every setting (exit 78 naming the bad ones), then starts
 // OpenTelemetry, which patches http, pg and Nest as they load. Imports nothing else.
-import { loadConfigOrExit } from '@ferry/platform/config';
+import { exitOnConfigError, loadConfigOrExit } from '@ferry/platform/config';
 import { startTelemetry } from '@ferry/platform/telemetry';
 import { configSchema } from './config';
 
 export const loaded = loadConfigOrExit(configSchema);
-export const telemetry = startTelemetry({ serviceName: 'identity' });
+export const telemetry = exitOnConfigError(() => startTelemetry({ serviceName: 'identity' }));
