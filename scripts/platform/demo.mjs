@@ -64,7 +64,7 @@ process.on('SIGINT', () => {
 });
 
 try {
-  platform = await startPlatform({ quiet: process.env.FERRY_DEMO_VERBOSE !== '1' });
+  platform = await startPlatform({ quiet: process.env.FERRY_DEMO_QUIET === '1' });
   say(`all ${SERVICES.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${platform.urls.gateway}`);
   const api = `${platform.urls.gateway}/api/v1`;
   const org = randomUUID();
@@ -106,7 +106,8 @@ try {
     return ['gateway', 'connectors', 'audit'].every((s) => services.has(s)) ? found : undefined;
   });
   printTree(spans);
-  say(`   -> one trace, ${spans.length} spans, services: ${[...new Set(spans.map((s) => s.service))].join(' -> ')}`);
+  const order = [...spans].sort((a, b) => String(a.startTime).localeCompare(String(b.startTime)));
+  say(`   -> one trace, ${spans.length} spans, services in order: ${[...new Set(order.map((s) => s.service))].join(' -> ')}`);
   say(`walking skeleton OK in ${((Date.now() - started) / 1000).toFixed(1)} s; stopping`);
   await platform.stop();
   process.exit(0);

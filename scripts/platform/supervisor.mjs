@@ -22,10 +22,15 @@ export const SERVICES = [
 
 const COLORS = [36, 33, 35, 32, 34, 31, 37];
 
+// Nest's start-up chatter (one line per module and route) drowns what matters at info level.
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+/** A log line for the terminal, or undefined to leave it in the log file only. */
 function formatLine(name, color, line, pad) {
   let text = line;
   try {
     const entry = JSON.parse(line);
+    if (FRAMEWORK_CONTEXTS.has(entry.context) && !['debug', 'trace'].includes(process.env.LOG_LEVEL)) return undefined;
     const level = typeof entry.level === 'string' ? entry.level : ({ 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }[entry.level] ?? entry.level);
     text = `${String(level).padEnd(5)} ${entry.context ? `[${entry.context}] ` : ''}${entry.msg ?? ''}`;
   } catch {
@@ -112,7 +117,11 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
           buffered += chunk;
           const lines = buffered.split('\n');
           buffered = lines.pop() ?? '';
-          if (!quiet) for (const line of lines) if (line.trim()) log(formatLine(svc.name, color, line, pad));
+          if (quiet) return;
+          for (const line of lines) {
+            const text = line.trim() ? formatLine(svc.name, color, line, pad) : undefined;
+            if (text) log(text);
+          }
         });
       }
       child.once('exit', (code, signal) => {

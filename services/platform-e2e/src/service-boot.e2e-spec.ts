@@ -54,7 +54,7 @@ describe('a service process at start-up and shutdown', () => {
       healthy.child.kill('SIGTERM');
       expect(await healthy.exited).toBe(0);
       expect(Date.now() - started).toBeLessThan(5000);
-      expect(healthy.output()).toMatch(/SIGTERM received/);
+      expect(healthy.output()).toMatch(/Received SIGTERM/);
     }, 90_000);
   });
 });

@@ -57,7 +57,6 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
     installShutdown(app, {
       timeoutMs: base.SHUTDOWN_TIMEOUT_MS,
       logger,
-      onSignal: (signal) => logger.log(`${signal} received; draining`, 'Shutdown'),
       process: exitAfterFlush,
     });
     const address = await listen(app, { host: base.HTTP_HOST, port: base.HTTP_PORT });

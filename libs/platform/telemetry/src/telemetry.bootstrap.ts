@@ -7,8 +7,10 @@ import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HealthCheckDroppingSampler } from './health-check.sampler';
 import {
   BatchSpanProcessor,
+  ParentBasedSampler,
   NoopSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
@@ -70,6 +72,7 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
   ];
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
+    sampler: new ParentBasedSampler({ root: new HealthCheckDroppingSampler() }),
     resource: defaultResource().merge(
       resourceFromAttributes({
         [ATTR_SERVICE_NAME]: options.serviceName,
