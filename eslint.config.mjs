@@ -73,7 +73,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'services/platform-e2e/**/*.ts', 'libs/platform/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/src/testing/**/*.ts', 'services/platform-e2e/**/*.ts', 'libs/platform/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/unbound-method': 'off',

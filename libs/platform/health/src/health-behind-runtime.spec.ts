@@ -2,7 +2,7 @@ import { createHttpApp, listen } from '@ferry/platform/runtime';
 import type { INestApplication } from '@nestjs/common';
 import { FakeProbe } from './testing/fake-probe.fixture';
 import { getJson, healthAppModule } from './testing/health-app.fixture';
-import { RecordingLogger } from './testing/recording-logger.fixture';
+import { RecordingLogger } from '@ferry/platform/testing';
 
 describe('HealthModule inside a hardened Ferry app', () => {
   let app: INestApplication;

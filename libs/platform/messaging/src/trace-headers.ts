@@ -1,16 +1,13 @@
-import { context, propagation, type Context } from '@opentelemetry/api';
+import { extractTraceContext, injectTraceContext } from '@ferry/platform/telemetry';
+import { type Context, context } from '@opentelemetry/api';
 import type { MsgHdrs } from 'nats';
 
 /** Writes the active W3C trace context into NATS headers. */
-export function injectTrace(headers: MsgHdrs, ctx: Context = context.active()): void {
-  propagation.inject(ctx, headers, { set: (carrier, key, value) => carrier.set(key, value) });
+export function injectTrace(headers: MsgHdrs): void {
+  injectTraceContext(headers);
 }
 
-/** Reads a W3C trace context from NATS headers (missing headers read as empty strings in nats.js). */
+/** The trace context carried by a message, or the active one when it has no headers. */
 export function extractTrace(headers: MsgHdrs | undefined): Context {
-  if (!headers) return context.active();
-  return propagation.extract(context.active(), headers, {
-    get: (carrier, key) => carrier.get(key) || undefined,
-    keys: (carrier) => carrier.keys(),
-  });
+  return headers ? extractTraceContext(headers) : context.active();
 }

@@ -47,8 +47,10 @@ describe('trace context across NATS', () => {
 
     await eventually(() => consumedTrace !== '');
     expect(consumedTrace).toBe(rootTrace);
-    const names = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === rootTrace).map((s) => s.name);
-    expect(names).toEqual(
+    const names = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === rootTrace).map((s) => s.name);
+    // The consumer span ends after its handler returns; wait for it rather than race it.
+    await eventually(() => names().includes('process test.v1.work'));
+    expect(names()).toEqual(
       expect.arrayContaining(['send connectors.v1.rpc.list', 'process connectors.v1.rpc.list', 'publish test.v1.work', 'process test.v1.work']),
     );
   });

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { installShutdown, type ShutdownOptions, type ShutdownProcess } from './graceful-shutdown.bootstrap';
 import { createHttpApp } from './http-app.factory';
 import { listen } from './listen.bootstrap';
-import { RecordingLogger } from './testing/recording-logger.fixture';
+import { RecordingLogger } from '@ferry/platform/testing';
 
 /** Stands in for `process`: signals are emitted by the test, exits are recorded. */
 class FakeProcess extends EventEmitter implements ShutdownProcess {

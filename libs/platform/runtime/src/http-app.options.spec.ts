@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { createHttpApp } from './http-app.factory';
-import { RecordingLogger } from './testing/recording-logger.fixture';
+import { RecordingLogger } from '@ferry/platform/testing';
 
 @Module({})
 class EmptyModule {}

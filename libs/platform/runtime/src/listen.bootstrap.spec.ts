@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpApp } from './http-app.factory';
 import { listen } from './listen.bootstrap';
-import { RecordingLogger } from './testing/recording-logger.fixture';
+import { RecordingLogger } from '@ferry/platform/testing';
 
 @Module({})
 class EmptyModule {}

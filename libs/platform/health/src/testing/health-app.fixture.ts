@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo, Server } from 'node:net';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health-module.options';
-import { RecordingLogger } from './recording-logger.fixture';
+import { RecordingLogger } from '@ferry/platform/testing';
 
 /** A Nest app with HealthModule, listening on 127.0.0.1 with an ephemeral port. */
 export interface RunningHealthApp {

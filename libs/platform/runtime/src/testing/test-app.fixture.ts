@@ -11,7 +11,7 @@ import {
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpApp, type HttpAppOptions } from '../http-app.factory';
 import { listen } from '../listen.bootstrap';
-import { RecordingLogger } from './recording-logger.fixture';
+import { RecordingLogger } from '@ferry/platform/testing';
 
 /** A secret that fixture handlers put into internal error messages; it must never reach a client. */
 export const INTERNAL_SECRET = 'postgres://ferry:s3cret-pw@db.internal:5432/ferry';
