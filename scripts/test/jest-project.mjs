@@ -3,7 +3,7 @@
 // usage: node scripts/test/jest-project.mjs <projectDir> <unit|int|e2e> [extra jest args]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const [dir, kind, ...rest] = process.argv.slice(2);
 if (!dir || !['unit', 'int', 'e2e'].includes(kind ?? '')) {
@@ -11,6 +11,19 @@ if (!dir || !['unit', 'int', 'e2e'].includes(kind ?? '')) {
   process.exit(2);
 }
 const resultsDir = join('dist', 'test-results');
+// Integration and e2e tests talk HTTPS to the sandbox clouds, whose CA a process trusts only when
+// NODE_EXTRA_CA_CERTS names it at start-up: create the CA once, before jest starts.
+const sandboxDir = resolve('tmp', 'sandbox');
+const sandboxEnv = {};
+if (kind !== 'unit') {
+  const made = spawnSync(
+    process.execPath,
+    ['-r', './libs/platform/telemetry/src/testing/ts-require.hook.cjs', '-e', `require('./libs/sandbox/src/tls/certificate-authority').ensureSandboxCa(${JSON.stringify(sandboxDir)}).catch((e) => { console.error(e); process.exit(1); })`],
+    { stdio: 'inherit' },
+  );
+  if (made.status !== 0) process.exit(made.status ?? 1);
+  Object.assign(sandboxEnv, { FERRY_SANDBOX_DIR: sandboxDir, NODE_EXTRA_CA_CERTS: join(sandboxDir, 'ca.pem') });
+}
 mkdirSync(resultsDir, { recursive: true });
 const outputFile = join(resultsDir, `${dir.replaceAll('/', '_')}.${kind}.json`);
 const result = spawnSync(
@@ -31,6 +44,6 @@ const result = spawnSync(
     outputFile,
     ...rest,
   ],
-  { stdio: 'inherit', env: { ...process.env, FERRY_TEST_KIND: kind } },
+  { stdio: 'inherit', env: { ...process.env, ...sandboxEnv, FERRY_TEST_KIND: kind } },
 );
 process.exit(result.status ?? 1);

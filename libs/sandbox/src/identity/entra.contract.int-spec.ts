@@ -1,0 +1,64 @@
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { decodeJwt } from 'jose';
+import type { Sandbox } from '../sandbox';
+import { call, startTestSandbox } from '../testing/test-sandbox';
+
+describe('Entra ID v2.0 through @azure/msal-node', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ workloads: [] });
+  });
+  afterAll(() => sandbox.close());
+
+  const msal = (secret: string, tenant = sandbox.endpoints.microsoft.tenantId) =>
+    new ConfidentialClientApplication({
+      auth: {
+        clientId: sandbox.endpoints.microsoft.clientId,
+        clientSecret: secret,
+        authority: `${sandbox.endpoints.entraAuthority}/${tenant}`,
+        knownAuthorities: [new URL(sandbox.endpoints.entraAuthority).host],
+      },
+    });
+
+  it('issues an app-only Graph token with the consented roles for the client secret', async () => {
+    const result = await msal(sandbox.endpoints.microsoft.clientSecret).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+    expect(result?.accessToken).toBeTruthy();
+    const claims = decodeJwt(result?.accessToken ?? '');
+    expect(claims['tid']).toBe(sandbox.endpoints.microsoft.tenantId);
+    expect(claims['roles']).toEqual(expect.arrayContaining(['Mail.ReadWrite', 'User.Read.All']));
+    expect(claims.exp).toBeGreaterThan(Date.now() / 1000 + 3000);
+  });
+
+  it('refuses a wrong secret with invalid_client and AADSTS7000215', async () => {
+    const error: unknown = await msal('wrong')
+      .acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ errorCode: 'invalid_client' });
+    expect((error as { errorMessage: string }).errorMessage).toContain('AADSTS7000215');
+  });
+
+  it('answers an unknown tenant with AADSTS90002 in the OAuth error shape', async () => {
+    const r = await call(`${sandbox.endpoints.entraAuthority}/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=x&client_secret=y&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default',
+    });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: 'invalid_request', error_codes: [90002] });
+  });
+
+  it('rejects a missing, a forged and an expired token at Graph with 401 InvalidAuthenticationToken', async () => {
+    const graph = sandbox.endpoints.graph;
+    const missing = await call(`${graph}/users`);
+    expect(missing.status).toBe(401);
+    expect(missing.body).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    expect((missing.body as { error: { innerError: Record<string, string> } }).error.innerError['request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const forged = await call(`${graph}/users`, { headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' } });
+    expect(forged.status).toBe(401);
+    const result = await msal(sandbox.endpoints.microsoft.clientSecret).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'], skipCache: true });
+    sandbox.context.clock.advance(2 * 3600 * 1000);
+    const client = Client.init({ baseUrl: graph.replace(/\/v1\.0$/, ''), defaultVersion: 'v1.0', authProvider: (done) => done(null, result?.accessToken ?? '') });
+    await expect(client.api('/users').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+  });
+});
