@@ -44,6 +44,6 @@ const result = spawnSync(
     outputFile,
     ...rest,
   ],
-  { stdio: 'inherit', env: { ...process.env, ...sandboxEnv, FERRY_TEST_KIND: kind } },
+  { stdio: 'inherit', env: { ...process.env, ...sandboxEnv, ...(kind === 'unit' ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() }), FERRY_TEST_KIND: kind } },
 );
 process.exit(result.status ?? 1);

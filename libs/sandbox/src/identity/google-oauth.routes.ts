@@ -177,7 +177,7 @@ export function googleOAuthRoutes(ctx: SandboxContext): Route[] {
   const discovery = (_req: SandboxRequest, res: ServerResponse): void => {
     const o = ctx.origin();
     sendJson(res, 200, {
-      issuer: o,
+      issuer: ctx.tokens.googleIssuer(),
       authorization_endpoint: `${o}/o/oauth2/v2/auth`,
       token_endpoint: `${o}/token`,
       userinfo_endpoint: `${o}/v1/userinfo`,
@@ -206,6 +206,7 @@ export function googleOAuthRoutes(ctx: SandboxContext): Route[] {
     { vendor: 'google-oauth', method: 'POST', pattern: '/token', operation: 'google.oauth.token', auth: none, handler: token },
     { vendor: 'google-oauth', method: 'GET', pattern: '/.well-known/openid-configuration', operation: 'google.oauth.discovery', auth: none, handler: discovery },
     { vendor: 'google-oauth', method: 'GET', pattern: '/oauth2/v3/certs', operation: 'google.oauth.jwks', auth: none, handler: async (_q, res) => sendJson(res, 200, await ctx.tokens.jwks('google')) },
+    { vendor: 'google-oauth', method: 'GET', pattern: '/oauth2/v1/certs', operation: 'google.oauth.certs', auth: none, handler: (_q, res) => sendJson(res, 200, ctx.tokens.googlePemKeys()) },
     { vendor: 'google-oauth', method: 'GET', pattern: '/o/oauth2/v2/auth', operation: 'google.oauth.authorize', auth: none, handler: authorize },
     { vendor: 'google-oauth', method: 'POST', pattern: '/o/oauth2/v2/auth', operation: 'google.oauth.authorize', auth: none, handler: authorize },
     { vendor: 'google-oauth', method: 'POST', pattern: '/revoke', operation: 'google.oauth.revoke', auth: none, handler: revoke },

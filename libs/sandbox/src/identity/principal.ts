@@ -27,6 +27,12 @@ export interface GooglePrincipal {
  * permissions (as each API page's permissions table lists them). Google: any one of the scopes.
  */
 export type AuthRequirement =
-  | { readonly kind: 'graph'; readonly application: readonly string[]; readonly delegated: readonly string[] }
+  | {
+      readonly kind: 'graph';
+      readonly application: readonly string[];
+      readonly delegated: readonly string[];
+      /** The 403 this API answers when no permission matches (Outlook says `ErrorAccessDenied`); default: the directory's `Authorization_RequestDenied`. */
+      readonly denied?: { readonly code: string; readonly message: string };
+    }
   | { readonly kind: 'google'; readonly scopes: readonly string[] }
   | { readonly kind: 'none' };

@@ -43,8 +43,12 @@ export class TokenService {
     return `${this.issuerBase()}/${tenantId}/v2.0`;
   }
 
+  /**
+   * Google ID tokens carry Google's real issuer (clients such as google-auth-library accept no
+   * other); they still cannot pass for real ones, since only the sandbox's JWKS verifies them.
+   */
   googleIssuer(): string {
-    return this.issuerBase();
+    return 'https://accounts.google.com';
   }
 
   async microsoftAccessToken(p: MicrosoftPrincipal, lifetimeS = TOKEN_LIFETIME_S): Promise<{ token: string; expiresIn: number }> {
@@ -154,6 +158,11 @@ export class TokenService {
 
   revokeGoogle(token: string): boolean {
     return this.googleTokens.delete(token) || this.refreshTokens.delete(token);
+  }
+
+  /** Google's v1 `certs` format: kid -> PEM (a public key here; Google serves certificates). */
+  googlePemKeys(): Record<string, string> {
+    return { [this.googleKey.kid]: this.googleKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
   }
 
   async jwks(which: 'entra' | 'google'): Promise<{ keys: JWK[] }> {
