@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// `npm run demo`: starts the platform, drives the walking skeleton through the public API, shows what
-// happened (the stored secret is sealed, the audit record, one trace across three services), and stops.
+// `npm run demo`: starts the sandbox clouds and the platform, drives the walking skeleton through the
+// public API with the sandbox tenant's credentials, shows what happened (the stored secret is sealed,
+// the audit record, one trace across three services), and stops.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { relaunchTrustingSandboxCa, startSandboxProcess } from '../sandbox/sandbox-process.mjs';
 import { SERVICES, startPlatform } from './supervisor.mjs';
+
+// The demo talks HTTPS to the sandbox clouds, so this process must trust their CA from its start.
+await relaunchTrustingSandboxCa();
 
 const bold = (s) => `\x1b[1m${s}\x1b[0m`;
 const say = (s) => console.log(`${bold('demo')} ${s}`);
@@ -56,25 +61,37 @@ function printTree(spans) {
 
 const started = Date.now();
 let platform;
+let sandbox;
 let interrupted = false;
 process.on('SIGINT', () => {
   interrupted = true;
   say('interrupted; stopping');
-  (platform ? platform.stop() : Promise.resolve()).then(() => process.exit(130));
+  Promise.all([platform?.stop(), sandbox?.stop()]).then(() => process.exit(130));
 });
 
 try {
+  sandbox = await startSandboxProcess({ scenario: 'default' });
+  const clouds = sandbox.endpoints;
+  const summary = await (await fetch(`${clouds.inspect}/summary`)).json();
+  const ms = summary.microsoft[0];
+  const g = summary.google[0];
+  say(`sandbox clouds at ${clouds.entraAuthority} (CA ${clouds.ca})`);
+  say(`   Microsoft 365 tenant ${ms.domain}: ${ms.users} users, ${ms.groups} groups; Google Workspace ${g.domain}: ${g.users} users, ${g.groups} groups`);
+  for (const [name, counts] of Object.entries(summary)) {
+    if (!['scenario', 'microsoft', 'google'].includes(name)) say(`   ${name}: ${JSON.stringify(counts)}`);
+  }
   platform = await startPlatform({ quiet: process.env.FERRY_DEMO_QUIET === '1' });
   say(`all ${SERVICES.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${platform.urls.gateway}`);
   const api = `${platform.urls.gateway}/api/v1`;
   const org = randomUUID();
-  const secret = `demo-client-secret-${randomUUID()}`;
+  // The sandbox tenant's app registration secret: the connector the demo creates is a real one.
+  const secret = clouds.microsoft.clientSecret;
 
-  say(`1. POST /api/v1/orgs/${org}/connectors  (a Microsoft 365 connector with a client secret)`);
+  say(`1. POST /api/v1/orgs/${org}/connectors  (the sandbox Microsoft 365 tenant's app, with its client secret)`);
   const created = await fetch(`${api}/orgs/${org}/connectors`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'ferry-demo' },
-    body: JSON.stringify({ name: 'Contoso (demo)', kind: 'microsoft-365', secret }),
+    body: JSON.stringify({ name: `${clouds.microsoft.domain} (sandbox)`, kind: 'microsoft-365', secret }),
   });
   const connector = await created.json();
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(connector)}`);
@@ -109,13 +126,13 @@ try {
   const order = [...spans].sort((a, b) => String(a.startTime).localeCompare(String(b.startTime)));
   say(`   -> one trace, ${spans.length} spans, services in order: ${[...new Set(order.map((s) => s.service))].join(' -> ')}`);
   say(`walking skeleton OK in ${((Date.now() - started) / 1000).toFixed(1)} s; stopping`);
-  await platform.stop();
+  await Promise.all([platform.stop(), sandbox.stop()]);
   process.exit(0);
 } catch (err) {
   if (!interrupted) {
     console.error(`${bold('demo')} FAILED: ${err.message}`);
     if (platform) console.error(`${bold('demo')} service logs are in ${platform.logsDir}`);
-    await platform?.stop();
+    await Promise.all([platform?.stop(), sandbox?.stop()]);
     process.exit(1);
   }
 }

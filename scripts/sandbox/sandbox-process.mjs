@@ -1,7 +1,7 @@
 // Starts the sandbox clouds as their own process, exactly as `npm run sandbox` does, and hands back
 // the endpoints from the runner's first stdout line. Used by the demo and the benchmarks.
 // Needs a build (scripts/build.mjs) first.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,8 +21,13 @@ export async function relaunchTrustingSandboxCa(stateDir = DEFAULT_STATE_DIR) {
   const { ensureSandboxCa } = require(join(ROOT, 'dist', 'libs', 'sandbox', 'src', 'tls', 'certificate-authority.js'));
   const { caPath } = await ensureSandboxCa(stateDir);
   if (process.env.NODE_EXTRA_CA_CERTS === caPath) return caPath;
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
-  process.exit(r.status ?? 1);
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
+  // Ctrl-C reaches both processes (one process group); the child does the clean-up, the parent
+  // waits for it. A signal sent to the parent alone is passed on.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  const code = await new Promise((r) => child.once('exit', (c, signal) => r(c ?? (signal === 'SIGINT' ? 130 : 1))));
+  process.exit(code);
 }
 
 /**
