@@ -33,7 +33,8 @@ async function authenticateGraph(
   const granted = result.userId ? result.scopes : result.roles;
   const accepted = result.userId ? requirement.delegated : requirement.application;
   if (!accepted.some((p) => granted.includes(p))) {
-    throw graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    const denied = requirement.denied ?? { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' };
+    throw graphError(403, denied.code, denied.message);
   }
   return result;
 }
