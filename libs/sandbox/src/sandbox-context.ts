@@ -1,5 +1,6 @@
 import type { ContentRetention } from './content/content-source';
 import type { FaultInjector } from './faults/fault-injector';
+import type { Dispatch } from './http/internal-dispatch';
 import type { Route } from './http/route';
 import type { Clock } from './identity/clock';
 import type { TokenService } from './identity/token-service';
@@ -18,6 +19,11 @@ export interface SandboxContext {
   readonly retention: ContentRetention;
   /** `https://127.0.0.1:P`, known once the server listens; used for next links and upload URLs. */
   origin(): string;
+  /**
+   * Sends one request through the server's own pipeline in-process (routing, auth, faults,
+   * throttling, handler) and returns what it answered; Graph `$batch` runs its sub-requests so.
+   */
+  readonly dispatch?: Dispatch;
 }
 
 /**

@@ -64,6 +64,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     faults,
     retention: new ContentRetention(scenario.retainContentBytes),
     origin: () => origin,
+    // `server` exists before any request can arrive, so the late binding is safe.
+    dispatch: (method, path, headers, body) => server.dispatch(method, path, headers, body),
   };
   const routes = new RouteTable();
   const server = new SandboxServer(ctx, routes);

@@ -6,6 +6,7 @@ import type { FaultEffect } from '../faults/fault-rules';
 import type { SandboxContext } from '../sandbox-context';
 import type { SandboxCa } from '../tls/certificate-authority';
 import { authenticate } from './auth';
+import { CapturingResponse, type DispatchResult, SyntheticRequest } from './internal-dispatch';
 import { sendJson } from './respond';
 import type { RouteTable, ThrottleCharge } from './route';
 import type { SandboxRequest } from './sandbox-request';
@@ -101,6 +102,18 @@ export class SandboxServer {
     if (!server) return;
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Runs one request through the same pipeline as the listener (match, auth, faults, throttling,
+   * handler) without a socket: how Graph's JSON batching executes its sub-requests.
+   */
+  async dispatch(method: string, path: string, headers: Readonly<Record<string, string>>, body: Buffer): Promise<DispatchResult> {
+    const raw = new SyntheticRequest(method, path, headers, body);
+    const res = new CapturingResponse();
+    const done = res.result();
+    await this.handle(raw as unknown as IncomingMessage, res as unknown as ServerResponse);
+    return done;
   }
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {

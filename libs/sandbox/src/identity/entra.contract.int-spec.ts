@@ -1,13 +1,15 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { decodeJwt } from 'jose';
+import { graphDirectoryWorkload } from '../graph/directory/graph-directory.workload';
 import type { Sandbox } from '../sandbox';
 import { call, startTestSandbox } from '../testing/test-sandbox';
 
 describe('Entra ID v2.0 through @azure/msal-node', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ workloads: [] });
+    // The directory workload serves `/v1.0/users`, where the 401 cases are checked.
+    sandbox = await startTestSandbox({ workloads: [graphDirectoryWorkload] });
   });
   afterAll(() => sandbox.close());
 

@@ -1,0 +1,97 @@
+import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
+import type { Shape } from '../../testing/shape';
+
+/** Graph's event fields and kinds as the official types declare them, for expectShape in the calendar specs. */
+export const EVENT_SHAPE: Shape<MicrosoftGraph.Event> = {
+  id: 'string',
+  createdDateTime: 'string',
+  lastModifiedDateTime: 'string',
+  changeKey: 'string',
+  categories: 'array',
+  transactionId: ['string', 'null'],
+  originalStartTimeZone: 'string',
+  originalEndTimeZone: 'string',
+  iCalUId: 'string',
+  reminderMinutesBeforeStart: 'number',
+  isReminderOn: 'boolean',
+  hasAttachments: 'boolean',
+  subject: 'string',
+  bodyPreview: 'string',
+  importance: 'string',
+  sensitivity: 'string',
+  isAllDay: 'boolean',
+  isCancelled: 'boolean',
+  isOrganizer: 'boolean',
+  responseRequested: 'boolean',
+  seriesMasterId: ['string', 'null'],
+  showAs: 'string',
+  type: 'string',
+  webLink: 'string',
+  onlineMeetingUrl: 'null',
+  isOnlineMeeting: 'boolean',
+  onlineMeetingProvider: 'string',
+  allowNewTimeProposals: 'boolean',
+  isDraft: 'boolean',
+  hideAttendees: 'boolean',
+  responseStatus: 'object',
+  body: 'object',
+  start: 'object',
+  end: 'object',
+  location: 'object',
+  locations: 'array',
+  recurrence: ['object', 'null'],
+  attendees: 'array',
+  organizer: 'object',
+  onlineMeeting: 'null',
+  cancelledOccurrences: 'array',
+  originalStart: 'string',
+};
+
+export const CALENDAR_SHAPE: Shape<MicrosoftGraph.Calendar> = {
+  id: 'string',
+  name: 'string',
+  color: 'string',
+  hexColor: 'string',
+  isDefaultCalendar: 'boolean',
+  changeKey: 'string',
+  canShare: 'boolean',
+  canViewPrivateItems: 'boolean',
+  canEdit: 'boolean',
+  allowedOnlineMeetingProviders: 'array',
+  defaultOnlineMeetingProvider: 'string',
+  isTallyingResponses: 'boolean',
+  isRemovable: 'boolean',
+  owner: 'object',
+};
+
+export const RECURRENCE_PATTERN_SHAPE: Shape<MicrosoftGraph.RecurrencePattern> = {
+  type: 'string',
+  interval: 'number',
+  month: 'number',
+  dayOfMonth: 'number',
+  daysOfWeek: 'array',
+  firstDayOfWeek: 'string',
+  index: 'string',
+};
+export const RECURRENCE_RANGE_SHAPE: Shape<MicrosoftGraph.RecurrenceRange> = {
+  type: 'string',
+  startDate: 'string',
+  endDate: 'string',
+  recurrenceTimeZone: 'string',
+  numberOfOccurrences: 'number',
+};
+export const SCHEDULE_SHAPE: Shape<MicrosoftGraph.ScheduleInformation> = {
+  scheduleId: 'string',
+  availabilityView: 'string',
+  scheduleItems: 'array',
+  workingHours: 'object',
+  error: 'object',
+};
+export const SCHEDULE_ITEM_SHAPE: Shape<MicrosoftGraph.ScheduleItem> = {
+  isPrivate: 'boolean',
+  status: 'string',
+  subject: 'string',
+  location: 'string',
+  start: 'object',
+  end: 'object',
+};
