@@ -47,19 +47,19 @@ export interface Sandbox {
 /** Starts both clouds on one loopback HTTPS port, seeded from the scenario. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const scenario: Scenario = parseScenario(options.scenario ?? { name: 'default' });
-  const ca = await ensureSandboxCa(options.stateDir);
   let origin = '';
   const clock = new Clock();
   const throttle = new ThrottleGovernor(clock);
   throttle.enabled = scenario.throttle.enabled;
   throttle.setOverrides(scenario.throttle.overrides);
+  const [ca, tokens] = await Promise.all([ensureSandboxCa(options.stateDir), TokenService.create(clock, () => origin)]);
   const faults = new FaultInjector(scenario.seed);
   faults.baseline = scenario.latency;
   const ctx: SandboxContext = {
     scenario,
     directory: new Directory(),
     clock,
-    tokens: new TokenService(clock, () => origin),
+    tokens,
     throttle,
     faults,
     retention: new ContentRetention(scenario.retainContentBytes),
@@ -72,7 +72,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const workloads = (options.workloads ?? WORKLOADS).map((factory) => factory(ctx));
   const port = await server.listen(ca, options.port ?? 0, '127.0.0.1');
   origin = `https://127.0.0.1:${port}`;
-  const credentials = seedDirectory(ctx.directory, scenario, origin);
+  const credentials = await seedDirectory(ctx.directory, scenario, origin);
   for (const w of workloads) w.seed();
   routes.add(...coreInspectRoutes(ctx, server.stats, () => workloads));
   for (const w of workloads) routes.add(...w.routes());

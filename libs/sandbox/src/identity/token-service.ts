@@ -1,4 +1,5 @@
-import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { SignJWT, errors as joseErrors, exportJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Clock } from './clock';
 import type { GooglePrincipal, MicrosoftPrincipal } from './principal';
@@ -10,6 +11,20 @@ export const TOKEN_LIFETIME_S = 3600;
 
 export type TokenProblem = 'missing' | 'invalid' | 'expired';
 
+interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+const generateRsa = promisify(generateKeyPair);
+
+async function rsaSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
+  const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 27);
+  return { kid, privateKey, publicKey };
+}
+
 interface GoogleTokenRecord extends GooglePrincipal {
   readonly expiresAt: number;
 }
@@ -20,23 +35,23 @@ interface GoogleTokenRecord extends GooglePrincipal {
  * Google's are) and looked up here; Google ID tokens are JWTs with their own key.
  */
 export class TokenService {
-  private readonly entraKey: { kid: string; privateKey: KeyObject; publicKey: KeyObject };
-  private readonly googleKey: { kid: string; privateKey: KeyObject; publicKey: KeyObject };
+  private readonly entraKey: SigningKey;
+  private readonly googleKey: SigningKey;
   private readonly googleTokens = new Map<string, GoogleTokenRecord>();
   private readonly refreshTokens = new Map<string, { principal: MicrosoftPrincipal | GooglePrincipal; expiresAt: number }>();
 
-  constructor(
+  private constructor(
     private readonly clock: Clock,
     private readonly issuerBase: () => string,
+    keys: readonly [SigningKey, SigningKey],
   ) {
-    this.entraKey = TokenService.rsaKey();
-    this.googleKey = TokenService.rsaKey();
+    [this.entraKey, this.googleKey] = keys;
   }
 
-  private static rsaKey(): { kid: string; privateKey: KeyObject; publicKey: KeyObject } {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 27);
-    return { kid, privateKey, publicKey };
+  /** Generates both signing keys off the main thread, in parallel (RSA generation dominates start-up). */
+  static async create(clock: Clock, issuerBase: () => string): Promise<TokenService> {
+    const keys = await Promise.all([rsaSigningKey(), rsaSigningKey()]);
+    return new TokenService(clock, issuerBase, keys);
   }
 
   entraIssuer(tenantId: string): string {

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Rng, seededGuid } from '../scenario/deterministic';
 import type { GoogleTenantSpec, MicrosoftTenantSpec, Scenario } from '../scenario/scenario.schema';
 import type { Directory, GoogleTenant, MicrosoftTenant } from './directory';
@@ -107,12 +108,11 @@ function seedMicrosoft(seed: string, spec: MicrosoftTenantSpec, index: number): 
   return { tenant, clientSecret };
 }
 
-function seedGoogle(seed: string, spec: GoogleTenantSpec, index: number): { tenant: GoogleTenant; key: Record<string, string>; oauth: { clientId: string; clientSecret: string } } {
+function seedGoogle(seed: string, spec: GoogleTenantSpec, index: number, privateKey: KeyObject, publicKey: KeyObject): { tenant: GoogleTenant; key: Record<string, string>; oauth: { clientId: string; clientSecret: string } } {
   const customerId = `C0${seededGuid(`${seed}/g/${index}/customer`).replace(/-/g, '').slice(0, 7)}`;
   const clientId = String(BigInt(`0x${seededGuid(`${seed}/g/${index}/sa`).replace(/-/g, '').slice(0, 15)}`));
   const project = `ferry-sandbox-${index}`;
   const clientEmail = `ferry-migration@${project}.iam.gserviceaccount.com`;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKeyId = randomBytes(20).toString('hex');
   const tenant: GoogleTenant = {
     customerId,
@@ -156,7 +156,11 @@ function seedGoogle(seed: string, spec: GoogleTenantSpec, index: number): { tena
 }
 
 /** Creates every tenant of the scenario in `directory`; returns the first tenants' credentials. */
-export function seedDirectory(directory: Directory, scenario: Scenario, origin: string): SeededCredentials {
+const generateRsa = promisify(generateKeyPair);
+
+export async function seedDirectory(directory: Directory, scenario: Scenario, origin: string): Promise<SeededCredentials> {
+  // Service-account keys are generated in parallel on the thread pool: RSA generation is most of start-up.
+  const keys = await Promise.all(scenario.google.tenants.map(() => generateRsa('rsa', { modulusLength: 2048 })));
   let microsoft: SeededCredentials['microsoft'] | undefined;
   scenario.microsoft.tenants.forEach((spec, i) => {
     const { tenant, clientSecret } = seedMicrosoft(scenario.seed, spec, i);
@@ -166,7 +170,9 @@ export function seedDirectory(directory: Directory, scenario: Scenario, origin: 
   });
   let google: SeededCredentials['google'] | undefined;
   scenario.google.tenants.forEach((spec, i) => {
-    const { tenant, key, oauth } = seedGoogle(scenario.seed, spec, i);
+    const pair = keys[i];
+    if (!pair) throw new Error('missing service-account key');
+    const { tenant, key, oauth } = seedGoogle(scenario.seed, spec, i, pair.privateKey, pair.publicKey);
     key['auth_uri'] = `${origin}/o/oauth2/auth`;
     key['token_uri'] = `${origin}/token`;
     directory.google.set(tenant.customerId, tenant);
