@@ -1,0 +1,36 @@
+import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
+import type { Shape } from '../../testing/shape';
+
+/** The message fields the sandbox returns, checked against the official `microsoft.graph.message` type by the contract specs. */
+export const MESSAGE_SHAPE: Shape<MicrosoftGraph.Message> = {
+  id: 'string',
+  createdDateTime: 'string',
+  lastModifiedDateTime: 'string',
+  changeKey: 'string',
+  categories: 'array',
+  receivedDateTime: 'string',
+  sentDateTime: ['string', 'null'],
+  hasAttachments: 'boolean',
+  internetMessageId: 'string',
+  subject: 'string',
+  bodyPreview: 'string',
+  importance: 'string',
+  parentFolderId: 'string',
+  conversationId: 'string',
+  conversationIndex: 'string',
+  isDeliveryReceiptRequested: 'boolean',
+  isReadReceiptRequested: 'boolean',
+  isRead: 'boolean',
+  isDraft: 'boolean',
+  webLink: 'string',
+  inferenceClassification: 'string',
+  body: 'object',
+  sender: ['object', 'null'],
+  from: ['object', 'null'],
+  toRecipients: 'array',
+  ccRecipients: 'array',
+  bccRecipients: 'array',
+  replyTo: 'array',
+  flag: 'object',
+  singleValueExtendedProperties: 'array',
+};
