@@ -17,7 +17,7 @@ export const faultEffectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reset-response'), afterBytes: z.number().int().min(0) }),
   /** Read `afterBytes` of the request body, then reset the connection (a truncated upload). */
   z.object({ kind: z.literal('reset-request'), afterBytes: z.number().int().min(0) }),
-  /** Treat the request's delta/history/page token as expired (Graph 410, Gmail 404, Drive 410). */
+  /** Treat the request's delta/history/sync token as expired (Graph 410, Gmail 404, Calendar 410, Drive 400 invalid pageToken). */
   z.object({ kind: z.literal('stale-delta') }),
 ]);
 export type FaultEffect = z.infer<typeof faultEffectSchema>;

@@ -60,7 +60,13 @@ describe('Entra ID v2.0 through @azure/msal-node', () => {
     expect(forged.status).toBe(401);
     const result = await msal(sandbox.endpoints.microsoft.clientSecret).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'], skipCache: true });
     sandbox.context.clock.advance(2 * 3600 * 1000);
-    const client = Client.init({ baseUrl: graph.replace(/\/v1\.0$/, ''), defaultVersion: 'v1.0', authProvider: (done) => done(null, result?.accessToken ?? '') });
-    await expect(client.api('/users').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+    // customHosts: the client attaches the token only to hosts it knows as Graph.
+    const client = Client.init({ baseUrl: graph.replace(/\/v1\.0$/, ''), defaultVersion: 'v1.0', customHosts: new Set([new URL(graph).hostname]), authProvider: (done) => done(null, result?.accessToken ?? '') });
+    const expired: unknown = await client
+      .api('/users')
+      .get()
+      .catch((e: unknown) => e);
+    expect(expired).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+    expect((expired as Error).message).toContain('the token is expired');
   });
 });
