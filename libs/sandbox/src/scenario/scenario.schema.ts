@@ -28,40 +28,23 @@ const domainName = z
  */
 const workloads = z.record(z.string(), z.record(z.string(), z.unknown())).default({});
 
+const tenantSchema = z.object({
+  domain: domainName,
+  users: z.number().int().min(0).max(100_000),
+  groups: z.number().int().min(0).max(10_000).default(0),
+  workloads,
+});
+
+/** One cloud's tenants; without the section, one tenant with three users and a group. */
+const cloudSchema = (defaultDomain: string) =>
+  z.object({ tenants: z.array(tenantSchema).min(1).max(10) }).default({ tenants: [{ domain: defaultDomain, users: 3, groups: 1, workloads: {} }] });
+
 export const scenarioSchema = z.object({
   name: z.string().min(1).max(100),
   /** Everything generated derives from this, so the same scenario always yields the same tenants. */
   seed: z.string().min(1).max(200).default('ferry'),
-  microsoft: z
-    .object({
-      tenants: z
-        .array(
-          z.object({
-            domain: domainName,
-            users: z.number().int().min(0).max(100_000),
-            groups: z.number().int().min(0).max(10_000).default(0),
-            workloads,
-          }),
-        )
-        .min(1)
-        .max(10),
-    })
-    .default({ tenants: [{ domain: 'contoso.example', users: 3, groups: 1, workloads: {} }] }),
-  google: z
-    .object({
-      tenants: z
-        .array(
-          z.object({
-            domain: domainName,
-            users: z.number().int().min(0).max(100_000),
-            groups: z.number().int().min(0).max(10_000).default(0),
-            workloads,
-          }),
-        )
-        .min(1)
-        .max(10),
-    })
-    .default({ tenants: [{ domain: 'fabrikam.example', users: 3, groups: 1, workloads: {} }] }),
+  microsoft: cloudSchema('contoso.example'),
+  google: cloudSchema('fabrikam.example'),
   throttle: z
     .object({ enabled: z.boolean().default(true), overrides: z.array(limitOverrideSchema).max(1000).default([]) })
     .default({ enabled: true, overrides: [] }),

@@ -1,7 +1,7 @@
 import { type MailAddress, type SeededAttachment, type SeededMessageSpec } from '../../content/seeded-mime';
 import type { GmailScenario } from './gmail-scenario.schema';
 import { Mailbox, MessageRecord } from './gmail.store';
-import { SeqRng } from './seq-rng';
+import { Rng } from '../../scenario/deterministic';
 
 /** Seeded mail ends here, so the same scenario yields the same dates whenever it runs. */
 const ANCHOR_MS = Date.UTC(2026, 10, 1);
@@ -81,7 +81,7 @@ export function seededMessageIdHeader(id: string, domain: string): string {
 }
 
 export function seededSubject(seed: string, rootSeq: number, isReply: boolean): string {
-  const base = `${new SeqRng(`${seed}/subject`, rootSeq).pick(SUBJECTS)} #${rootSeq + 1}`;
+  const base = `${Rng.forItem(`${seed}/subject`, rootSeq).pick(SUBJECTS)} #${rootSeq + 1}`;
   return isReply ? `Re: ${base}` : base;
 }
 
@@ -93,7 +93,7 @@ function seededFacts(
   total: number,
   userLabels: readonly string[] = [],
 ): SeededFacts {
-  const rng = new SeqRng(`${mailbox.seed}/m`, seq);
+  const rng = Rng.forItem(`${mailbox.seed}/m`, seq);
   const id = rng.hexId();
   const step = Math.max(60_000, Math.floor(SPAN_MS / Math.max(total, 1)));
   const date = Math.floor((ANCHOR_MS - (total - seq) * step + rng.int(0, step - 1)) / 1000) * 1000;
@@ -144,7 +144,7 @@ export function seededSpec(
   total: number,
 ): SeededMessageSpec {
   const facts = seededFacts(mailbox, ctx, rec.seq, total);
-  const body = new SeqRng(`${mailbox.seed}/body`, rec.seq);
+  const body = Rng.forItem(`${mailbox.seed}/body`, rec.seq);
   const correspondent = body.pick(CORRESPONDENTS);
   const words = Array.from({ length: facts.wordCount }, () => body.pick(WORDS));
   const signer = facts.sent ? ctx.owner.name : correspondent.name;
