@@ -55,7 +55,7 @@ describe('fault injection on the wire', () => {
       for (;;) {
         const chunk = await reader?.read();
         if (!chunk || chunk.done) return;
-        received += chunk.value.byteLength;
+        received += (chunk.value as Uint8Array).byteLength;
       }
     })();
     await expect(drained).rejects.toThrow();
