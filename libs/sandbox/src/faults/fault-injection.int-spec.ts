@@ -8,6 +8,9 @@ const DRIVE = 'https://www.googleapis.com/auth/drive';
 const MIB = 1024 * 1024;
 
 /** Faults as a client meets them on the wire: served by the real server, not the injector alone. */
+// Sandbox start-up generates RSA keys; on a loaded 2-core machine that outlasts jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('fault injection on the wire', () => {
   let sandbox: Sandbox;
   let auth: Record<string, string>;

@@ -5,6 +5,9 @@ import { graphDirectoryWorkload } from '../graph/directory/graph-directory.workl
 import type { Sandbox } from '../sandbox';
 import { call, startTestSandbox } from '../testing/test-sandbox';
 
+// Sandbox start-up generates RSA keys; on a loaded 2-core machine that outlasts jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('Entra ID v2.0 through @azure/msal-node', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {

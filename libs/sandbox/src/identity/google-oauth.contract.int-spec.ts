@@ -6,6 +6,9 @@ import { call, startTestSandbox } from '../testing/test-sandbox';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.modify';
 
+// Sandbox start-up generates RSA keys; on a loaded 2-core machine that outlasts jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('Google OAuth 2.0: service-account JWT bearer grant with domain-wide delegation', () => {
   let sandbox: Sandbox;
   let user: string;

@@ -24,6 +24,9 @@ function run(args: string[]): Run {
   return { firstLine, exit, stop: () => child.kill('SIGTERM') };
 }
 
+// Sandbox start-up generates RSA keys; on a loaded 2-core machine that outlasts jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('npm run sandbox (the runner)', () => {
   it('prints one JSON line with every base URL and the seeded credentials first, then serves until SIGTERM', async () => {
     const r = run(['--scenario', 'default', '--state-dir', process.env['FERRY_SANDBOX_DIR'] ?? '']);

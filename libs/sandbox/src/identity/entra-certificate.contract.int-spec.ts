@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { createHash, webcrypto } from 'node:crypto';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import * as x509 from '@peculiar/x509';
+import { decodeJwt } from 'jose';
+import type { Sandbox } from '../sandbox';
+import { call, startTestSandbox } from '../testing/test-sandbox';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+
+/** A self-signed certificate and its PKCS#8 key, as an admin uploads to an app registration. */
+async function certificate(): Promise<{ pem: string; keyPem: string; sha256Hex: string }> {
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=ferry-connector', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), signingAlgorithm: ALG, keys });
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END PRIVATE KEY-----\n`;
+  return { pem: cert.toString('pem'), keyPem, sha256Hex: createHash('sha256').update(Buffer.from(cert.rawData)).digest('hex') };
+}
+
+// Sandbox start-up generates RSA keys; on a loaded 2-core machine that outlasts jest's 5 s default.
+jest.setTimeout(30_000);
+
+describe('Entra client credentials with a certificate assertion through @azure/msal-node', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ workloads: [] });
+  }, 60_000);
+  afterAll(() => sandbox.close());
+
+  const msal = (cert: { keyPem: string; sha256Hex: string }) =>
+    new ConfidentialClientApplication({
+      auth: {
+        clientId: sandbox.endpoints.microsoft.clientId,
+        clientCertificate: { thumbprintSha256: cert.sha256Hex, privateKey: cert.keyPem },
+        authority: `${sandbox.endpoints.entraAuthority}/${sandbox.endpoints.microsoft.tenantId}`,
+        knownAuthorities: [new URL(sandbox.endpoints.entraAuthority).host],
+      },
+    });
+
+  it('issues an app-only token for an assertion signed by a registered certificate', async () => {
+    const cert = await certificate();
+    const registered = await call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ certificate: cert.pem }),
+    });
+    expect(registered.status).toBe(201);
+    const result = await msal(cert).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+    expect(decodeJwt(result?.accessToken ?? '')).toMatchObject({ tid: sandbox.endpoints.microsoft.tenantId, appid: sandbox.endpoints.microsoft.clientId });
+  });
+
+  it('refuses an assertion from a certificate the app does not know with invalid_client AADSTS700027', async () => {
+    const error: unknown = await msal(await certificate())
+      .acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ errorCode: 'invalid_client' });
+    expect((error as { errorMessage: string }).errorMessage).toContain('AADSTS700027');
+  });
+
+  it('refuses a certificate upload that is not a certificate', async () => {
+    const r = await call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ certificate: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----' }),
+    });
+    expect(r.status).toBe(400);
+  });
+});
