@@ -6,7 +6,8 @@ import { googleError, graphError, oauthError } from './vendor-errors';
  * The 429/403 each service answers when a budget is spent, with the Retry-After it documents.
  * Graph (learn.microsoft.com/graph/throttling): 429 with Retry-After in seconds; Outlook names the
  * exhausted mailbox limit in the message. Gmail (developers.google.com/gmail/api/guides/handle-errors):
- * per-user 429 `rateLimitExceeded` ("User-rate limit exceeded"), per-project 403 `rateLimitExceeded`.
+ * per-user 429 `userRateLimitExceeded` ("User-rate limit exceeded"; the quota page names the reason),
+ * per-project 403 `rateLimitExceeded`.
  * Drive and Calendar (their "resolve errors" guides): 403 `userRateLimitExceeded` per user,
  * 429 `rateLimitExceeded` per project.
  */
@@ -23,7 +24,7 @@ export function throttledError(vendor: Vendor, limit: LimitName, reason: 'rate' 
   if (vendor === 'google') {
     const retryAt = new Date(now + retryAfterS * 1000).toISOString();
     const opts = { domain: 'usageLimits', headers };
-    if (limit === 'gmail.user') return googleError(429, 'rateLimitExceeded', `User-rate limit exceeded.  Retry after ${retryAt}`, opts);
+    if (limit === 'gmail.user') return googleError(429, 'userRateLimitExceeded', `User-rate limit exceeded.  Retry after ${retryAt}`, opts);
     if (limit.endsWith('.user')) return googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', opts);
     if (limit === 'gmail.project') return googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded', opts);
     return googleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', opts);

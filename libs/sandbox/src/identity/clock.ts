@@ -2,8 +2,11 @@
 export class Clock {
   private offsetMs = 0;
 
+  /** `source` is the wall clock; unit tests pass a fixed one so elapsed real time cannot leak in. */
+  constructor(private readonly source: () => number = Date.now) {}
+
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.source() + this.offsetMs;
   }
 
   date(): Date {

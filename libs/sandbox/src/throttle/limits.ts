@@ -26,9 +26,10 @@ export const DEFAULT_LIMITS = {
   // 1,200 resource units per minute per app per tenant for the smallest tenant size; the sandbox
   // charges one unit per request (a simplification: the real service weighs calls 1-5 units).
   'graph.drive': { rate: { count: 1_200, perSeconds: 60 } },
-  // developers.google.com/gmail/api/reference/quota: 250 quota units per user per second (moving
-  // average, short bursts allowed) and 1,200,000 quota units per minute per project.
-  'gmail.user': { rate: { count: 250, perSeconds: 1 } },
+  // developers.google.com/gmail/api/reference/quota: 15,000 quota units per user per minute
+  // (exceeded reason userRateLimitExceeded; the page used to state it as 250 per user per second)
+  // and 1,200,000 quota units per minute per project (rateLimitExceeded).
+  'gmail.user': { rate: { count: 15_000, perSeconds: 60 } },
   'gmail.project': { rate: { count: 1_200_000, perSeconds: 60 } },
   // developers.google.com/workspace/drive/api/guides/limits: 12,000 queries per 60 seconds per
   // project and 12,000 per 60 seconds per user.

@@ -4,7 +4,8 @@ import { ThrottleGovernor } from './throttle-governor';
 const subject = { tenant: 't1', app: 'app1', user: 'adele@contoso.example' };
 
 function governor(): { g: ThrottleGovernor; clock: Clock } {
-  const clock = new Clock();
+  const start = Date.UTC(2026, 11, 1);
+  const clock = new Clock(() => start);
   return { g: new ThrottleGovernor(clock), clock };
 }
 
@@ -20,9 +21,9 @@ describe('ThrottleGovernor', () => {
     expect(g.admit({ limits: ['graph.mailbox'], subject, units: 1, uploadBytes: 0 }).ok).toBe(true);
   });
 
-  it('spends a Gmail user budget of 250 units per second and names the wait in Retry-After seconds', () => {
+  it('spends the documented Gmail user budget of 15,000 units a minute (600 imports) and names the wait in Retry-After seconds', () => {
     const { g, clock } = governor();
-    for (let i = 0; i < 10; i++) expect(g.admit({ limits: ['gmail.user'], subject, units: 25, uploadBytes: 0 }).ok).toBe(true);
+    for (let i = 0; i < 600; i++) expect(g.admit({ limits: ['gmail.user'], subject, units: 25, uploadBytes: 0 }).ok).toBe(true);
     const refused = g.admit({ limits: ['gmail.user'], subject, units: 25, uploadBytes: 0 });
     expect(refused).toMatchObject({ ok: false, reason: 'rate', retryAfterS: 1 });
     clock.advance(100);

@@ -26,7 +26,7 @@ describe('Gmail messages.import and messages.insert through googleapis', () => {
   // (Its multipart upload also needs the media body as a string or stream: a Buffer is not piped.)
   let upload: { rootUrl: string };
   beforeAll(async () => {
-    // Resumable chunks cost 25 units each: with the documented 250 units/s per user, this spec's
+    // Resumable chunks cost 25 units each: with the documented 15,000 units a minute per user, this spec's
     // burst of uploads would be throttled. Throttling has its own spec (gmail-quota).
     g = await startGmailSandbox({ messagesPerUser: 5 }, 3, { throttle: { enabled: false, overrides: [] } });
     user = g.users[0] ?? '';

@@ -29,7 +29,7 @@ describe('Gmail per-user quota units through googleapis', () => {
     await gmail.users.messages.get({ userId: 'me', id: ids[0]?.id ?? '', format: 'minimal' });
     // 1 + 5 + 5 = 11 units spent: even a 1-unit call is now over the budget.
     await expect(gmail.users.getProfile({ userId: 'me' }, { retry: false })).rejects.toMatchObject(
-      googleRejection(429, 'rateLimitExceeded'),
+      googleRejection(429, 'userRateLimitExceeded'),
     );
     const other = await g.client(g.users[1] ?? '');
     expect((await other.users.getProfile({ userId: 'me' })).status).toBe(200);
