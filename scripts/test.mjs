@@ -26,7 +26,7 @@ function step(name, command, args) {
 const nx = join(root, 'node_modules', '.bin', 'nx');
 step('contracts', process.execPath, ['scripts/proto/generate.mjs', '--check']);
 step('typecheck', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-step('lint', nx, ['run-many', '-t', 'lint', '--skip-nx-cache', '--outputStyle=static']);
+step('lint', process.execPath, ['scripts/lint.mjs']);
 step('unit', nx, ['run-many', '-t', 'test', '--skip-nx-cache', '--outputStyle=static']);
 step('integration', nx, ['run-many', '-t', 'int-test', '--skip-nx-cache', '--outputStyle=static']);
 step('build', process.execPath, ['scripts/build.mjs']);
