@@ -14,8 +14,12 @@ interface Run {
   stop(): void;
 }
 
+const children = new Set<ReturnType<typeof spawn>>();
+
 function run(args: string[]): Run {
   const child = spawn(process.execPath, ['-r', hook, main, ...args], { cwd: root, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
@@ -28,6 +32,11 @@ function run(args: string[]): Run {
 jest.setTimeout(30_000);
 
 describe('npm run sandbox (the runner)', () => {
+  // A failed assertion must not leave a runner behind: its open stdout would keep jest from exiting.
+  afterEach(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
   it('prints one JSON line with every base URL and the seeded credentials first, then serves until SIGTERM', async () => {
     const r = run(['--scenario', 'default', '--state-dir', process.env['FERRY_SANDBOX_DIR'] ?? '']);
     const endpoints = JSON.parse(await r.firstLine) as Record<string, unknown> & { microsoft: Record<string, string>; google: Record<string, unknown> & { serviceAccountKey: Record<string, string> } };

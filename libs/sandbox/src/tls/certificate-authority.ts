@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 
@@ -76,10 +76,42 @@ async function issueServerCert(dir: string): Promise<void> {
   writeFileSync(join(dir, 'server.pem'), cert.toString('pem') + '\n');
 }
 
-function serverCertValid(dir: string): boolean {
+/** Valid for another week and signed by this directory's CA (a pair from two writers is not). */
+async function serverCertValid(dir: string): Promise<boolean> {
   if (!existsSync(join(dir, 'server.pem')) || !existsSync(join(dir, 'server-key.pem'))) return false;
   const cert = new x509.X509Certificate(readFileSync(join(dir, 'server.pem'), 'utf8'));
-  return cert.notAfter.getTime() - Date.now() > 7 * DAY_MS;
+  const ca = new x509.X509Certificate(readFileSync(join(dir, 'ca.pem'), 'utf8'));
+  return cert.notAfter.getTime() - Date.now() > 7 * DAY_MS && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Several processes (parallel test runners, a runner and a script) may create the CA at once; a
+ * lock directory serialises them. A lock older than 30 s belongs to a process that died holding it.
+ */
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, '.lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 30_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // the holder just released it
+      }
+      if (attempt > 600) throw new Error(`sandbox CA: gave up waiting for ${lock}`);
+      await sleep(50);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -89,8 +121,10 @@ function serverCertValid(dir: string): boolean {
 export async function ensureSandboxCa(dir: string): Promise<SandboxCa> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  if (!existsSync(join(dir, 'ca.pem')) || !existsSync(join(dir, 'ca-key.pem'))) await createCa(dir);
-  if (!serverCertValid(dir)) await issueServerCert(dir);
+  await withLock(dir, async () => {
+    if (!existsSync(join(dir, 'ca.pem')) || !existsSync(join(dir, 'ca-key.pem'))) await createCa(dir);
+    if (!(await serverCertValid(dir))) await issueServerCert(dir);
+  });
   return {
     caPath: join(dir, 'ca.pem'),
     caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'),
