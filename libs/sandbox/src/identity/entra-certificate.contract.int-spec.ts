@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import * as x509 from '@peculiar/x509';
-import { decodeJwt } from 'jose';
+import { decodeJwt, importPKCS8, SignJWT } from 'jose';
 import type { Sandbox } from '../sandbox';
 import { call, startTestSandbox } from '../testing/test-sandbox';
 
@@ -48,6 +48,44 @@ describe('Entra client credentials with a certificate assertion through @azure/m
     expect(registered.status).toBe(201);
     const result = await msal(cert).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
     expect(decodeJwt(result?.accessToken ?? '')).toMatchObject({ tid: sandbox.endpoints.microsoft.tenantId, appid: sandbox.endpoints.microsoft.clientId });
+  });
+
+  it('tolerates a client clock slightly ahead (MSAL rounds nbf up) and refuses an assertion not valid for an hour', async () => {
+    const cert = await certificate();
+    const registered = await call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ certificate: cert.pem }),
+    });
+    expect(registered.status).toBe(201);
+    const tokenUrl = `${sandbox.endpoints.entraAuthority}/${sandbox.endpoints.microsoft.tenantId}/oauth2/v2.0/token`;
+    const key = await importPKCS8(cert.keyPem, 'PS256');
+    const signed = (notBeforeS: number) =>
+      new SignJWT({ jti: `${notBeforeS}-${Math.random()}` })
+        .setProtectedHeader({ alg: 'PS256', 'x5t#S256': Buffer.from(cert.sha256Hex, 'hex').toString('base64url') })
+        .setIssuer(sandbox.endpoints.microsoft.clientId)
+        .setSubject(sandbox.endpoints.microsoft.clientId)
+        .setAudience(tokenUrl)
+        .setNotBefore(notBeforeS)
+        .setExpirationTime(notBeforeS + 600)
+        .sign(key);
+    const exchange = async (assertion: string) =>
+      call(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: sandbox.endpoints.microsoft.clientId,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
+      });
+    const nowS = Math.floor(Date.now() / 1000);
+    expect((await exchange(await signed(nowS + 1))).status).toBe(200);
+    const future = await exchange(await signed(nowS + 3600));
+    expect(future.status).toBe(401);
+    expect(future.body).toMatchObject({ error: 'invalid_client' });
   });
 
   it('refuses an assertion from a certificate the app does not know with invalid_client AADSTS700027', async () => {

@@ -9,6 +9,7 @@ import type { VendorError } from '../http/vendor-error';
 import { oauthError } from '../http/vendor-errors';
 import type { SandboxContext } from '../sandbox-context';
 import type { EntraApp, MicrosoftTenant } from '../state/directory';
+import { ASSERTION_CLOCK_SKEW_S } from './clock';
 import { GRAPH_AUDIENCE } from './token-service';
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
@@ -113,7 +114,7 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
       const key = thumb ? app.certificates.get(thumb) : undefined;
       if (!key) throw entraError(401, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumb ?? ''}']`);
       try {
-        const { payload } = await jwtVerify(assertion, key, { audience: [tokenUrl, `${ctx.origin()}/${tenant.tenantId}/v2.0`], currentDate: ctx.clock.date() });
+        const { payload } = await jwtVerify(assertion, key, { audience: [tokenUrl, `${ctx.origin()}/${tenant.tenantId}/v2.0`], currentDate: ctx.clock.date(), clockTolerance: ASSERTION_CLOCK_SKEW_S });
         if (payload.iss !== app.clientId || payload.sub !== app.clientId) throw new Error('iss/sub');
       } catch {
         throw entraError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');

@@ -18,9 +18,9 @@ describe('Google OAuth 2.0: service-account JWT bearer grant with domain-wide de
   });
   afterAll(() => sandbox.close());
 
-  const assertion = async (claims: Record<string, unknown>, lifetime = 3600): Promise<string> => {
+  const assertion = async (claims: Record<string, unknown>, lifetime = 3600, clientClockAheadS = 0): Promise<string> => {
     const key = sandbox.endpoints.google.serviceAccountKey;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(Date.now() / 1000) + clientClockAheadS;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: key['private_key_id'] ?? '' })
       .setIssuer(key['client_email'] ?? '')
@@ -57,6 +57,13 @@ describe('Google OAuth 2.0: service-account JWT bearer grant with domain-wide de
     const long = await grant(await assertion({ sub: user, scope: GMAIL }, 7200));
     expect(long.status).toBe(400);
     expect(long.body).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('accepts an assertion from a client clock a little ahead and refuses one issued far in the future', async () => {
+    expect((await grant(await assertion({ sub: user, scope: GMAIL }, 3600, 2))).status).toBe(200);
+    const future = await grant(await assertion({ sub: user, scope: GMAIL }, 3600, 3600));
+    expect(future.status).toBe(400);
+    expect(future.body).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('answers a malformed body and an unknown grant type in the OAuth error shape, not a stack trace', async () => {

@@ -8,6 +8,7 @@ import type { SandboxRequest } from '../http/sandbox-request';
 import { oauthError } from '../http/vendor-errors';
 import type { SandboxContext } from '../sandbox-context';
 import type { GoogleTenant, GoogleUser } from '../state/directory';
+import { ASSERTION_CLOCK_SKEW_S } from './clock';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google refuses assertions valid for more than an hour. */
@@ -49,11 +50,12 @@ export function googleOAuthRoutes(ctx: SandboxContext): Route[] {
     if (!found) throw oauthError(401, 'invalid_client', 'The OAuth client was not found.');
     const { tenant, account } = found;
     try {
-      await jwtVerify(assertion, account.publicKey, { audience: [`${ctx.origin()}/token`, 'https://oauth2.googleapis.com/token'], currentDate: ctx.clock.date(), algorithms: ['RS256'] });
+      await jwtVerify(assertion, account.publicKey, { audience: [`${ctx.origin()}/token`, 'https://oauth2.googleapis.com/token'], currentDate: ctx.clock.date(), clockTolerance: ASSERTION_CLOCK_SKEW_S, algorithms: ['RS256'] });
     } catch {
       throw oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
     }
-    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp - claims.iat > MAX_ASSERTION_LIFETIME_S) {
+    const nowS = Math.floor(ctx.clock.now() / 1000);
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp - claims.iat > MAX_ASSERTION_LIFETIME_S || claims.iat > nowS + ASSERTION_CLOCK_SKEW_S) {
       throw oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
     }
     const scopes = typeof claims['scope'] === 'string' ? claims['scope'].split(' ').filter(Boolean) : [];
