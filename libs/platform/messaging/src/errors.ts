@@ -9,6 +9,8 @@ export class RpcException extends Error {
     readonly code: RpcErrorCode,
     message: string,
     readonly violations: readonly { field: string; reason: string }[] = [],
+    /** With RESOURCE_EXHAUSTED: how long the caller should wait, in whole seconds. */
+    readonly retryAfterSeconds = 0,
   ) {
     super(message);
     this.name = 'RpcException';
@@ -22,6 +24,7 @@ export class RpcFailure extends Error {
     message: string,
     readonly subject: string,
     readonly violations: readonly { field: string; reason: string }[] = [],
+    readonly retryAfterSeconds = 0,
   ) {
     super(message);
     this.name = 'RpcFailure';

@@ -172,6 +172,7 @@ export class MessagingClient {
         code: err.code,
         message: err.message,
         violations: err.violations.map((v) => ({ ...v })),
+        retryAfterSeconds: err.retryAfterSeconds,
       } as MessageShape<typeof RpcErrorSchema>);
     }
     if (err instanceof Error && err.message.startsWith('payload ')) {
@@ -216,6 +217,7 @@ export class MessagingClient {
           error.message,
           contract.subject,
           error.violations.map((v) => ({ field: v.field, reason: v.reason })),
+          error.retryAfterSeconds,
         );
       }
       return decode(contract.response, reply.data);

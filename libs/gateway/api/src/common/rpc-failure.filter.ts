@@ -11,6 +11,8 @@ const STATUS: Record<RpcErrorCode, HttpStatus> = {
   [RpcErrorCode.PERMISSION_DENIED]: HttpStatus.FORBIDDEN,
   [RpcErrorCode.UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [RpcErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [RpcErrorCode.UNAUTHENTICATED]: HttpStatus.UNAUTHORIZED,
+  [RpcErrorCode.RESOURCE_EXHAUSTED]: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** Maps a failed NATS RPC onto the HTTP status and body the API documents. */
@@ -25,6 +27,9 @@ export class RpcFailureFilter implements ExceptionFilter {
       message: status >= 500 && status !== 503 ? 'internal error' : failure.message,
     };
     if (failure.violations.length > 0) body['violations'] = failure.violations;
-    host.switchToHttp().getResponse<Response>().status(status).json(body);
+    const res = host.switchToHttp().getResponse<Response>();
+    if (status === 429 && failure.retryAfterSeconds > 0) res.setHeader('retry-after', String(failure.retryAfterSeconds));
+    if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="ferry"');
+    res.status(status).json(body);
   }
 }

@@ -6,13 +6,15 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { AuditEvent } from "./audit_event_pb";
 import { file_ferry_audit_v1_audit_event } from "./audit_event_pb";
+import type { Caller } from "../../platform/v1/rpc_pb";
+import { file_ferry_platform_v1_rpc } from "../../platform/v1/rpc_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file ferry/audit/v1/audit_query.proto.
  */
 export const file_ferry_audit_v1_audit_query: GenFile = /*@__PURE__*/
-  fileDesc("CiBmZXJyeS9hdWRpdC92MS9hdWRpdF9xdWVyeS5wcm90bxIOZmVycnkuYXVkaXQudjEiSAoXUXVlcnlBdWRpdEV2ZW50c1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBmN1cnNvchgDIAEoCSJhChhRdWVyeUF1ZGl0RXZlbnRzUmVzcG9uc2USMAoGZXZlbnRzGAEgAygLMiAuZmVycnkuYXVkaXQudjEuU3RvcmVkQXVkaXRFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSJPChBTdG9yZWRBdWRpdEV2ZW50EikKBWV2ZW50GAEgASgLMhouZmVycnkuYXVkaXQudjEuQXVkaXRFdmVudBIQCghzZXF1ZW5jZRgCIAEoBGIGcHJvdG8z", [file_ferry_audit_v1_audit_event]);
+  fileDesc("CiBmZXJyeS9hdWRpdC92MS9hdWRpdF9xdWVyeS5wcm90bxIOZmVycnkuYXVkaXQudjEicwoXUXVlcnlBdWRpdEV2ZW50c1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBmN1cnNvchgDIAEoCRIpCgZjYWxsZXIYBCABKAsyGS5mZXJyeS5wbGF0Zm9ybS52MS5DYWxsZXIiYQoYUXVlcnlBdWRpdEV2ZW50c1Jlc3BvbnNlEjAKBmV2ZW50cxgBIAMoCzIgLmZlcnJ5LmF1ZGl0LnYxLlN0b3JlZEF1ZGl0RXZlbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkiTwoQU3RvcmVkQXVkaXRFdmVudBIpCgVldmVudBgBIAEoCzIaLmZlcnJ5LmF1ZGl0LnYxLkF1ZGl0RXZlbnQSEAoIc2VxdWVuY2UYAiABKARiBnByb3RvMw", [file_ferry_audit_v1_audit_event, file_ferry_platform_v1_rpc]);
 
 /**
  * QueryAuditEventsRequest asks the audit service for one organisation's records, newest first.
@@ -41,6 +43,13 @@ export type QueryAuditEventsRequest = Message<"ferry.audit.v1.QueryAuditEventsRe
    * @generated from field: string cursor = 3;
    */
   cursor: string;
+
+  /**
+   * Who is asking; the audit service checks the token grants audit.read in org_id.
+   *
+   * @generated from field: ferry.platform.v1.Caller caller = 4;
+   */
+  caller?: Caller | undefined;
 };
 
 /**

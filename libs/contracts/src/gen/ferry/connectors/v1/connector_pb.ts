@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/connectors/v1/connector.proto.
  */
 export const file_ferry_connectors_v1_connector: GenFile = /*@__PURE__*/
-  fileDesc("CiNmZXJyeS9jb25uZWN0b3JzL3YxL2Nvbm5lY3Rvci5wcm90bxITZmVycnkuY29ubmVjdG9ycy52MSKzAQoJQ29ubmVjdG9yEgoKAmlkGAEgASgJEg4KBm9yZ19pZBgCIAEoCRIMCgRuYW1lGAMgASgJEjAKBGtpbmQYBCABKA4yIi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvcktpbmQSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSc2VjcmV0X2ZpbmdlcnByaW50GAYgASgJIk4KDlJlcXVlc3RDb250ZXh0EhAKCGFjdG9yX2lkGAEgASgJEhYKDnNvdXJjZV9hZGRyZXNzGAIgASgJEhIKCnVzZXJfYWdlbnQYAyABKAkirgEKFkNyZWF0ZUNvbm5lY3RvclJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSMAoEa2luZBgDIAEoDjIiLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yS2luZBIOCgZzZWNyZXQYBCABKAkSNAoHY29udGV4dBgFIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiTAoXQ3JlYXRlQ29ubmVjdG9yUmVzcG9uc2USMQoJY29ubmVjdG9yGAEgASgLMh4uZmVycnkuY29ubmVjdG9ycy52MS5Db25uZWN0b3IiJwoVTGlzdENvbm5lY3RvcnNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCSJMChZMaXN0Q29ubmVjdG9yc1Jlc3BvbnNlEjIKCmNvbm5lY3RvcnMYASADKAsyHi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvciqPAQoNQ29ubmVjdG9yS2luZBIeChpDT05ORUNUT1JfS0lORF9VTlNQRUNJRklFRBAAEiAKHENPTk5FQ1RPUl9LSU5EX01JQ1JPU09GVF8zNjUQARIjCh9DT05ORUNUT1JfS0lORF9HT09HTEVfV09SS1NQQUNFEAISFwoTQ09OTkVDVE9SX0tJTkRfSU1BUBADYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiNmZXJyeS9jb25uZWN0b3JzL3YxL2Nvbm5lY3Rvci5wcm90bxITZmVycnkuY29ubmVjdG9ycy52MSKzAQoJQ29ubmVjdG9yEgoKAmlkGAEgASgJEg4KBm9yZ19pZBgCIAEoCRIMCgRuYW1lGAMgASgJEjAKBGtpbmQYBCABKA4yIi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvcktpbmQSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSc2VjcmV0X2ZpbmdlcnByaW50GAYgASgJImQKDlJlcXVlc3RDb250ZXh0EhAKCGFjdG9yX2lkGAEgASgJEhYKDnNvdXJjZV9hZGRyZXNzGAIgASgJEhIKCnVzZXJfYWdlbnQYAyABKAkSFAoMYWNjZXNzX3Rva2VuGAQgASgJIq4BChZDcmVhdGVDb25uZWN0b3JSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJEjAKBGtpbmQYAyABKA4yIi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvcktpbmQSDgoGc2VjcmV0GAQgASgJEjQKB2NvbnRleHQYBSABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0IkwKF0NyZWF0ZUNvbm5lY3RvclJlc3BvbnNlEjEKCWNvbm5lY3RvchgBIAEoCzIeLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yIl0KFUxpc3RDb25uZWN0b3JzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiTAoWTGlzdENvbm5lY3RvcnNSZXNwb25zZRIyCgpjb25uZWN0b3JzGAEgAygLMh4uZmVycnkuY29ubmVjdG9ycy52MS5Db25uZWN0b3IqjwEKDUNvbm5lY3RvcktpbmQSHgoaQ09OTkVDVE9SX0tJTkRfVU5TUEVDSUZJRUQQABIgChxDT05ORUNUT1JfS0lORF9NSUNST1NPRlRfMzY1EAESIwofQ09OTkVDVE9SX0tJTkRfR09PR0xFX1dPUktTUEFDRRACEhcKE0NPTk5FQ1RPUl9LSU5EX0lNQVAQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Connector is a connector's metadata. Secrets are write-only: they never appear here.
@@ -96,6 +96,13 @@ export type RequestContext = Message<"ferry.connectors.v1.RequestContext"> & {
    * @generated from field: string user_agent = 3;
    */
   userAgent: string;
+
+  /**
+   * The caller's access token, verified again by the connectors service.
+   *
+   * @generated from field: string access_token = 4;
+   */
+  accessToken: string;
 };
 
 /**
@@ -187,6 +194,13 @@ export type ListConnectorsRequest = Message<"ferry.connectors.v1.ListConnectorsR
    * @generated from field: string org_id = 1;
    */
   orgId: string;
+
+  /**
+   * Who is asking.
+   *
+   * @generated from field: ferry.connectors.v1.RequestContext context = 2;
+   */
+  context?: RequestContext | undefined;
 };
 
 /**

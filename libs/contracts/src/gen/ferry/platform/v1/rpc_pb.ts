@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/platform/v1/rpc.proto.
  */
 export const file_ferry_platform_v1_rpc: GenFile = /*@__PURE__*/
-  fileDesc("ChtmZXJyeS9wbGF0Zm9ybS92MS9ycGMucHJvdG8SEWZlcnJ5LnBsYXRmb3JtLnYxIoEBCghScGNFcnJvchItCgRjb2RlGAEgASgOMh8uZmVycnkucGxhdGZvcm0udjEuUnBjRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkSNQoKdmlvbGF0aW9ucxgDIAMoCzIhLmZlcnJ5LnBsYXRmb3JtLnYxLkZpZWxkVmlvbGF0aW9uIi8KDkZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSr3AQoMUnBjRXJyb3JDb2RlEh4KGlJQQ19FUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASIwofUlBDX0VSUk9SX0NPREVfSU5WQUxJRF9BUkdVTUVOVBABEhwKGFJQQ19FUlJPUl9DT0RFX05PVF9GT1VORBACEiEKHVJQQ19FUlJPUl9DT0RFX0FMUkVBRFlfRVhJU1RTEAMSJAogUlBDX0VSUk9SX0NPREVfUEVSTUlTU0lPTl9ERU5JRUQQBBIeChpSUENfRVJST1JfQ09ERV9VTkFWQUlMQUJMRRAFEhsKF1JQQ19FUlJPUl9DT0RFX0lOVEVSTkFMEAZiBnByb3RvMw");
+  fileDesc("ChtmZXJyeS9wbGF0Zm9ybS92MS9ycGMucHJvdG8SEWZlcnJ5LnBsYXRmb3JtLnYxIp4BCghScGNFcnJvchItCgRjb2RlGAEgASgOMh8uZmVycnkucGxhdGZvcm0udjEuUnBjRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkSNQoKdmlvbGF0aW9ucxgDIAMoCzIhLmZlcnJ5LnBsYXRmb3JtLnYxLkZpZWxkVmlvbGF0aW9uEhsKE3JldHJ5X2FmdGVyX3NlY29uZHMYBCABKA0iSgoGQ2FsbGVyEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIWCg5zb3VyY2VfYWRkcmVzcxgCIAEoCRISCgp1c2VyX2FnZW50GAMgASgJIi8KDkZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSrCAgoMUnBjRXJyb3JDb2RlEh4KGlJQQ19FUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASIwofUlBDX0VSUk9SX0NPREVfSU5WQUxJRF9BUkdVTUVOVBABEhwKGFJQQ19FUlJPUl9DT0RFX05PVF9GT1VORBACEiEKHVJQQ19FUlJPUl9DT0RFX0FMUkVBRFlfRVhJU1RTEAMSJAogUlBDX0VSUk9SX0NPREVfUEVSTUlTU0lPTl9ERU5JRUQQBBIeChpSUENfRVJST1JfQ09ERV9VTkFWQUlMQUJMRRAFEhsKF1JQQ19FUlJPUl9DT0RFX0lOVEVSTkFMEAYSIgoeUlBDX0VSUk9SX0NPREVfVU5BVVRIRU5USUNBVEVEEAcSJQohUlBDX0VSUk9SX0NPREVfUkVTT1VSQ0VfRVhIQVVTVEVEEAhiBnByb3RvMw");
 
 /**
  * RpcError is the body of a failed request/reply exchange. The reply carries the header
@@ -39,6 +39,13 @@ export type RpcError = Message<"ferry.platform.v1.RpcError"> & {
    * @generated from field: repeated ferry.platform.v1.FieldViolation violations = 3;
    */
   violations: FieldViolation[];
+
+  /**
+   * Seconds the caller should wait before retrying, when code is RPC_ERROR_CODE_RESOURCE_EXHAUSTED.
+   *
+   * @generated from field: uint32 retry_after_seconds = 4;
+   */
+  retryAfterSeconds: number;
 };
 
 /**
@@ -47,6 +54,42 @@ export type RpcError = Message<"ferry.platform.v1.RpcError"> & {
  */
 export const RpcErrorSchema: GenMessage<RpcError> = /*@__PURE__*/
   messageDesc(file_ferry_platform_v1_rpc, 0);
+
+/**
+ * Caller says who is asking: the bearer's access token (verified again by the serving service) and
+ * where the request came from, for authorisation and audit. Never logged.
+ *
+ * @generated from message ferry.platform.v1.Caller
+ */
+export type Caller = Message<"ferry.platform.v1.Caller"> & {
+  /**
+   * The access token the gateway received (compact JWS); empty for unauthenticated calls.
+   *
+   * @generated from field: string access_token = 1;
+   */
+  accessToken: string;
+
+  /**
+   * Source IP address of the HTTP request.
+   *
+   * @generated from field: string source_address = 2;
+   */
+  sourceAddress: string;
+
+  /**
+   * User agent of the HTTP request (at most 256 characters).
+   *
+   * @generated from field: string user_agent = 3;
+   */
+  userAgent: string;
+};
+
+/**
+ * Describes the message ferry.platform.v1.Caller.
+ * Use `create(CallerSchema)` to create a new message.
+ */
+export const CallerSchema: GenMessage<Caller> = /*@__PURE__*/
+  messageDesc(file_ferry_platform_v1_rpc, 1);
 
 /**
  * FieldViolation names one invalid request field and why.
@@ -74,7 +117,7 @@ export type FieldViolation = Message<"ferry.platform.v1.FieldViolation"> & {
  * Use `create(FieldViolationSchema)` to create a new message.
  */
 export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
-  messageDesc(file_ferry_platform_v1_rpc, 1);
+  messageDesc(file_ferry_platform_v1_rpc, 2);
 
 /**
  * RpcErrorCode classifies a failure so the gateway can map it onto an HTTP status.
@@ -128,6 +171,20 @@ export enum RpcErrorCode {
    * @generated from enum value: RPC_ERROR_CODE_INTERNAL = 6;
    */
   INTERNAL = 6,
+
+  /**
+   * The caller is not signed in, or its credentials or token are invalid (HTTP 401).
+   *
+   * @generated from enum value: RPC_ERROR_CODE_UNAUTHENTICATED = 7;
+   */
+  UNAUTHENTICATED = 7,
+
+  /**
+   * The caller is throttled; see retry_after_seconds (HTTP 429).
+   *
+   * @generated from enum value: RPC_ERROR_CODE_RESOURCE_EXHAUSTED = 8;
+   */
+  RESOURCE_EXHAUSTED = 8,
 }
 
 /**
