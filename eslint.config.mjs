@@ -15,7 +15,9 @@ const typeRules = {
   application: ['domain', 'contracts', 'util'],
   domain: ['domain'],
   'data-access': ['contracts', 'util'],
-  util: ['util', 'contracts'],
+  // A shared util may build on a pure shared domain (e.g. auth guards on the RBAC catalogue); the
+  // scope rules still keep it from reaching into any one domain.
+  util: ['util', 'contracts', 'domain'],
   contracts: ['contracts'],
   testing: ['data-access', 'contracts', 'util', 'testing'],
   e2e: ['testing', 'contracts', 'util', 'data-access'],

@@ -1,0 +1,3 @@
+export * from './access-claims';
+export * from './permissions';
+export * from './roles';
