@@ -14,10 +14,10 @@ const typeRules = {
   infra: ['application', 'domain', 'data-access', 'contracts', 'util'],
   application: ['domain', 'contracts', 'util'],
   domain: ['domain'],
-  'data-access': ['contracts', 'util'],
-  // A shared util may build on a pure shared domain (e.g. auth guards on the RBAC catalogue); the
-  // scope rules still keep it from reaching into any one domain.
-  util: ['util', 'contracts', 'domain'],
+  // Data access may build on other data access and on a pure shared domain (the auth guards use
+  // messaging and the RBAC catalogue); the scope rules still keep it out of any one domain's libraries.
+  'data-access': ['data-access', 'contracts', 'util', 'domain'],
+  util: ['util', 'contracts'],
   contracts: ['contracts'],
   testing: ['data-access', 'contracts', 'util', 'testing'],
   e2e: ['testing', 'contracts', 'util', 'data-access'],

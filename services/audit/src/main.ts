@@ -1,5 +1,6 @@
 import { loaded, telemetry } from './instrument';
 import { AUDIT_ENTITIES, AUDIT_MIGRATIONS, AuditInfraModule } from '@ferry/audit/infra';
+import { AuthModule } from '@ferry/platform/auth';
 import { runService } from '@ferry/platform/service';
 
 void runService({
@@ -7,5 +8,5 @@ void runService({
   loaded,
   telemetry,
   database: { entities: AUDIT_ENTITIES, migrations: AUDIT_MIGRATIONS },
-  modules: () => [AuditInfraModule],
+  modules: (config) => [AuthModule.forRoot({ issuer: config.FERRY_IDENTITY_ISSUER }), AuditInfraModule],
 });

@@ -1,5 +1,6 @@
 import { loaded, telemetry } from './instrument';
 import { CONNECTORS_ENTITIES, CONNECTORS_MIGRATIONS, ConnectorsInfraModule } from '@ferry/connectors/infra';
+import { AuthModule } from '@ferry/platform/auth';
 import { readKeyProviderConfig } from '@ferry/platform/crypto';
 import { runService } from '@ferry/platform/service';
 
@@ -9,6 +10,7 @@ void runService({
   telemetry,
   database: { entities: CONNECTORS_ENTITIES, migrations: CONNECTORS_MIGRATIONS },
   modules: (config) => [
+    AuthModule.forRoot({ issuer: config.FERRY_IDENTITY_ISSUER }),
     ConnectorsInfraModule.forRoot({
       useFactory: () => ({
         keyProvider: readKeyProviderConfig(process.env),

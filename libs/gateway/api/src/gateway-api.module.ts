@@ -1,9 +1,31 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ACCESS_DENIED_RECORDER, AuthModule } from '@ferry/platform/auth';
+import { AccountsController } from './accounts/accounts.controller';
 import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { SsoController } from './auth/sso.controller';
+import { AuditingAccessDeniedRecorder } from './common/access-denied.recorder';
 import { ConnectorsController } from './connectors/connectors.controller';
+import { GATEWAY_API_OPTIONS, type GatewayApiOptions } from './gateway-api.options';
+import { JwksController } from './auth/jwks.controller';
+import { OrgsController } from './orgs/orgs.controller';
 
-/** The public HTTP API, /api/v1. Requires MessagingModule in the importing app. */
-@Module({
-  controllers: [ConnectorsController, AuditController],
-})
-export class GatewayApiModule {}
+/**
+ * The public HTTP API, /api/v1. Every route requires an access token from the identity service and
+ * names the permission it needs, except the sign-in steps and the JWKS. Requires MessagingModule in
+ * the importing app.
+ */
+@Module({})
+export class GatewayApiModule {
+  static forRoot(options: GatewayApiOptions): DynamicModule {
+    return {
+      module: GatewayApiModule,
+      imports: [AuthModule.forRoot({ issuer: options.issuer })],
+      controllers: [AuthController, SsoController, JwksController, OrgsController, AccountsController, ConnectorsController, AuditController],
+      providers: [
+        { provide: GATEWAY_API_OPTIONS, useValue: options },
+        { provide: ACCESS_DENIED_RECORDER, useClass: AuditingAccessDeniedRecorder },
+      ],
+    };
+  }
+}

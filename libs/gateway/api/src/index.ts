@@ -1,1 +1,2 @@
 export { GatewayApiModule } from './gateway-api.module';
+export type { GatewayApiOptions } from './gateway-api.options';

@@ -40,8 +40,16 @@ describe('baseServiceSchema', () => {
       LOG_LEVEL: 'info',
       FERRY_REGION: 'local',
       FERRY_PSEUDONYM_KEY: KEY,
+      FERRY_IDENTITY_ISSUER: 'urn:ferry:identity',
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });
+  });
+
+  it('takes an identity issuer URI and refuses one that is not a URI', () => {
+    expect(loadConfig(baseServiceSchema, { ...MINIMAL, FERRY_IDENTITY_ISSUER: 'https://ferry.example.com/identity' }).config.FERRY_IDENTITY_ISSUER).toBe('https://ferry.example.com/identity');
+    expect(issuesOf(() => loadConfig(baseServiceSchema, { ...MINIMAL, FERRY_IDENTITY_ISSUER: 'ferry identity' }))).toEqual([
+      'FERRY_IDENTITY_ISSUER: must be a URI (e.g. urn:ferry:identity or https://ferry.example.com/identity)',
+    ]);
   });
 
   it('names all three required settings when the environment is empty', () => {

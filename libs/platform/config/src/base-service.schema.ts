@@ -54,6 +54,13 @@ export const httpBodyLimitField = () =>
 export const natsPrefixField = () =>
   optionalVar(patternValue(/^[a-z0-9_-]{1,32}$/, '1-32 characters of a-z, 0-9, _ and -'));
 
+/**
+ * `FERRY_IDENTITY_ISSUER`: the `iss` of identity's access tokens, which every verifier checks; default
+ * `urn:ferry:identity`. Set it per installation so tokens of one installation mean nothing to another.
+ */
+export const identityIssuerField = () =>
+  defaultedVar(patternValue(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]{1,200}$/, 'a URI (e.g. urn:ferry:identity or https://ferry.example.com/identity)'), 'urn:ferry:identity');
+
 /** `DATABASE_URL`, required (see {@link withDatabase}). */
 export const databaseUrlField = () => requiredVar(databaseUrlValue());
 
@@ -75,6 +82,7 @@ export const baseServiceSchema = z.object({
   LOG_LEVEL: logLevelField(),
   FERRY_REGION: regionField(),
   FERRY_PSEUDONYM_KEY: pseudonymKeyField(),
+  FERRY_IDENTITY_ISSUER: identityIssuerField(),
   FERRY_TRACE_FILE: optionalVar(stringValue()),
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField(),
   DATABASE_URL: optionalVar(databaseUrlValue()),

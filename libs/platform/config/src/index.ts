@@ -32,6 +32,7 @@ export {
   httpBodyLimitField,
   httpHostField,
   httpPortField,
+  identityIssuerField,
   logLevelField,
   natsPrefixField,
   natsUrlField,

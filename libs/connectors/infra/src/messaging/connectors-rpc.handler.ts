@@ -9,6 +9,7 @@ import {
 } from '@ferry/connectors/application';
 import type { Connector, ConnectorKindName } from '@ferry/connectors/domain';
 import { ConnectorKind, Rpc, RpcErrorCode } from '@ferry/contracts';
+import { AccessTokenVerifier, authorizeCall } from '@ferry/platform/auth';
 import { MessagingClient, RpcException } from '@ferry/platform/messaging';
 
 const KINDS: Record<ConnectorKind, ConnectorKindName | undefined> = {
@@ -37,10 +38,13 @@ export class ConnectorsRpcHandler implements OnApplicationBootstrap {
     @Inject(MessagingClient) private readonly messaging: MessagingClient,
     @Inject(CreateConnectorUseCase) private readonly create: CreateConnectorUseCase,
     @Inject(ListConnectorsUseCase) private readonly list: ListConnectorsUseCase,
+    @Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier,
   ) {}
 
   onApplicationBootstrap(): void {
     void this.messaging.serve(Rpc.connectors.create, async (req) => {
+      // The gateway checked the token too; a service trusts only what identity signed.
+      const claims = await authorizeCall(this.verifier, req.context?.accessToken ?? '', 'connectors.manage', req.orgId.toLowerCase());
       let command: CreateConnectorCommand;
       try {
         command = CreateConnectorCommand.create({
@@ -48,7 +52,7 @@ export class ConnectorsRpcHandler implements OnApplicationBootstrap {
           name: req.name,
           kind: KINDS[req.kind],
           secret: req.secret,
-          actorId: req.context?.actorId || 'unauthenticated',
+          actorId: claims.accountId,
           sourceAddress: req.context?.sourceAddress ?? '',
           userAgent: req.context?.userAgent ?? '',
         });
@@ -69,7 +73,8 @@ export class ConnectorsRpcHandler implements OnApplicationBootstrap {
       if (!/^[0-9a-f-]{36}$/i.test(req.orgId)) {
         throw new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid organisation', [{ field: 'org_id', reason: 'must be a UUID' }]);
       }
-      return { connectors: (await this.list.execute(req.orgId)).map(toMessage) };
+      await authorizeCall(this.verifier, req.context?.accessToken ?? '', 'connectors.read', req.orgId.toLowerCase());
+      return { connectors: (await this.list.execute(req.orgId.toLowerCase())).map(toMessage) };
     });
   }
 }

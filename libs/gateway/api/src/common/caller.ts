@@ -1,0 +1,19 @@
+import type { Request } from 'express';
+
+/**
+ * Who is calling, as services receive it: the bearer token (each service verifies it again) and
+ * where the request came from, for audit. Lengths are bounded here so no service sees more.
+ */
+export function callerOf(req: Request, accessToken = ''): { accessToken: string; sourceAddress: string; userAgent: string } {
+  return {
+    accessToken,
+    sourceAddress: (req.ip ?? '').slice(0, 64),
+    userAgent: (req.get('user-agent') ?? '').slice(0, 256),
+  };
+}
+
+/** The bearer token of the Authorization header, or '' (bounded: a JWS longer than 4 KiB is not ours). */
+export function bearerOf(req: Request): string {
+  const m = /^Bearer ([A-Za-z0-9._~+/-]{1,4096}=*)$/.exec(req.get('authorization') ?? '');
+  return m?.[1] ?? '';
+}

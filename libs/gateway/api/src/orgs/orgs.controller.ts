@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Rpc } from '@ferry/contracts';
+import { AccessGuard, RequirePermission } from '@ferry/platform/auth';
+import { MessagingClient } from '@ferry/platform/messaging';
+import type { Request } from 'express';
+import { accountView, CreateOrganisationBody, organisationView, roleFromName, roleName, SsoSettingsBody } from '../accounts/account.dto';
+import { bearerOf, callerOf } from '../common/caller';
+import { OrgIdPipe } from '../common/org-id.pipe';
+import { RpcFailureFilter } from '../common/rpc-failure.filter';
+import { ZodBodyPipe } from '../common/zod-body.pipe';
+
+/** /api/v1/orgs — organisations (platform-admin) and their SSO settings (org-admin). */
+@UseFilters(RpcFailureFilter)
+@UseGuards(AccessGuard)
+@Controller('api/v1/orgs')
+export class OrgsController {
+  constructor(private readonly messaging: MessagingClient) {}
+
+  @RequirePermission('platform.orgs.manage')
+  @Post()
+  @HttpCode(201)
+  async create(@Body(new ZodBodyPipe(CreateOrganisationBody)) body: CreateOrganisationBody, @Req() req: Request) {
+    const r = await this.messaging.request(Rpc.identity.createOrganisation, {
+      name: body.name,
+      adminLoginName: body.admin.loginName,
+      adminDisplayName: body.admin.displayName,
+      adminPassword: body.admin.password,
+      caller: callerOf(req, bearerOf(req)),
+    });
+    return { ...organisationView(r.organisation), admin: accountView(r.admin) };
+  }
+
+  @RequirePermission('org.manage')
+  @Put(':org/sso')
+  async updateSso(@Param('org', OrgIdPipe) org: string, @Body(new ZodBodyPipe(SsoSettingsBody)) body: SsoSettingsBody, @Req() req: Request) {
+    const r = await this.messaging.request(Rpc.identity.updateSso, {
+      orgId: org,
+      settings: { ...body, groupRoles: body.groupRoles.map((g) => ({ group: g.group, role: roleFromName(g.role) })) },
+      caller: callerOf(req, bearerOf(req)),
+    });
+    const s = r.settings;
+    return {
+      entraTenantIds: s?.entraTenantIds ?? [],
+      googleHostedDomains: s?.googleHostedDomains ?? [],
+      allowedDomains: s?.allowedDomains ?? [],
+      groupRoles: (s?.groupRoles ?? []).map((g) => ({ group: g.group, role: roleName(g.role) })),
+    };
+  }
+}
