@@ -24,12 +24,25 @@ const transform = {
   ],
 };
 
+// openid-client 6 and its dependencies (oauth4webapi, and jose 6 nested under openid-client) ship
+// only ESM. Node 20.19+ require()s them natively (the compiled services do), but Jest's CommonJS
+// loader cannot, so these few packages are compiled to CommonJS like our own sources. Everything
+// else in node_modules, the top-level jose 5 (CommonJS) included, is loaded untouched.
+const ESM_PACKAGES = ['openid-client', 'oauth4webapi'];
+transform[`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.m?js$`] = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+// Ignored unless the path is inside one of ESM_PACKAGES (a package nested under openid-client too).
+const transformIgnorePatterns = [`(?<!/node_modules/openid-client)/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
+
 const tier = (displayName, testMatch, extra = {}) => ({
   displayName,
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch,
   transform,
+  transformIgnorePatterns,
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['<rootDir>/libs/platform/testing/src/reflect-metadata.setup.cjs'],

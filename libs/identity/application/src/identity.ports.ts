@@ -13,6 +13,8 @@ export interface OrganisationRepository {
   insert(org: Organisation): Promise<void>;
   findById(id: string): Promise<Organisation | null>;
   updateSso(id: string, sso: SsoSettings): Promise<void>;
+  /** Deletes an organisation that has no accounts left; undoes a creation whose audit record could not be stored. */
+  remove(id: string): Promise<void>;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface AccountRepository {
   countPlatformAdmins(): Promise<number>;
   updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   setRoles(id: string, roles: readonly RoleName[]): Promise<void>;
+  /** Deletes the account with its credentials; undoes a creation whose audit record could not be stored. */
+  remove(id: string): Promise<void>;
 
   /** Stores a TOTP secret awaiting verification, replacing any previous pending one. */
   storePendingTotpSecret(id: string, secret: string): Promise<void>;
@@ -59,9 +63,16 @@ export interface SessionRepository {
    * Spends a refresh token: if `tokenHash` is the session's current, unspent token, marks it spent,
    * stores `nextTokenHash` as current and updates lastUsedAt/idleExpiresAt, atomically. Returns
    * `reused` when the hash belongs to a token already spent (the caller revokes the family),
-   * `unknown` when no session has ever issued it.
+   * `unknown` when no session has ever issued it. A current token of a session that is revoked or
+   * past its idle or absolute expiry at `now` is not rotated: `ended` (checked in the same statement,
+   * because after rotation the previous idle deadline is gone).
    */
-  rotateRefreshToken(tokenHash: string, nextTokenHash: string, now: Date, idleExpiresAt: Date): Promise<{ outcome: 'rotated'; session: Session } | { outcome: 'reused'; session: Session } | { outcome: 'unknown' }>;
+  rotateRefreshToken(
+    tokenHash: string,
+    nextTokenHash: string,
+    now: Date,
+    idleExpiresAt: Date,
+  ): Promise<{ outcome: 'rotated'; session: Session } | { outcome: 'reused'; session: Session } | { outcome: 'ended'; session: Session } | { outcome: 'unknown' }>;
   revoke(id: string, reason: SessionRevokeReason, now: Date): Promise<void>;
   /** Revokes every live session of an account; returns how many. */
   revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<number>;
@@ -69,9 +80,10 @@ export interface SessionRepository {
 
 /** Single-use steps between password and session (MFA challenge, enrolment). Tokens are stored hashed. */
 export interface PendingStepRepository {
-  insert(step: { tokenHash: string; accountId: string; purpose: PendingPurpose; amr: readonly string[]; expiresAt: Date }): Promise<void>;
+  /** `orgId` is the account's organisation (null for platform accounts), so the account can be looked up scoped. */
+  insert(step: { tokenHash: string; accountId: string; orgId: string | null; purpose: PendingPurpose; amr: readonly string[]; expiresAt: Date }): Promise<void>;
   /** Returns the live step for the hash and purpose, without consuming it. */
-  find(tokenHash: string, purpose: PendingPurpose, now: Date): Promise<{ accountId: string; amr: readonly string[]; attempts: number } | null>;
+  find(tokenHash: string, purpose: PendingPurpose, now: Date): Promise<{ accountId: string; orgId: string | null; amr: readonly string[]; attempts: number } | null>;
   /** Counts one failed answer; returns the new count. */
   recordFailedAttempt(tokenHash: string): Promise<number>;
   /** Deletes the step; false if it was already consumed (a concurrent answer won). */
@@ -93,6 +105,8 @@ export interface SsoTransaction {
   readonly bindingHash: string;
   readonly orgId: string;
   readonly provider: SsoProviderName;
+  /** The Entra tenant the flow was started for (the ID token is verified against it); null for Google. */
+  readonly tenantId: string | null;
   readonly nonce: string;
   readonly codeVerifier: string;
   readonly expiresAt: Date;

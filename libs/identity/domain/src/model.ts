@@ -71,7 +71,9 @@ export interface Session {
   readonly revokeReason: SessionRevokeReason | null;
 }
 
-export type SessionRevokeReason = 'signed-out' | 'admin-revoked' | 'refresh-reused' | 'mfa-reset' | 'role-changed';
+/** `audit-unavailable`: the sign-in could not be audited, so the session was withdrawn before any token left. */
+export type SessionRevokeReason =
+  'signed-out' | 'admin-revoked' | 'refresh-reused' | 'mfa-reset' | 'role-changed' | 'audit-unavailable';
 
 /** A short-lived, single-purpose step between password and session. */
 export type PendingPurpose = 'mfa' | 'enrolment';

@@ -34,10 +34,11 @@ export class SsoController {
 
   @Public()
   @Get(':provider/start')
-  async start(@Param('provider') provider: string, @Query('org', OrgIdPipe) org: string, @Req() req: Request, @Res() res: Response) {
+  async start(@Param('provider') provider: string, @Query('org', OrgIdPipe) org: string, @Req() req: Request, @Res() res: Response, @Query('hint') hint?: string) {
     const which = Object.hasOwn(PROVIDERS, provider) ? PROVIDERS[provider] : undefined;
     if (which === undefined) throw new BadRequestException('provider must be entra or google');
-    const r = await this.messaging.request(Rpc.identity.startSso, { orgId: org, provider: which, caller: callerOf(req) });
+    if (hint !== undefined && (typeof hint !== 'string' || hint.length > 253)) throw new BadRequestException('hint must be a tenant id or a domain');
+    const r = await this.messaging.request(Rpc.identity.startSso, { orgId: org, provider: which, hint: hint ?? '', caller: callerOf(req) });
     const maxAge = r.expiresAt ? Math.max(1, Math.round((timestampDate(r.expiresAt).getTime() - Date.now()) / 1000)) : 600;
     // Lax, not Strict: the provider's redirect back is a top-level cross-site navigation.
     res.setHeader('set-cookie', `${SSO_BINDING_COOKIE}=${r.browserBinding}; Path=${COOKIE_PATH}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Lax`);

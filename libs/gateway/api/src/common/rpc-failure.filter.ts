@@ -13,6 +13,7 @@ const STATUS: Record<RpcErrorCode, HttpStatus> = {
   [RpcErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
   [RpcErrorCode.UNAUTHENTICATED]: HttpStatus.UNAUTHORIZED,
   [RpcErrorCode.RESOURCE_EXHAUSTED]: HttpStatus.TOO_MANY_REQUESTS,
+  [RpcErrorCode.FAILED_PRECONDITION]: HttpStatus.CONFLICT,
 };
 
 /** Maps a failed NATS RPC onto the HTTP status and body the API documents. */

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Account } from '@ferry/identity/domain';
+import { accountActor } from '../audit-or-undo';
+import { NotFoundError } from '../identity.errors';
+import {
+  ACCOUNT_REPOSITORY,
+  AccountRepository,
+  CLOCK,
+  Clock,
+  IDENTITY_AUDIT_TRAIL,
+  IdentityAuditTrail,
+  SESSION_REPOSITORY,
+  SessionRepository,
+} from '../identity.ports';
+import { scopedOrgId } from '../org-scope';
+import { sortRoles } from './account-fields';
+import { applyRoleChange } from './apply-role-change';
+import { RoleChangeCommand } from './role-change.command';
+
+/**
+ * Grants one role to an account of the caller's organisation (another organisation's account is
+ * NotFoundError). Granting a role the account holds changes nothing and records nothing.
+ */
+@Injectable()
+export class GrantRoleUseCase {
+  constructor(
+    @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
+    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: RoleChangeCommand): Promise<Account> {
+    const account = await this.accounts.findById(
+      scopedOrgId(command.caller, command.orgId),
+      command.accountId,
+    );
+    if (!account) throw new NotFoundError('account');
+    return applyRoleChange(
+      { accounts: this.accounts, sessions: this.sessions, audit: this.audit },
+      {
+        account,
+        roles: sortRoles([...account.roles, command.role]),
+        actor: accountActor(command.caller.accountId),
+        from: command.from,
+        now: this.clock.now(),
+      },
+    );
+  }
+}

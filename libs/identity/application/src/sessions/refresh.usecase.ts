@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Session } from '@ferry/identity/domain';
+import { recordOrUndo } from '../audit-or-undo';
+import { InvalidCredentialsError } from '../identity.errors';
+import {
+  ACCESS_TOKEN_SIGNER,
+  type AccessTokenSigner,
+  ACCOUNT_REPOSITORY,
+  type AccountRepository,
+  CLOCK,
+  type Clock,
+  IDENTITY_AUDIT_TRAIL,
+  type IdentityAuditTrail,
+  KEYED_HASHER,
+  type KeyedHasher,
+  SESSION_REPOSITORY,
+  type SessionRepository,
+} from '../identity.ports';
+import { IDENTITY_POLICY, type IdentityPolicy } from '../identity-policy';
+import { type IssuedTokens, newOpaqueToken } from '../session-issuer';
+import type { RefreshCommand } from './refresh.command';
+
+/**
+ * Exchanges a refresh token for a new token set, rotating it. A token spent before is a sign of
+ * theft: the whole session (its family) is revoked and the event audited. The account is reloaded,
+ * so role changes and removals take effect at the next refresh.
+ */
+@Injectable()
+export class RefreshUseCase {
+  constructor(
+    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
+    @Inject(KEYED_HASHER) private readonly hasher: KeyedHasher,
+    @Inject(ACCESS_TOKEN_SIGNER) private readonly signer: AccessTokenSigner,
+    @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDENTITY_POLICY) private readonly policy: IdentityPolicy,
+  ) {}
+
+  async execute(command: RefreshCommand): Promise<IssuedTokens> {
+    const now = this.clock.now();
+    const next = newOpaqueToken();
+    const idleExpiresAt = new Date(now.getTime() + this.policy.sessionIdleMs);
+    const result = await this.sessions.rotateRefreshToken(
+      this.hasher.tokenHash(command.refreshToken),
+      this.hasher.tokenHash(next),
+      now,
+      idleExpiresAt,
+    );
+    switch (result.outcome) {
+      case 'unknown':
+      case 'ended':
+        throw new InvalidCredentialsError();
+      case 'reused':
+        return this.refuseReuse(result.session, command, now);
+      case 'rotated':
+        return this.tokensFor(result.session, next, now);
+    }
+  }
+
+  private async tokensFor(session: Session, refreshToken: string, now: Date): Promise<IssuedTokens> {
+    // The store checks liveness atomically; this repeats it so a lax adapter cannot extend a dead session.
+    if (session.revokedAt !== null || session.absoluteExpiresAt <= now) throw new InvalidCredentialsError();
+    const account = await this.accounts.findById(session.orgId, session.accountId);
+    if (!account) {
+      await this.sessions.revoke(session.id, 'admin-revoked', now);
+      throw new InvalidCredentialsError();
+    }
+    const access = await this.signer.sign({
+      accountId: account.id,
+      sessionId: session.id,
+      orgId: account.orgId,
+      roles: account.roles,
+      amr: session.amr,
+    });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      sessionExpiresAt: session.absoluteExpiresAt,
+      sessionId: session.id,
+    };
+  }
+
+  /** Revokes the family first (it stands even if the audit trail is down), then audits. */
+  private async refuseReuse(session: Session, command: RefreshCommand, now: Date): Promise<never> {
+    await this.sessions.revoke(session.id, 'refresh-reused', now);
+    await recordOrUndo(
+      this.audit,
+      [
+        {
+          orgId: session.orgId,
+          actor: { kind: 'anonymous', id: 'anonymous' },
+          action: 'auth.refresh.reused',
+          target: { type: 'session', id: session.id },
+          outcome: 'denied',
+          sourceAddress: command.from.sourceAddress,
+          userAgent: command.from.userAgent,
+          detail: { accountId: session.accountId },
+        },
+      ],
+      async () => undefined,
+    );
+    throw new InvalidCredentialsError();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './login-name';
+export * from './model';
+export * from './password-policy';
+export * from './recovery-code';

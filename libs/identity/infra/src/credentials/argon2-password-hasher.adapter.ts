@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { PasswordHasher } from '@ferry/identity/application';
+import * as argon2 from 'argon2';
+import { Semaphore } from './semaphore';
+
+/** argon2id cost parameters (memory in KiB). */
+export interface Argon2Parameters {
+  readonly memoryCost: number;
+  readonly timeCost: number;
+  readonly parallelism: number;
+  readonly hashLength: number;
+}
+
+/** Ferry's parameters: 64 MiB, 3 passes, 1 lane, 32-byte tag. */
+export const ARGON2_DEFAULTS: Argon2Parameters = {
+  memoryCost: 65536,
+  timeCost: 3,
+  parallelism: 1,
+  hashLength: 32,
+};
+
+/** The OWASP / ASVS 5.0 floor (19 MiB, 2 passes, 1 lane); weaker settings are refused at start. */
+export const ARGON2_FLOOR = { memoryCost: 19456, timeCost: 2, parallelism: 1, hashLength: 16 } as const;
+
+export interface Argon2PasswordHasherOptions extends Partial<Argon2Parameters> {
+  /** Hashes and verifications running at once (each holds `memoryCost` KiB); default 2. */
+  readonly maxConcurrent?: number;
+}
+
+/**
+ * argon2id password hashing. A semaphore bounds concurrent hashes so N x 64 MiB cannot exhaust
+ * memory; `verifyDummy` verifies against a hash made once with the same parameters, so a sign-in
+ * for an unknown account costs what a real one does.
+ */
+export class Argon2PasswordHasher implements PasswordHasher {
+  readonly parameters: Argon2Parameters;
+  private readonly gate: Semaphore;
+  private readonly dummyHash: Promise<string>;
+
+  constructor(options: Argon2PasswordHasherOptions = {}) {
+    const { maxConcurrent = 2, ...overrides } = options;
+    this.parameters = { ...ARGON2_DEFAULTS, ...overrides };
+    assertAboveFloor(this.parameters);
+    this.gate = new Semaphore(maxConcurrent);
+    this.dummyHash = this.hash(randomBytes(32).toString('base64url'));
+    // Surfaced by verifyDummy; not an unhandled rejection at start.
+    this.dummyHash.catch(() => undefined);
+  }
+
+  async hash(password: string): Promise<string> {
+    const { memoryCost, timeCost, parallelism, hashLength } = this.parameters;
+    return this.gate.run(() =>
+      argon2.hash(password, { type: argon2.argon2id, memoryCost, timeCost, parallelism, hashLength }),
+    );
+  }
+
+  async verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
+    if (!hash.startsWith('$argon2')) throw new Error('stored password hash is not an argon2 hash');
+    const ok = await this.gate.run(() => argon2.verify(hash, password));
+    if (!ok) return { ok, needsRehash: false };
+    const { memoryCost, timeCost, parallelism } = this.parameters;
+    return {
+      ok,
+      needsRehash:
+        !hash.startsWith('$argon2id$') || argon2.needsRehash(hash, { memoryCost, timeCost, parallelism }),
+    };
+  }
+
+  async verifyDummy(password: string): Promise<false> {
+    const dummy = await this.dummyHash;
+    await this.gate.run(() => argon2.verify(dummy, password));
+    return false;
+  }
+}
+
+function assertAboveFloor(p: Argon2Parameters): void {
+  for (const name of ['memoryCost', 'timeCost', 'parallelism', 'hashLength'] as const) {
+    if (!Number.isSafeInteger(p[name])) throw new Error(`argon2 ${name} must be an integer`);
+    if (p[name] < ARGON2_FLOOR[name]) {
+      throw new Error(
+        `argon2 ${name} ${p[name]} is below the floor of ${ARGON2_FLOOR[name]} (OWASP / ASVS 5.0: m=19456 KiB, t=2, p=1)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { DEFAULT_IDENTITY_POLICY, type IdentityPolicy } from '@ferry/identity/application';
+import { TestAccessTokenSigner } from './es256-access-token.signer';
+import { FakePasswordHasher } from './fake-password.hasher';
+import { TestKeyedHasher } from './hmac-keyed.hasher';
+import { MemoryAccountRepository } from './memory-account.repository';
+import { MemoryOrganisationRepository } from './memory-organisation.repository';
+import { MemoryPendingStepRepository } from './memory-pending-step.repository';
+import { MemorySessionRepository } from './memory-session.repository';
+import { MemorySsoTransactionRepository } from './memory-sso-transaction.repository';
+import { MemoryThrottleStore } from './memory-throttle.store';
+import { TestTotp } from './otpauth.totp';
+import { RecordingAuditTrail } from './recording-audit.trail';
+import { ScriptedOidcRelyingParty } from './scripted-oidc.relying-party';
+import { SettableClock } from './settable.clock';
+
+/** One set of fakes for every identity port, sharing one clock, as a use-case test wires them. */
+export interface IdentityFakes {
+  readonly policy: IdentityPolicy;
+  readonly clock: SettableClock;
+  readonly organisations: MemoryOrganisationRepository;
+  readonly accounts: MemoryAccountRepository;
+  readonly sessions: MemorySessionRepository;
+  readonly pendingSteps: MemoryPendingStepRepository;
+  readonly throttle: MemoryThrottleStore;
+  readonly ssoTransactions: MemorySsoTransactionRepository;
+  readonly passwordHasher: FakePasswordHasher;
+  readonly totp: TestTotp;
+  readonly keyedHasher: TestKeyedHasher;
+  readonly signer: TestAccessTokenSigner;
+  readonly oidc: ScriptedOidcRelyingParty;
+  readonly audit: RecordingAuditTrail;
+}
+
+/** Builds fresh fakes; pass `policy` to tighten or loosen limits for one test. */
+export function createIdentityFakes(options: { policy?: IdentityPolicy; start?: Date } = {}): IdentityFakes {
+  const policy = options.policy ?? DEFAULT_IDENTITY_POLICY;
+  const clock = new SettableClock(options.start);
+  return {
+    policy,
+    clock,
+    organisations: new MemoryOrganisationRepository(),
+    accounts: new MemoryAccountRepository(),
+    sessions: new MemorySessionRepository(),
+    pendingSteps: new MemoryPendingStepRepository(),
+    throttle: new MemoryThrottleStore(),
+    ssoTransactions: new MemorySsoTransactionRepository(),
+    passwordHasher: new FakePasswordHasher(),
+    totp: new TestTotp(policy.totpIssuer),
+    keyedHasher: new TestKeyedHasher(),
+    signer: new TestAccessTokenSigner({ ttlMs: policy.accessTokenTtlMs, now: () => clock.now() }),
+    oidc: new ScriptedOidcRelyingParty(),
+    audit: new RecordingAuditTrail(),
+  };
+}
