@@ -39,6 +39,8 @@ import {
   VerifyEnrolmentUseCase,
 } from '@ferry/identity/application';
 import { createKeyProvider, EnvelopeCipher } from '@ferry/platform/crypto';
+import { ReadinessRegistry } from '@ferry/platform/health';
+import { DatabaseConnectionService } from '@ferry/platform/persistence';
 import { DataSource } from 'typeorm';
 import { Argon2PasswordHasher } from './credentials/argon2-password-hasher.adapter';
 import { HmacKeyedHasher } from './credentials/hmac-keyed-hasher.adapter';
@@ -60,20 +62,39 @@ import { JoseAccessTokenSigner } from './tokens/jose-access-token.signer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Creates the configured first platform admin at start, once; a weak or unreadable setting fails start-up. */
+/**
+ * Creates the configured first platform admin, once. A weak or malformed setting fails start-up at
+ * once; the creation itself waits for the database, and the service reports not-ready
+ * (`bootstrap`) until it is done, so nobody signs in before the account exists.
+ */
 @Injectable()
 class PlatformAdminBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Bootstrap');
+  private state: { up: boolean; detail: string } = { up: false, detail: 'waiting for the database' };
 
   constructor(
     @Inject(BootstrapPlatformAdminUseCase) private readonly bootstrap: BootstrapPlatformAdminUseCase,
     @Inject(IDENTITY_INFRA_OPTIONS) private readonly options: IdentityInfraOptions,
-  ) {}
+    @Inject(DatabaseConnectionService) private readonly database: DatabaseConnectionService,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+  ) {
+    readiness.register({ name: 'bootstrap', check: async () => this.state });
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const admin = this.options.bootstrapAdmin;
-    const outcome = await this.bootstrap.execute(BootstrapPlatformAdminCommand.create({ loginName: admin?.loginName ?? null, password: admin?.password ?? null }));
-    if (outcome.outcome === 'created') this.logger.log(`created the first platform admin (account ${outcome.accountId}); it enrols TOTP at first sign-in`);
+    const command = BootstrapPlatformAdminCommand.create({ loginName: admin?.loginName ?? null, password: admin?.password ?? null });
+    void this.database
+      .whenReady()
+      .then(() => this.bootstrap.execute(command))
+      .then((outcome) => {
+        if (outcome.outcome === 'created') this.logger.log(`created the first platform admin (account ${outcome.accountId}); it enrols TOTP at first sign-in`);
+        this.state = { up: true, detail: outcome.outcome };
+      })
+      .catch((err: unknown) => {
+        this.state = { up: false, detail: 'creating the first platform admin failed' };
+        this.logger.error(`creating the first platform admin failed: ${(err as Error).name}: ${(err as Error).message}`);
+      });
   }
 }
 

@@ -45,6 +45,14 @@ describe('baseServiceSchema', () => {
     });
   });
 
+  it('reads HTTP_TRUST_PROXY as a hop count or a list, and refuses anything else', () => {
+    expect(loadConfig(baseServiceSchema, { ...MINIMAL, HTTP_TRUST_PROXY: '1' }).config.HTTP_TRUST_PROXY).toBe(1);
+    expect(loadConfig(baseServiceSchema, { ...MINIMAL, HTTP_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).config.HTTP_TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8']);
+    expect(issuesOf(() => loadConfig(baseServiceSchema, { ...MINIMAL, HTTP_TRUST_PROXY: 'everyone!' }))).toEqual([
+      'HTTP_TRUST_PROXY: must be a hop count or a comma-separated list of addresses, CIDR ranges or loopback/linklocal/uniquelocal',
+    ]);
+  });
+
   it('takes an identity issuer URI and refuses one that is not a URI', () => {
     expect(loadConfig(baseServiceSchema, { ...MINIMAL, FERRY_IDENTITY_ISSUER: 'https://ferry.example.com/identity' }).config.FERRY_IDENTITY_ISSUER).toBe('https://ferry.example.com/identity');
     expect(issuesOf(() => loadConfig(baseServiceSchema, { ...MINIMAL, FERRY_IDENTITY_ISSUER: 'ferry identity' }))).toEqual([

@@ -55,6 +55,21 @@ export const natsPrefixField = () =>
   optionalVar(patternValue(/^[a-z0-9_-]{1,32}$/, '1-32 characters of a-z, 0-9, _ and -'));
 
 /**
+ * `HTTP_TRUST_PROXY`: which proxies in front of the listener to believe for the client address
+ * (X-Forwarded-For), in Express `trust proxy` terms: unset trusts none; a number trusts that many hops;
+ * otherwise a comma-separated list of addresses, CIDR ranges or the names `loopback`, `linklocal`,
+ * `uniquelocal`. Behind the ingress, set it to the ingress' address range, or sign-in throttling
+ * counts every user as the ingress.
+ */
+export const httpTrustProxyField = () =>
+  optionalVar(
+    z
+      .string()
+      .regex(/^(\d{1,2}|[A-Za-z0-9.:/]{1,64}(\s*,\s*[A-Za-z0-9.:/]{1,64}){0,31})$/, 'must be a hop count or a comma-separated list of addresses, CIDR ranges or loopback/linklocal/uniquelocal')
+      .transform((v): number | string[] => (/^\d+$/.test(v) ? Number(v) : v.split(',').map((p) => p.trim()))),
+  );
+
+/**
  * `FERRY_IDENTITY_ISSUER`: the `iss` of identity's access tokens, which every verifier checks; default
  * `urn:ferry:identity`. Set it per installation so tokens of one installation mean nothing to another.
  */
@@ -79,6 +94,7 @@ export const baseServiceSchema = z.object({
   HTTP_PORT: httpPortField(),
   HTTP_HOST: httpHostField(),
   HTTP_BODY_LIMIT: httpBodyLimitField(),
+  HTTP_TRUST_PROXY: httpTrustProxyField(),
   LOG_LEVEL: logLevelField(),
   FERRY_REGION: regionField(),
   FERRY_PSEUDONYM_KEY: pseudonymKeyField(),

@@ -32,6 +32,7 @@ export {
   httpBodyLimitField,
   httpHostField,
   httpPortField,
+  httpTrustProxyField,
   identityIssuerField,
   logLevelField,
   natsPrefixField,

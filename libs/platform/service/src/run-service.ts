@@ -48,7 +48,7 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
     ],
   };
   try {
-    const app = await createHttpApp(root, { logger, bodyLimitBytes: base.HTTP_BODY_LIMIT });
+    const app = await createHttpApp(root, { logger, bodyLimitBytes: base.HTTP_BODY_LIMIT, ...(base.HTTP_TRUST_PROXY === undefined ? {} : { trustProxy: base.HTTP_TRUST_PROXY }) });
     const exitAfterFlush: ShutdownProcess = {
       on: (signal, listener) => process.on(signal, listener),
       removeListener: (signal, listener) => process.removeListener(signal, listener),
