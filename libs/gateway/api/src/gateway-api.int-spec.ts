@@ -1,9 +1,11 @@
 import { type INestApplication, Module } from '@nestjs/common';
-import { ConnectorKind, Rpc, RpcErrorCode } from '@ferry/contracts';
+import { fromBinary } from '@bufbuild/protobuf';
+import { AuditEventSchema, ConnectorKind, Outcome, Rpc, RpcErrorCode } from '@ferry/contracts';
 import { MessagingClient, MessagingModule, RpcException } from '@ferry/platform/messaging';
 import { createHttpApp, listen } from '@ferry/platform/runtime';
 import { natsTestNamespace, TEST_NATS_URL } from '@ferry/platform/testing';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { connect } from 'nats';
 import { GatewayApiModule } from './gateway-api.module';
 
 const ORG = '0b6f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
@@ -83,6 +85,33 @@ describe('the /api/v1 gateway over NATS', () => {
     const viewer = await sign({ roles: ['viewer'] });
     expect((await post(ORG, { name: 'n', kind: 'imap', secret: 's' }, viewer)).status).toBe(403);
     expect((await fetch(`${base}/${ORG}/audit`, { headers: { authorization: `Bearer ${viewer}` } })).status).toBe(403);
+  });
+
+  it('audits the cross-organisation attempt in the caller\'s own trail, without the token', async () => {
+    const nc = await connect({ servers: TEST_NATS_URL });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const stream = `${ns.prefix.toUpperCase().replace(/-/g, '_')}_AUDIT`;
+      const deadline = Date.now() + 5000;
+      let actions: { action: string; outcome: Outcome; org: string; detail: Record<string, string>; raw: string }[] = [];
+      while (Date.now() < deadline) {
+        const info = await jsm.streams.info(stream).catch(() => undefined);
+        actions = [];
+        for (let seq = info?.state.first_seq ?? 1; info && seq <= info.state.last_seq; seq++) {
+          const m = await jsm.streams.getMessage(stream, { seq });
+          const e = fromBinary(AuditEventSchema, m.data);
+          actions.push({ action: e.action, outcome: e.outcome, org: e.orgId, detail: e.detail, raw: Buffer.from(m.data).toString('latin1') });
+        }
+        if (actions.some((a) => a.action === 'authz.cross_org.denied')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const denied = actions.find((a) => a.action === 'authz.cross_org.denied');
+      expect(denied).toMatchObject({ outcome: Outcome.DENIED, org: ORG, detail: { permission: 'connectors.read', requested_org: OTHER_ORG } });
+      expect(actions.some((a) => a.action === 'authz.permission.denied')).toBe(true);
+      for (const a of actions) expect(a.raw).not.toContain(adminToken.split('.')[2]);
+    } finally {
+      await nc.close();
+    }
   });
 
   it('answers 503 naming the subject when no connectors service is running', async () => {
