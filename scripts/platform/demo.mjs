@@ -2,11 +2,12 @@
 // `npm run demo`: starts the sandbox clouds and the platform, drives the walking skeleton through the
 // public API with the sandbox tenant's credentials, shows what happened (the stored secret is sealed,
 // the audit record, one trace across three services), and stops.
-import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { relaunchTrustingSandboxCa, startSandboxProcess } from '../sandbox/sandbox-process.mjs';
+import { call, signIn } from './api-client.mjs';
 import { SERVICES, startPlatform } from './supervisor.mjs';
 
 // The demo talks HTTPS to the sandbox clouds, so this process must trust their CA from its start.
@@ -83,21 +84,45 @@ try {
   platform = await startPlatform({ quiet: process.env.FERRY_DEMO_QUIET === '1' });
   say(`all ${SERVICES.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${platform.urls.gateway}`);
   const api = `${platform.urls.gateway}/api/v1`;
-  const org = randomUUID();
   // The sandbox tenant's app registration secret: the connector the demo creates is a real one.
   const secret = clouds.microsoft.clientSecret;
 
-  say(`1. POST /api/v1/orgs/${org}/connectors  (the sandbox Microsoft 365 tenant's app, with its client secret)`);
+  say('1. sign in as the platform admin identity created at first start (password + TOTP)');
+  const { loginName: platformLogin, passwordFile } = platform.platformAdmin;
+  const authenticatorFile = join(platform.stateDir, 'platform-admin.totp');
+  const known = existsSync(authenticatorFile) ? readFileSync(authenticatorFile, 'utf8').trim() : undefined;
+  const operator = await signIn(api, platformLogin, readFileSync(passwordFile, 'utf8').trim(), known);
+  // The demo is the platform admin's authenticator app: it keeps the TOTP secret beside the password.
+  if (operator.enrolled) writeFileSync(authenticatorFile, `${operator.totpSecret}\n`, { mode: 0o600 });
+  say(`   -> ${operator.enrolled ? 'enrolled TOTP at first sign-in (10 recovery codes issued)' : 'answered the TOTP step'}; access token valid 5 minutes`);
+
+  const suffix = randomBytes(3).toString('hex');
+  const adminLogin = `contoso-admin-${suffix}`;
+  const adminPassword = randomBytes(18).toString('base64url');
+  say(`2. POST /api/v1/orgs  (platform admin creates organisation "Contoso" and its first org-admin ${adminLogin})`);
+  const orgCreated = await call(`${api}/orgs`, { method: 'POST', token: operator.accessToken, body: { name: `Contoso ${suffix}`, admin: { loginName: adminLogin, displayName: 'IT Admin', password: adminPassword } } });
+  if (orgCreated.status !== 201) throw new Error(`create organisation answered ${orgCreated.status}: ${JSON.stringify(orgCreated.body)}`);
+  const org = orgCreated.body.id;
+  say(`   -> ${orgCreated.status} org=${org}; the admin account holds no personal data (display name "IT Admin", no email)`);
+  const forbidden = await call(`${api}/orgs/${org}/connectors`, { token: operator.accessToken });
+  say(`   -> the platform admin reading the organisation's connectors: ${forbidden.status} (no access to customer data)`);
+
+  say(`3. sign in as ${adminLogin}: password, then TOTP enrolment (otpauth URI + QR), then a session`);
+  const admin = await signIn(api, adminLogin, adminPassword);
+  const token = admin.accessToken;
+  say(`   -> signed in as org-admin of ${org}`);
+
+  say(`4. POST /api/v1/orgs/${org}/connectors  (the sandbox Microsoft 365 tenant's app, with its client secret)`);
   const created = await fetch(`${api}/orgs/${org}/connectors`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'ferry-demo' },
+    headers: { 'content-type': 'application/json', 'user-agent': 'ferry-demo', authorization: `Bearer ${token}` },
     body: JSON.stringify({ name: `${clouds.microsoft.domain} (sandbox)`, kind: 'microsoft-365', secret }),
   });
   const connector = await created.json();
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(connector)}`);
   say(`   -> ${created.status} id=${connector.id} kind=${connector.kind} secretFingerprint=${connector.secretFingerprint}`);
 
-  say('2. the connectors service stored the secret sealed (AES-256-GCM envelope), never in clear');
+  say('5. the connectors service stored the secret sealed (AES-256-GCM envelope), never in clear');
   const db = new pg.Client({ connectionString: platform.databaseUrl.replace('?tls=disable', '') });
   await db.connect();
   const { rows } = await db.query('SELECT * FROM connectors.connectors WHERE id = $1', [connector.id]);
@@ -107,16 +132,17 @@ try {
   if (!sealedColumn || dump.includes(secret)) throw new Error('the stored row does not look sealed');
   say(`   -> column ${sealedColumn[0]} = ${sealedColumn[1].slice(0, 40)}... (${sealedColumn[1].length} chars); plaintext present: no`);
 
-  say(`3. GET /api/v1/orgs/${org}/audit`);
+  say(`6. GET /api/v1/orgs/${org}/audit  (as the org-admin)`);
   const audit = await until('the audit record', async () => {
-    const res = await fetch(`${api}/orgs/${org}/audit`);
+    const res = await fetch(`${api}/orgs/${org}/audit?limit=100`, { headers: { authorization: `Bearer ${token}` } });
     const body = await res.json();
-    return res.ok && body.items.length > 0 ? body : undefined;
+    return res.ok && body.items.some((i) => i.action === 'connector.created') ? body : undefined;
   });
-  const record = audit.items[0];
+  for (const r of [...audit.items].reverse()) say(`   #${r.sequence} ${r.action.padEnd(22)} actor=${r.actor.kind}/${r.actor.id.slice(0, 8)} target=${r.target.type}/${r.target.id.slice(0, 12)} ${r.outcome}`);
+  const record = audit.items.find((i) => i.action === 'connector.created');
   say(`   -> #${record.sequence} ${record.action} target=${record.target.type}/${record.target.id} actor=${record.actor.id} outcome=${record.outcome} trace=${record.traceId}`);
 
-  say(`4. trace ${record.traceId} (from each service's span file in ${platform.tracesDir})`);
+  say(`7. trace ${record.traceId} (from each service's span file in ${platform.tracesDir})`);
   const spans = await until('spans from gateway, connectors and audit', async () => {
     const found = spansOf(platform.tracesDir, record.traceId);
     const services = new Set(found.map((s) => s.service));

@@ -91,6 +91,10 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
       SHUTDOWN_TIMEOUT_MS: '10000',
       ...extraEnv,
     };
+    // The first platform admin: created by identity at its first start (it enrols TOTP at first
+    // sign-in). Its password is a random file of mode 0600 in the state directory.
+    const platformAdmin = { loginName: 'platform-admin', passwordFile: join(stateDir, 'platform-admin.password') };
+    persistentSecret(stateDir, 'platform-admin.password', () => randomBytes(18).toString('base64url'));
     const pad = Math.max(...SERVICES.map((s) => s.name.length));
     const urls = {};
     for (const [i, svc] of SERVICES.entries()) {
@@ -103,6 +107,14 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
         FERRY_TRACE_FILE: join(tracesDir, `${svc.name}.ndjson`),
         ...(svc.database ? { DATABASE_URL: pg.url } : {}),
         ...(svc.name === 'connectors' ? { FERRY_KEK_PROVIDER: 'local', FERRY_KEK_FILE: join(stateDir, 'kek.json') } : {}),
+        ...(svc.name === 'identity'
+          ? {
+              FERRY_KEK_PROVIDER: 'local',
+              FERRY_KEK_FILE: join(stateDir, 'identity-kek.json'),
+              FERRY_BOOTSTRAP_ADMIN_LOGIN: platformAdmin.loginName,
+              FERRY_BOOTSTRAP_ADMIN_PASSWORD_FILE: platformAdmin.passwordFile,
+            }
+          : {}),
       };
       const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist', 'services', svc.name, 'src', 'main.js')], {
         env,
@@ -131,7 +143,7 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
     }
     say(`started ${SERVICES.length} services; waiting for readiness`);
     await waitReady(urls, children, 90_000);
-    return { urls, natsUrl: nats.url, databaseUrl: pg.url, prefix: common.FERRY_NATS_PREFIX, stateDir, tracesDir, logsDir, children, stop };
+    return { urls, natsUrl: nats.url, databaseUrl: pg.url, prefix: common.FERRY_NATS_PREFIX, stateDir, tracesDir, logsDir, children, platformAdmin, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -68,6 +68,9 @@ export const IDENTITY_MIGRATIONS = [
 ];
 export { IdentityInfraModule } from './identity-infra.module';
 export { IDENTITY_INFRA_OPTIONS, type IdentityInfraOptions } from './identity-infra.options';
-export { OPEN_ID_RELYING_PARTY_OPTIONS, type OpenIdRelyingPartyOptions } from './sso/openid-relying-party.options';
+export {
+  OPEN_ID_RELYING_PARTY_OPTIONS,
+  type OpenIdRelyingPartyOptions,
+} from './sso/openid-relying-party.options';
 export { OpenIdRelyingParty } from './sso/openid-relying-party.adapter';
 export type { SsoRejectionReason } from './sso/sso-rejection';

@@ -10,6 +10,8 @@ import { TypeormAccountRepository } from './typeorm-account.repository';
 import { TypeormOrganisationRepository } from './typeorm-organisation.repository';
 
 const PLANTED_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const PLANTED_EMAIL = 'grace.planted-7f3a@contoso.example';
+const PLANTED_REAL_NAME = 'Zoë Plantée-Hopper';
 const ENTRA = 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0';
 
 describe('account storage on PostgreSQL', () => {
@@ -132,6 +134,131 @@ describe('account storage on PostgreSQL', () => {
         [account.id],
       );
       expect(left).toHaveLength(0);
+    });
+  });
+
+  describe('personal data at rest', () => {
+    const planted = (overrides: Parameters<typeof anAccount>[0] = {}) =>
+      anAccount({ orgId: orgA.id, email: PLANTED_EMAIL, realName: PLANTED_REAL_NAME, ...overrides });
+    const rawRow = async (id: string) =>
+      (await t.db.query<Record<string, unknown>[]>('SELECT * FROM identity.accounts WHERE id = $1', [id]))[0];
+    /** Every column of every row of every table in the identity schema, as one string. */
+    const dumpSchema = async () => {
+      const tables = await t.db.query<{ table_name: string }[]>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'identity' AND table_type = 'BASE TABLE'",
+      );
+      expect(tables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['accounts', 'sessions']));
+      const dumps: string[] = [];
+      for (const { table_name } of tables)
+        dumps.push(JSON.stringify(await t.db.query(`SELECT * FROM identity."${table_name}"`)));
+      return dumps.join('\n');
+    };
+    const encodings = (value: string) => {
+      const bytes = Buffer.from(value, 'utf8');
+      return [
+        value,
+        value.toLowerCase(),
+        bytes.toString('base64'),
+        bytes.toString('base64url'),
+        bytes.toString('hex'),
+      ];
+    };
+    /** Seals `victim`'s email into another account's (or the same account's) column, bypassing the repository. */
+    const copyEmailSealed = (
+      victimId: string,
+      targetId: string,
+      column: 'email_sealed' | 'real_name_sealed',
+    ) =>
+      t.db.query(
+        `UPDATE identity.accounts SET ${column} = (SELECT email_sealed FROM identity.accounts WHERE id = $1) WHERE id = $2`,
+        [victimId, targetId],
+      );
+
+    it('stores email and real name sealed: no column of any identity table holds them in clear', async () => {
+      const account = planted();
+      await accounts.insert(account, 'h');
+      const row = await rawRow(account.id);
+      expect(String(row?.['email_sealed'])).toMatch(/^v1\./);
+      expect(String(row?.['real_name_sealed'])).toMatch(/^v1\./);
+      expect(row).not.toHaveProperty('email');
+      expect(row).not.toHaveProperty('real_name');
+      const dump = await dumpSchema();
+      expect(dump).toContain(account.id);
+      for (const encoded of [...encodings(PLANTED_EMAIL), ...encodings(PLANTED_REAL_NAME)]) {
+        expect(dump).not.toContain(encoded);
+        expect(dump.toLowerCase()).not.toContain(encoded.toLowerCase());
+      }
+    });
+
+    it('reads the email and real name back on every read path', async () => {
+      const org = anOrganisation();
+      await new TypeormOrganisationRepository(t.db).insert(org);
+      const federated = { issuer: ENTRA, subject: `pii-${org.id}` };
+      const account = planted({ orgId: org.id, federated });
+      await accounts.insert(account, null);
+      await expect(accounts.findByLoginName(account.loginName)).resolves.toEqual({
+        account,
+        passwordHash: null,
+      });
+      await expect(accounts.findById(org.id, account.id)).resolves.toEqual(account);
+      await expect(accounts.findFederated(federated)).resolves.toEqual(account);
+      await expect(replica.listByOrg(org.id)).resolves.toEqual([account]);
+      expect(account).toMatchObject({ email: PLANTED_EMAIL, realName: PLANTED_REAL_NAME });
+    });
+
+    it('keeps an absent email and real name null, in the row and read back', async () => {
+      const account = anAccount({ orgId: orgA.id, email: null, realName: null });
+      await accounts.insert(account, 'h');
+      expect(await rawRow(account.id)).toMatchObject({ email_sealed: null, real_name_sealed: null });
+      await expect(accounts.findById(orgA.id, account.id)).resolves.toMatchObject({
+        email: null,
+        realName: null,
+      });
+    });
+
+    it('binds the sealed email to its account: copied into another account, the read fails naming no value', async () => {
+      const org = anOrganisation();
+      await new TypeormOrganisationRepository(t.db).insert(org);
+      const victim = planted({ orgId: org.id });
+      const attacker = anAccount({ orgId: org.id, email: 'attacker@contoso.example' });
+      await accounts.insert(victim, 'h');
+      await accounts.insert(attacker, 'h');
+      await copyEmailSealed(victim.id, attacker.id, 'email_sealed');
+      const sealedText = String((await rawRow(attacker.id))?.['email_sealed']);
+      expect(sealedText).toBe(String((await rawRow(victim.id))?.['email_sealed']));
+
+      for (const read of [
+        () => accounts.findById(org.id, attacker.id),
+        () => accounts.findByLoginName(attacker.loginName),
+        () => accounts.listByOrg(org.id),
+      ]) {
+        const error: unknown = await read().then(
+          () => new Error('read resolved'),
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(DecryptionError);
+        const message = (error as Error).message;
+        expect(message).toContain('email');
+        for (const leak of [
+          PLANTED_EMAIL,
+          PLANTED_REAL_NAME,
+          'attacker@contoso.example',
+          sealedText,
+          victim.id,
+        ])
+          expect(message).not.toContain(leak);
+      }
+      await expect(accounts.findById(org.id, victim.id)).resolves.toEqual(victim);
+    });
+
+    it('binds the sealed email to its field: moved into the real-name column of the same account, it does not open', async () => {
+      const account = planted();
+      await accounts.insert(account, 'h');
+      await copyEmailSealed(account.id, account.id, 'real_name_sealed');
+      const error: unknown = await accounts.findById(orgA.id, account.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DecryptionError);
+      expect((error as Error).message).toContain('real_name');
+      expect((error as Error).message).not.toContain(PLANTED_EMAIL);
     });
   });
 

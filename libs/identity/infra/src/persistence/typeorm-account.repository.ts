@@ -80,12 +80,10 @@ export class TypeormAccountRepository implements AccountRepository {
   }
 
   async findFederated(identity: FederatedIdentity): Promise<Account | null> {
-    const row = await this.db
-      .getRepository(AccountEntity)
-      .findOne({
-        where: { federatedIssuer: identity.issuer, federatedSubject: identity.subject },
-        select: ACCOUNT_COLUMNS,
-      });
+    const row = await this.db.getRepository(AccountEntity).findOne({
+      where: { federatedIssuer: identity.issuer, federatedSubject: identity.subject },
+      select: ACCOUNT_COLUMNS,
+    });
     return row ? toAccount(row, await this.openProfile(row), await this.rolesOf(row.id)) : null;
   }
 

@@ -7,7 +7,10 @@ import { signingKeyContext } from './sealed-context';
 import { SigningKeyEntity } from './signing-key.entity';
 import { violatedUniqueConstraint } from './unique-violation';
 
-/** Signing keys in SQL: public JWK in clear, private JWK sealed and bound to its key id. */
+/**
+ * Signing keys in SQL: public JWK in clear, private JWK sealed and bound to its key id. A row's
+ * `retired_at` may lie in the future: the moment its pre-published successor takes over.
+ */
 @Injectable()
 export class TypeormSigningKeyStore implements SigningKeyStore {
   constructor(
@@ -15,21 +18,19 @@ export class TypeormSigningKeyStore implements SigningKeyStore {
     @Inject(EnvelopeCipher) private readonly cipher: EnvelopeCipher,
   ) {}
 
-  async latest(): Promise<SigningKeyRecord | null> {
-    const [row] = await this.db
+  async newest(count: number): Promise<SigningKeyRecord[]> {
+    const rows = await this.db
       .getRepository(SigningKeyEntity)
-      .find({ order: { generation: 'DESC' }, take: 1 });
-    if (!row) return null;
-    const privateJwk = JSON.parse(
-      (await this.cipher.open(row.privateJwk, signingKeyContext(row.kid))).toString('utf8'),
-    ) as JWK;
-    return {
-      kid: row.kid,
-      generation: row.generation,
-      publicJwk: JSON.parse(row.publicJwk) as JWK,
-      privateJwk,
-      activatedAt: row.activatedAt,
-    };
+      .find({ order: { generation: 'DESC' }, take: count });
+    return Promise.all(rows.map((row) => this.toRecord(row)));
+  }
+
+  /**
+   * The key of the highest generation, or null before the first key: the pre-published next key
+   * when there is one, so not necessarily the one signing now (tests and tools; the signer uses `newest`).
+   */
+  async latest(): Promise<SigningKeyRecord | null> {
+    return (await this.newest(1))[0] ?? null;
   }
 
   async insertNext(key: SigningKeyRecord, now: Date): Promise<boolean> {
@@ -46,10 +47,11 @@ export class TypeormSigningKeyStore implements SigningKeyStore {
           activatedAt: key.activatedAt,
           retiredAt: null,
         });
+        // The older keys keep signing (and stay published) until the new one takes over.
         await tx.update(
           SigningKeyEntity,
           { generation: LessThan(key.generation), retiredAt: IsNull() },
-          { retiredAt: now },
+          { retiredAt: key.activatedAt },
         );
       });
       return true;
@@ -72,5 +74,18 @@ export class TypeormSigningKeyStore implements SigningKeyStore {
   async deleteRetiredBefore(cutoff: Date): Promise<number> {
     const result = await this.db.getRepository(SigningKeyEntity).delete({ retiredAt: LessThan(cutoff) });
     return result.affected ?? 0;
+  }
+
+  private async toRecord(row: SigningKeyEntity): Promise<SigningKeyRecord> {
+    const privateJwk = JSON.parse(
+      (await this.cipher.open(row.privateJwk, signingKeyContext(row.kid))).toString('utf8'),
+    ) as JWK;
+    return {
+      kid: row.kid,
+      generation: row.generation,
+      publicJwk: JSON.parse(row.publicJwk) as JWK,
+      privateJwk,
+      activatedAt: row.activatedAt,
+    };
   }
 }

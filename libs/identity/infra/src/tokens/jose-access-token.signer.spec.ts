@@ -5,6 +5,8 @@ import { JoseAccessTokenSigner } from './jose-access-token.signer';
 
 const ISSUER = 'urn:ferry:identity';
 const T0 = new Date('2026-03-01T12:00:00.000Z');
+const ROTATION = 30 * 24 * 3_600_000;
+const AHEAD = 10 * 60_000;
 const claims = {
   accountId: 'acc-1',
   sessionId: 'ses-1',
@@ -12,6 +14,8 @@ const claims = {
   roles: ['org-admin' as const],
   amr: ['pwd', 'otp'],
 };
+const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+const kidsOf = async (signer: JoseAccessTokenSigner) => (await signer.jwks()).keys.map((k) => k['kid']);
 
 describe('JoseAccessTokenSigner token format', () => {
   let clock: ManualClock;
@@ -106,5 +110,105 @@ describe('JoseAccessTokenSigner token format', () => {
     expect(() => new JoseAccessTokenSigner(new InMemorySigningKeyStore(), clock, { issuer: ' ' })).toThrow(
       /issuer must not be empty/,
     );
+  });
+});
+
+describe('JoseAccessTokenSigner key rotation with pre-publication', () => {
+  let clock: ManualClock;
+  let store: InMemorySigningKeyStore;
+  let signer: JoseAccessTokenSigner;
+
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    store = new InMemorySigningKeyStore();
+    signer = new JoseAccessTokenSigner(store, clock, { issuer: ISSUER });
+  });
+
+  /** Signs the first key at T0 and moves the clock to `ms` after T0. */
+  const firstKidThenAt = async (ms: number) => {
+    const kid = kidOf((await signer.sign(claims)).token);
+    clock.advance(ms);
+    return kid;
+  };
+
+  it('publishes nothing new until publishAheadMs before the rotation', async () => {
+    const oldKid = await firstKidThenAt(ROTATION - AHEAD - 1);
+    expect(kidOf((await signer.sign(claims)).token)).toBe(oldKid);
+    expect(await kidsOf(signer)).toEqual([oldKid]);
+    expect(store.keys).toHaveLength(1);
+  });
+
+  it('just before activation lists both keys in the JWKS while tokens still carry the old kid', async () => {
+    const oldKid = await firstKidThenAt(ROTATION - AHEAD);
+    expect(kidOf((await signer.sign(claims)).token)).toBe(oldKid);
+    const [nextKid, listedOld] = await kidsOf(signer);
+    expect(listedOld).toBe(oldKid);
+    expect(nextKid).not.toBe(oldKid);
+    const next = store.keys.find((k) => k.kid === nextKid);
+    expect(next?.activatedAt.getTime()).toBe(T0.getTime() + ROTATION);
+    expect(next!.activatedAt.getTime() - next!.createdAt.getTime()).toBeGreaterThanOrEqual(AHEAD);
+
+    clock.advance(AHEAD - 1);
+    expect(kidOf((await signer.sign(claims)).token)).toBe(oldKid);
+    expect(await kidsOf(signer)).toEqual([nextKid, oldKid]);
+  });
+
+  it('after activation signs with the new kid, which a JWKS fetched before activation already held', async () => {
+    const oldKid = await firstKidThenAt(ROTATION - AHEAD);
+    // What a verifier cached when the next key was published, and did not refetch since.
+    const cachedByVerifier = await signer.jwks();
+    clock.advance(AHEAD);
+    const { token } = await signer.sign(claims);
+    const newKid = kidOf(token);
+    expect(newKid).not.toBe(oldKid);
+    expect(cachedByVerifier.keys.map((k) => k['kid'])).toContain(newKid);
+    const verified = await jwtVerify(token, createLocalJWKSet(cachedByVerifier as never), {
+      currentDate: clock.now(),
+    });
+    expect(verified.protectedHeader.kid).toBe(newKid);
+    expect(store.keys).toHaveLength(2);
+  });
+
+  it('when the rotation point was missed (signer down), keeps the old key until the late-published one is due', async () => {
+    const oldKid = await firstKidThenAt(ROTATION + 3_600_000);
+    expect(kidOf((await signer.sign(claims)).token)).toBe(oldKid);
+    const [nextKid] = await kidsOf(signer);
+    expect(nextKid).not.toBe(oldKid);
+    clock.advance(AHEAD - 1);
+    expect(kidOf((await signer.sign(claims)).token)).toBe(oldKid);
+    clock.advance(1);
+    expect(kidOf((await signer.sign(claims)).token)).toBe(nextKid);
+  });
+
+  it('lets two signers sharing a store agree on the current and the next key', async () => {
+    const other = new JoseAccessTokenSigner(store, clock, { issuer: ISSUER });
+    const start = await Promise.all([signer.sign(claims), other.sign(claims)]);
+    expect(kidOf(start[0].token)).toBe(kidOf(start[1].token));
+
+    clock.advance(ROTATION - AHEAD);
+    const [jwksA, , jwksB] = await Promise.all([signer.jwks(), other.sign(claims), other.jwks()]);
+    expect(store.keys).toHaveLength(2);
+    expect(jwksA).toEqual(jwksB);
+    expect(jwksA.keys).toHaveLength(2);
+
+    clock.advance(AHEAD - 1);
+    const before = await Promise.all([signer.sign(claims), other.sign(claims)]);
+    expect(before.map((s) => kidOf(s.token))).toEqual([kidOf(start[0].token), kidOf(start[0].token)]);
+    clock.advance(1);
+    const after = await Promise.all([signer.sign(claims), other.sign(claims)]);
+    expect(after.map((s) => kidOf(s.token))).toEqual([jwksA.keys[0]!['kid'], jwksA.keys[0]!['kid']]);
+  });
+
+  it('refuses to publish ahead for no longer than the verifiers cache, or for a whole rotation period', () => {
+    const make = (options: { publishAheadMs?: number; rotationPeriodMs?: number }) => () =>
+      new JoseAccessTokenSigner(store, clock, { issuer: ISSUER, ...options });
+    expect(make({ publishAheadMs: 5 * 60_000 })).toThrow(
+      /publishAheadMs must exceed the verifiers' JWKS cache/,
+    );
+    expect(make({ publishAheadMs: 60 * 60_000, rotationPeriodMs: 60 * 60_000 })).toThrow(
+      /publishAheadMs must be shorter than rotationPeriodMs/,
+    );
+    expect(make({ publishAheadMs: 0 })).toThrow(/publishAheadMs must be a positive integer/);
+    expect(make({ publishAheadMs: 5 * 60_000 + 1 })()).toBeInstanceOf(JoseAccessTokenSigner);
   });
 });
