@@ -33,6 +33,8 @@ import {
   StartEnrolmentResponseSchema,
   StartSsoRequestSchema,
   StartSsoResponseSchema,
+  UpdateOrganisationRequestSchema,
+  UpdateOrganisationResponseSchema,
   UpdateSsoRequestSchema,
   UpdateSsoResponseSchema,
   VerifyEnrolmentRequestSchema,
@@ -148,6 +150,12 @@ export const Rpc = {
       subject: 'identity.v1.rpc.orgs.create',
       request: CreateOrganisationRequestSchema,
       response: CreateOrganisationResponseSchema,
+    },
+    updateOrganisation: {
+      kind: 'rpc',
+      subject: 'identity.v1.rpc.orgs.update',
+      request: UpdateOrganisationRequestSchema,
+      response: UpdateOrganisationResponseSchema,
     },
     createAccount: {
       kind: 'rpc',

@@ -13,6 +13,8 @@ export interface OrganisationRepository {
   insert(org: Organisation): Promise<void>;
   findById(id: string): Promise<Organisation | null>;
   updateSso(id: string, sso: SsoSettings): Promise<void>;
+  /** Whether accounts without an admin role must use TOTP; admin roles always must. */
+  updateMfaRequired(id: string, mfaRequired: boolean): Promise<void>;
   /** Deletes an organisation that has no accounts left; undoes a creation whose audit record could not be stored. */
   remove(id: string): Promise<void>;
 }
@@ -199,6 +201,7 @@ export type IdentityAuditAction =
   | 'auth.sso.failed'
   | 'org.created'
   | 'org.sso.updated'
+  | 'org.settings.updated'
   | 'account.created'
   | 'account.password.rehashed'
   | 'role.granted'

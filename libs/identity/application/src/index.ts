@@ -38,3 +38,5 @@ export * from './sso/start-sso.command';
 export * from './sso/start-sso.usecase';
 export * from './sso/update-sso-settings.command';
 export * from './sso/update-sso-settings.usecase';
+export * from './orgs/update-organisation.command';
+export * from './orgs/update-organisation.usecase';

@@ -35,6 +35,7 @@ import {
   StartSsoUseCase,
   THROTTLE_STORE,
   TOTP,
+  UpdateOrganisationUseCase,
   UpdateSsoSettingsUseCase,
   VerifyEnrolmentUseCase,
 } from '@ferry/identity/application';
@@ -178,6 +179,7 @@ export class IdentityInfraModule {
         GrantRoleUseCase,
         RevokeRoleUseCase,
         UpdateSsoSettingsUseCase,
+        UpdateOrganisationUseCase,
         StartSsoUseCase,
         CompleteSsoUseCase,
         BootstrapPlatformAdminUseCase,

@@ -21,6 +21,12 @@ export class MemoryOrganisationRepository implements OrganisationRepository {
     this.rows.set(id, { ...org, sso });
   }
 
+  async updateMfaRequired(id: string, mfaRequired: boolean): Promise<void> {
+    const org = this.rows.get(id);
+    if (!org) throw new Error(`no organisation ${id}`);
+    this.rows.set(id, { ...org, mfaRequired });
+  }
+
   async remove(id: string): Promise<void> {
     this.rows.delete(id);
   }

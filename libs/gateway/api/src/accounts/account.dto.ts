@@ -44,6 +44,10 @@ export const CreateOrganisationBody = z
   .strict();
 export type CreateOrganisationBody = z.infer<typeof CreateOrganisationBody>;
 
+/** PATCH /api/v1/orgs/{org}: the organisation's settings. */
+export const UpdateOrganisationBody = z.object({ mfaRequired: z.boolean() }).strict();
+export type UpdateOrganisationBody = z.infer<typeof UpdateOrganisationBody>;
+
 const list = (max: number, item: z.ZodString) => z.array(item).max(max).default([]);
 /** PUT /api/v1/orgs/{org}/sso */
 export const SsoSettingsBody = z

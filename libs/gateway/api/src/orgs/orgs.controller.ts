@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Patch, Post, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { Rpc } from '@ferry/contracts';
 import { AccessGuard, RequirePermission } from '@ferry/platform/auth';
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Request } from 'express';
-import { accountView, CreateOrganisationBody, organisationView, roleFromName, roleName, SsoSettingsBody } from '../accounts/account.dto';
+import { accountView, CreateOrganisationBody, organisationView, roleFromName, roleName, SsoSettingsBody, UpdateOrganisationBody } from '../accounts/account.dto';
 import { bearerOf, callerOf } from '../common/caller';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
@@ -28,6 +28,13 @@ export class OrgsController {
       caller: callerOf(req, bearerOf(req)),
     });
     return { ...organisationView(r.organisation), admin: accountView(r.admin) };
+  }
+
+  @RequirePermission('org.manage')
+  @Patch(':org')
+  async update(@Param('org', OrgIdPipe) org: string, @Body(new ZodBodyPipe(UpdateOrganisationBody)) body: UpdateOrganisationBody, @Req() req: Request) {
+    const r = await this.messaging.request(Rpc.identity.updateOrganisation, { orgId: org, mfaRequired: body.mfaRequired, caller: callerOf(req, bearerOf(req)) });
+    return organisationView(r.organisation);
   }
 
   @RequirePermission('org.manage')

@@ -11,6 +11,8 @@ import {
   RevokeRoleUseCase,
   RevokeSessionsUseCase,
   RoleChangeCommand,
+  UpdateOrganisationCommand,
+  UpdateOrganisationUseCase,
   UpdateSsoSettingsCommand,
   UpdateSsoSettingsUseCase,
 } from '@ferry/identity/application';
@@ -40,6 +42,7 @@ export class AdminRpcHandler implements OnApplicationBootstrap {
     @Inject(RevokeSessionsUseCase) private readonly revokeSessions: RevokeSessionsUseCase,
     @Inject(ResetMfaUseCase) private readonly resetMfa: ResetMfaUseCase,
     @Inject(UpdateSsoSettingsUseCase) private readonly updateSso: UpdateSsoSettingsUseCase,
+    @Inject(UpdateOrganisationUseCase) private readonly updateOrganisation: UpdateOrganisationUseCase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,6 +57,13 @@ export class AdminRpcHandler implements OnApplicationBootstrap {
           CreateOrganisationCommand.create({ caller, name: req.name, admin: { loginName: req.adminLoginName, displayName: req.adminDisplayName, email: req.adminEmail || null, realName: req.adminRealName || null, password: req.adminPassword }, ...from(req.caller) }),
         );
         return { organisation: organisationMessage(created.organisation), admin: accountMessage(created.admin) };
+      }),
+    );
+    void m.serve(Rpc.identity.updateOrganisation, (req) =>
+      answering(async () => {
+        const caller = await authorize(req.caller, 'org.manage', req.orgId);
+        const org = await this.updateOrganisation.execute(UpdateOrganisationCommand.create({ caller, orgId: req.orgId, mfaRequired: req.mfaRequired, ...from(req.caller) }));
+        return { organisation: organisationMessage(org) };
       }),
     );
     void m.serve(Rpc.identity.createAccount, (req) =>

@@ -44,6 +44,10 @@ export class TypeormOrganisationRepository implements OrganisationRepository {
     await this.db.getRepository(OrganisationEntity).delete({ id });
   }
 
+  async updateMfaRequired(id: string, mfaRequired: boolean): Promise<void> {
+    await this.db.getRepository(OrganisationEntity).update({ id }, { mfaRequired });
+  }
+
   async updateSso(id: string, sso: SsoSettings): Promise<void> {
     await this.db.getRepository(OrganisationEntity).update({ id }, { ssoSettings: encodeSsoSettings(sso) });
   }
