@@ -48,6 +48,16 @@ describe('organisation storage on PostgreSQL', () => {
     expect((await orgs.findById(org.id))?.sso).toEqual(next);
   });
 
+  it('changes the MFA requirement of one organisation only', async () => {
+    const a = anOrganisation({ mfaRequired: true });
+    const b = anOrganisation({ mfaRequired: true });
+    await orgs.insert(a);
+    await orgs.insert(b);
+    await orgs.updateMfaRequired(a.id, false);
+    expect((await orgs.findById(a.id))?.mfaRequired).toBe(false);
+    expect((await orgs.findById(b.id))?.mfaRequired).toBe(true);
+  });
+
   it('removes an organisation without accounts, but not one that still has some', async () => {
     const empty = anOrganisation();
     const used = anOrganisation();
