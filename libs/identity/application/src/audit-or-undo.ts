@@ -1,3 +1,4 @@
+import type { CallerInfo } from './caller';
 import { AuditUnavailableError } from './identity.errors';
 import type { IdentityAuditEntry, IdentityAuditTrail } from './identity.ports';
 
@@ -25,4 +26,36 @@ export async function recordOrUndo(
     await undo();
     throw new AuditUnavailableError();
   }
+}
+
+/**
+ * Records `entries` for a change that stands whether or not it is audited (a revocation, a counted
+ * failure): undoing it would be worse. AuditUnavailableError tells the caller the record is missing.
+ */
+export async function recordOrRaise(
+  audit: IdentityAuditTrail,
+  entries: readonly IdentityAuditEntry[],
+): Promise<void> {
+  await recordOrUndo(audit, entries, async () => undefined);
+}
+
+/** A successful `action` on one account, by `actor`, from where the request came. */
+export function accountActionEntry(input: {
+  orgId: string | null;
+  actor: IdentityAuditEntry['actor'];
+  action: IdentityAuditEntry['action'];
+  accountId: string;
+  from: CallerInfo;
+  detail?: Record<string, string>;
+}): IdentityAuditEntry {
+  return {
+    orgId: input.orgId,
+    actor: input.actor,
+    action: input.action,
+    target: { type: 'account', id: input.accountId },
+    outcome: 'success',
+    sourceAddress: input.from.sourceAddress,
+    userAgent: input.from.userAgent,
+    ...(input.detail && { detail: input.detail }),
+  };
 }

@@ -1,4 +1,13 @@
-import type { Account, FederatedIdentity, Organisation, PendingPurpose, Session, SessionRevokeReason, SsoProviderName, SsoSettings } from '@ferry/identity/domain';
+import type {
+  Account,
+  FederatedIdentity,
+  Organisation,
+  PendingPurpose,
+  Session,
+  SessionRevokeReason,
+  SsoProviderName,
+  SsoSettings,
+} from '@ferry/identity/domain';
 import type { RoleName } from '@ferry/platform/rbac';
 
 /** Raised by a repository when a unique login name or federated identity is already taken. */
@@ -74,7 +83,12 @@ export interface SessionRepository {
     nextTokenHash: string,
     now: Date,
     idleExpiresAt: Date,
-  ): Promise<{ outcome: 'rotated'; session: Session } | { outcome: 'reused'; session: Session } | { outcome: 'ended'; session: Session } | { outcome: 'unknown' }>;
+  ): Promise<
+    | { outcome: 'rotated'; session: Session }
+    | { outcome: 'reused'; session: Session }
+    | { outcome: 'ended'; session: Session }
+    | { outcome: 'unknown' }
+  >;
   revoke(id: string, reason: SessionRevokeReason, now: Date): Promise<void>;
   /** Revokes every live session of an account; returns how many. */
   revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<number>;
@@ -83,9 +97,20 @@ export interface SessionRepository {
 /** Single-use steps between password and session (MFA challenge, enrolment). Tokens are stored hashed. */
 export interface PendingStepRepository {
   /** `orgId` is the account's organisation (null for platform accounts), so the account can be looked up scoped. */
-  insert(step: { tokenHash: string; accountId: string; orgId: string | null; purpose: PendingPurpose; amr: readonly string[]; expiresAt: Date }): Promise<void>;
+  insert(step: {
+    tokenHash: string;
+    accountId: string;
+    orgId: string | null;
+    purpose: PendingPurpose;
+    amr: readonly string[];
+    expiresAt: Date;
+  }): Promise<void>;
   /** Returns the live step for the hash and purpose, without consuming it. */
-  find(tokenHash: string, purpose: PendingPurpose, now: Date): Promise<{ accountId: string; orgId: string | null; amr: readonly string[]; attempts: number } | null>;
+  find(
+    tokenHash: string,
+    purpose: PendingPurpose,
+    now: Date,
+  ): Promise<{ accountId: string; orgId: string | null; amr: readonly string[]; attempts: number } | null>;
   /** Counts one failed answer; returns the new count. */
   recordFailedAttempt(tokenHash: string): Promise<number>;
   /** Deletes the step; false if it was already consumed (a concurrent answer won). */
@@ -97,7 +122,12 @@ export interface ThrottleStore {
   /** The current state of a key; failures within the window and the lock end, if locked. */
   read(key: string, now: Date): Promise<{ failures: number; lockedUntil: Date | null }>;
   /** Counts a failure and sets the lock end computed by the caller from the new count; atomic. */
-  recordFailure(key: string, now: Date, windowMs: number, lockFor: (failures: number) => number): Promise<{ failures: number; lockedUntil: Date | null }>;
+  recordFailure(
+    key: string,
+    now: Date,
+    windowMs: number,
+    lockFor: (failures: number) => number,
+  ): Promise<{ failures: number; lockedUntil: Date | null }>;
   reset(key: string): Promise<void>;
 }
 
@@ -149,7 +179,13 @@ export interface KeyedHasher {
 
 /** Signs access tokens with the current key and publishes the public keys. */
 export interface AccessTokenSigner {
-  sign(claims: { accountId: string; sessionId: string; orgId: string | null; roles: readonly RoleName[]; amr: readonly string[] }): Promise<{ token: string; expiresAt: Date }>;
+  sign(claims: {
+    accountId: string;
+    sessionId: string;
+    orgId: string | null;
+    roles: readonly RoleName[];
+    amr: readonly string[];
+  }): Promise<{ token: string; expiresAt: Date }>;
   /** JWK Set of the current and recently retired public keys. */
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
@@ -172,9 +208,22 @@ export interface ProviderAssertion {
 export interface OidcRelyingParty {
   isConfigured(provider: SsoProviderName): boolean;
   /** Builds the authorization URL for a new flow. `tenantId` is the Entra tenant to sign in to. */
-  authorizationUrl(provider: SsoProviderName, params: { state: string; nonce: string; codeVerifier: string; tenantId: string | null; hostedDomain: string | null }): Promise<string>;
+  authorizationUrl(
+    provider: SsoProviderName,
+    params: {
+      state: string;
+      nonce: string;
+      codeVerifier: string;
+      tenantId: string | null;
+      hostedDomain: string | null;
+    },
+  ): Promise<string>;
   /** Exchanges the callback's code and verifies the ID token. Throws SsoRejectedError with a reason code. */
-  complete(provider: SsoProviderName, callbackUrl: string, params: { state: string; nonce: string; codeVerifier: string; tenantId: string | null }): Promise<ProviderAssertion>;
+  complete(
+    provider: SsoProviderName,
+    callbackUrl: string,
+    params: { state: string; nonce: string; codeVerifier: string; tenantId: string | null },
+  ): Promise<ProviderAssertion>;
 }
 
 /** Raised when an identity provider's answer is refused; `reason` is a code for the audit record. */

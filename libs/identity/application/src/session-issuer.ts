@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account, Session } from '@ferry/identity/domain';
+import { accountActor } from './audit-or-undo';
+import type { CallerInfo } from './caller';
 import {
   ACCESS_TOKEN_SIGNER,
   type AccessTokenSigner,
@@ -14,6 +16,7 @@ import {
 } from './identity.ports';
 import { AuditUnavailableError } from './identity.errors';
 import { IDENTITY_POLICY, type IdentityPolicy } from './identity-policy';
+import { signTokenSet } from './token-set';
 
 /** What a completed sign-in or refresh hands to the client. Never logged. */
 export interface IssuedTokens {
@@ -73,20 +76,7 @@ export class SessionIssuer {
       revokeReason: null,
     };
     await this.sessions.insert(session, this.hasher.tokenHash(refreshToken));
-    const access = await this.signer.sign({
-      accountId: account.id,
-      sessionId: session.id,
-      orgId: account.orgId,
-      roles: account.roles,
-      amr: session.amr,
-    });
-    return {
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      sessionExpiresAt: absoluteExpiresAt,
-      sessionId: session.id,
-    };
+    return signTokenSet(this.signer, { account, session, refreshToken });
   }
 
   /**
@@ -105,5 +95,25 @@ export class SessionIssuer {
       throw new AuditUnavailableError();
     }
     return tokens;
+  }
+
+  /**
+   * The session a sign-in ends with, audited as auth.signin.succeeded by the account, its method the
+   * amr joined (`pwd+otp`) plus any `detail` (e.g. the SSO provider).
+   */
+  async issueSignIn(
+    input: IssueSessionInput & { readonly from: CallerInfo; readonly detail?: Record<string, string> },
+  ): Promise<IssuedTokens> {
+    const { account, amr, subjectPseudonym, now, from } = input;
+    return this.issueAudited({ account, amr, subjectPseudonym, now }, (sessionId) => ({
+      orgId: account.orgId,
+      actor: accountActor(account.id),
+      action: 'auth.signin.succeeded',
+      target: { type: 'session', id: sessionId },
+      outcome: 'success',
+      sourceAddress: from.sourceAddress,
+      userAgent: from.userAgent,
+      detail: { method: amr.join('+'), ...input.detail },
+    }));
   }
 }

@@ -1,6 +1,6 @@
 import type { Account } from '@ferry/identity/domain';
 import type { RoleName } from '@ferry/platform/rbac';
-import { recordOrUndo } from '../audit-or-undo';
+import { accountActor, recordOrUndo } from '../audit-or-undo';
 import type { CallerInfo } from '../caller';
 import type {
   AccountRepository,
@@ -8,6 +8,7 @@ import type {
   IdentityAuditTrail,
   SessionRepository,
 } from '../identity.ports';
+import type { RoleChangeCommand } from './role-change.command';
 
 /** What a role change needs from the ports. */
 export interface RoleChangePorts {
@@ -55,4 +56,19 @@ export async function applyRoleChange(
     () => ports.accounts.setRoles(account.id, account.roles),
   );
   return { ...account, roles: [...roles] };
+}
+
+/** applyRoleChange at an admin's request: audited as the calling account, from where the request came. */
+export function applyRequestedRoleChange(
+  ports: RoleChangePorts,
+  request: { command: RoleChangeCommand; account: Account; roles: readonly RoleName[]; now: Date },
+): Promise<Account> {
+  const { command } = request;
+  return applyRoleChange(ports, {
+    account: request.account,
+    roles: request.roles,
+    actor: accountActor(command.caller.accountId),
+    from: command.from,
+    now: request.now,
+  });
 }

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account } from '@ferry/identity/domain';
-import { accountActor } from '../audit-or-undo';
-import { NotFoundError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
   AccountRepository,
@@ -12,9 +10,9 @@ import {
   SESSION_REPOSITORY,
   SessionRepository,
 } from '../identity.ports';
-import { scopedOrgId } from '../org-scope';
+import { findAccountInScope } from '../org-scope';
 import { sortRoles } from './account-fields';
-import { applyRoleChange } from './apply-role-change';
+import { applyRequestedRoleChange } from './apply-role-change';
 import { RoleChangeCommand } from './role-change.command';
 
 /**
@@ -31,20 +29,10 @@ export class GrantRoleUseCase {
   ) {}
 
   async execute(command: RoleChangeCommand): Promise<Account> {
-    const account = await this.accounts.findById(
-      scopedOrgId(command.caller, command.orgId),
-      command.accountId,
-    );
-    if (!account) throw new NotFoundError('account');
-    return applyRoleChange(
+    const { account } = await findAccountInScope(this.accounts, command);
+    return applyRequestedRoleChange(
       { accounts: this.accounts, sessions: this.sessions, audit: this.audit },
-      {
-        account,
-        roles: sortRoles([...account.roles, command.role]),
-        actor: accountActor(command.caller.accountId),
-        from: command.from,
-        now: this.clock.now(),
-      },
+      { command, account, roles: sortRoles([...account.roles, command.role]), now: this.clock.now() },
     );
   }
 }

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account } from '@ferry/identity/domain';
-import { accountActor } from '../audit-or-undo';
-import { NotFoundError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
   AccountRepository,
@@ -12,8 +10,8 @@ import {
   SESSION_REPOSITORY,
   SessionRepository,
 } from '../identity.ports';
-import { scopedOrgId } from '../org-scope';
-import { applyRoleChange } from './apply-role-change';
+import { findAccountInScope } from '../org-scope';
+import { applyRequestedRoleChange } from './apply-role-change';
 import { RoleChangeCommand } from './role-change.command';
 import { LastOrgAdminError } from './role-change.errors';
 
@@ -33,23 +31,15 @@ export class RevokeRoleUseCase {
   ) {}
 
   async execute(command: RoleChangeCommand): Promise<Account> {
-    const orgId = scopedOrgId(command.caller, command.orgId);
-    const account = await this.accounts.findById(orgId, command.accountId);
-    if (!account) throw new NotFoundError('account');
+    const { orgId, account } = await findAccountInScope(this.accounts, command);
     if (!account.roles.includes(command.role)) return account;
     if (command.role === 'org-admin') {
       const admins = (await this.accounts.listByOrg(orgId)).filter((a) => a.roles.includes('org-admin'));
       if (admins.every((a) => a.id === account.id)) throw new LastOrgAdminError();
     }
-    return applyRoleChange(
+    return applyRequestedRoleChange(
       { accounts: this.accounts, sessions: this.sessions, audit: this.audit },
-      {
-        account,
-        roles: account.roles.filter((r) => r !== command.role),
-        actor: accountActor(command.caller.accountId),
-        from: command.from,
-        now: this.clock.now(),
-      },
+      { command, account, roles: account.roles.filter((r) => r !== command.role), now: this.clock.now() },
     );
   }
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidCredentialsError } from '../identity.errors';
-import { recordOrUndo } from '../audit-or-undo';
+import { accountActionEntry, accountActor, recordOrRaise } from '../audit-or-undo';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,
@@ -14,11 +13,12 @@ import {
   type Totp,
 } from '../identity.ports';
 import { SessionIssuer } from '../session-issuer';
-import { type OpenStep, PendingSteps } from '../signin/pending-steps.service';
-import { SignInThrottle, type ThrottleKeys } from '../signin/sign-in-throttle';
+import { PendingSteps } from '../signin/pending-steps.service';
+import { SignInThrottle } from '../signin/sign-in-throttle';
 import type { SignInResult } from '../signin/sign-in.result';
 import type { CompleteMfaCommand } from './complete-mfa.command';
 import { refuseWrongAnswer } from './refuse-wrong-answer';
+import { matchTotpAnswer, openStepAnswer, type StepAnswer, type StepAnswerPorts } from './step-answer';
 
 /**
  * Answers an `mfa-required` step with a TOTP code (refused when its time step is at or below the last
@@ -38,85 +38,52 @@ export class CompleteMfaUseCase {
   ) {}
 
   async execute(command: CompleteMfaCommand): Promise<SignInResult> {
-    const now = this.clock.now();
-    const step = await this.pending.load(command.pendingToken, 'mfa', now);
-    if (!step.account.mfaEnrolled) throw new InvalidCredentialsError();
-    const keys = this.throttle.keys(step.account.loginName, command.from);
-    await this.throttle.check(keys, now);
-
+    const answer = await openStepAnswer(this.ports, 'mfa', command, this.clock.now());
     const method =
       command.answer.kind === 'totp'
-        ? await this.checkTotp(step, keys, command, now)
-        : await this.checkRecoveryCode(step, keys, command, now);
+        ? await this.checkTotp(answer, command.answer.code)
+        : await this.checkRecoveryCode(answer, command.answer.code);
+    const { step, keys, now } = answer;
     await this.pending.consume(step);
     await this.throttle.reset(keys);
-    const account = step.account;
-    const tokens = await this.issuer.issueAudited(
-      { account, amr: [...step.amr, method], subjectPseudonym: null, now },
-      (sessionId) => ({
-        orgId: account.orgId,
-        actor: { kind: 'account', id: account.id },
-        action: 'auth.signin.succeeded',
-        target: { type: 'session', id: sessionId },
-        outcome: 'success',
-        sourceAddress: command.from.sourceAddress,
-        userAgent: command.from.userAgent,
-        detail: { method: [...step.amr, method].join('+') },
-      }),
-    );
+    const tokens = await this.issuer.issueSignIn({
+      account: step.account,
+      amr: [...step.amr, method],
+      subjectPseudonym: null,
+      now,
+      from: command.from,
+    });
     return { kind: 'session', tokens };
   }
 
-  private async checkTotp(
-    step: OpenStep,
-    keys: ThrottleKeys,
-    command: CompleteMfaCommand,
-    now: Date,
-  ): Promise<'otp'> {
-    const deps = { pending: this.pending, throttle: this.throttle, audit: this.audit };
-    const stored = await this.accounts.readTotpSecret(step.account.id);
-    if (!stored?.enrolled)
-      return refuseWrongAnswer(deps, { step, keys, now, reason: 'no-totp-secret', from: command.from });
-    const matched = this.totp.match(stored.secret, command.answer.code, now);
-    if (matched === null)
-      return refuseWrongAnswer(deps, { step, keys, now, reason: 'bad-totp', from: command.from });
+  private get ports(): StepAnswerPorts {
+    const { accounts, totp, pending, throttle, audit } = this;
+    return { accounts, totp, pending, throttle, audit };
+  }
+
+  private async checkTotp(answer: StepAnswer, code: string): Promise<'otp'> {
+    const matched = await matchTotpAnswer(this.ports, answer, code, 'confirmed');
     // The conditional update is the replay check: only one answer per time step can ever win.
-    if (!(await this.accounts.advanceTotpStep(step.account.id, matched))) {
-      return refuseWrongAnswer(deps, { step, keys, now, reason: 'totp-replayed', from: command.from });
-    }
+    if (!(await this.accounts.advanceTotpStep(answer.step.account.id, matched)))
+      return refuseWrongAnswer(this.ports, answer, 'totp-replayed');
     return 'otp';
   }
 
-  private async checkRecoveryCode(
-    step: OpenStep,
-    keys: ThrottleKeys,
-    command: CompleteMfaCommand,
-    now: Date,
-  ): Promise<'rec'> {
-    const account = step.account;
-    if (!(await this.accounts.consumeRecoveryCode(account.id, this.hasher.tokenHash(command.answer.code)))) {
-      return refuseWrongAnswer(
-        { pending: this.pending, throttle: this.throttle, audit: this.audit },
-        { step, keys, now, reason: 'bad-recovery-code', from: command.from },
-      );
-    }
+  private async checkRecoveryCode(answer: StepAnswer, code: string): Promise<'rec'> {
+    const account = answer.step.account;
+    if (!(await this.accounts.consumeRecoveryCode(account.id, this.hasher.tokenHash(code))))
+      return refuseWrongAnswer(this.ports, answer, 'bad-recovery-code');
     const remaining = await this.accounts.remainingRecoveryCodes(account.id);
-    await recordOrUndo(
-      this.audit,
-      [
-        {
-          orgId: account.orgId,
-          actor: { kind: 'account', id: account.id },
-          action: 'auth.recovery_code.used',
-          target: { type: 'account', id: account.id },
-          outcome: 'success',
-          sourceAddress: command.from.sourceAddress,
-          userAgent: command.from.userAgent,
-          detail: { remaining: String(remaining) },
-        },
-      ],
-      async () => undefined,
-    );
+    await recordOrRaise(this.audit, [
+      accountActionEntry({
+        orgId: account.orgId,
+        actor: accountActor(account.id),
+        action: 'auth.recovery_code.used',
+        accountId: account.id,
+        from: answer.from,
+        detail: { remaining: String(remaining) },
+      }),
+    ]);
     return 'rec';
   }
 }

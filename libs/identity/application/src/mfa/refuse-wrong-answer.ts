@@ -1,9 +1,9 @@
-import type { CallerInfo } from '../caller';
-import { recordOrUndo } from '../audit-or-undo';
+import { recordOrRaise } from '../audit-or-undo';
 import { InvalidCredentialsError } from '../identity.errors';
 import type { IdentityAuditTrail } from '../identity.ports';
-import type { OpenStep, PendingSteps } from '../signin/pending-steps.service';
-import type { SignInThrottle, ThrottleKeys } from '../signin/sign-in-throttle';
+import type { PendingSteps } from '../signin/pending-steps.service';
+import type { SignInThrottle } from '../signin/sign-in-throttle';
+import type { StepAnswer } from './step-answer';
 
 /** Why a second-factor answer was refused, as the audit record says. */
 export type WrongAnswerReason = 'bad-totp' | 'totp-replayed' | 'bad-recovery-code' | 'no-totp-secret';
@@ -15,30 +15,27 @@ export type WrongAnswerReason = 'bad-totp' | 'totp-replayed' | 'bad-recovery-cod
  */
 export async function refuseWrongAnswer(
   deps: { pending: PendingSteps; throttle: SignInThrottle; audit: IdentityAuditTrail },
-  input: { step: OpenStep; keys: ThrottleKeys; now: Date; reason: WrongAnswerReason; from: CallerInfo },
+  answer: StepAnswer,
+  reason: WrongAnswerReason,
 ): Promise<never> {
-  const { step, keys, now, reason, from } = input;
+  const { step, keys, now, from } = answer;
   await deps.pending.recordWrongAnswer(step);
   const lockEntries = await deps.throttle.recordFailure(keys, now, {
     orgId: step.account.orgId,
     caller: from,
   });
-  await recordOrUndo(
-    deps.audit,
-    [
-      {
-        orgId: step.account.orgId,
-        actor: { kind: 'account', id: step.account.id },
-        action: 'auth.mfa.challenge.failed',
-        target: { type: 'account', id: step.account.id },
-        outcome: 'failure',
-        sourceAddress: from.sourceAddress,
-        userAgent: from.userAgent,
-        detail: { reason },
-      },
-      ...lockEntries,
-    ],
-    async () => undefined,
-  );
+  await recordOrRaise(deps.audit, [
+    {
+      orgId: step.account.orgId,
+      actor: { kind: 'account', id: step.account.id },
+      action: 'auth.mfa.challenge.failed',
+      target: { type: 'account', id: step.account.id },
+      outcome: 'failure',
+      sourceAddress: from.sourceAddress,
+      userAgent: from.userAgent,
+      detail: { reason },
+    },
+    ...lockEntries,
+  ]);
   throw new InvalidCredentialsError();
 }

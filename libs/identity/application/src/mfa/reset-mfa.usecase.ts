@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
-import { NotFoundError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,
@@ -11,8 +9,9 @@ import {
   SESSION_REPOSITORY,
   type SessionRepository,
 } from '../identity.ports';
-import { scopedOrgId } from '../org-scope';
+import { findAccountInScope } from '../org-scope';
 import type { AccountActionCommand } from '../sessions/account-action.command';
+import { endAccountSessions } from '../sessions/end-account-sessions';
 
 /**
  * Clears an account's TOTP secret and recovery codes (it enrols again at its next sign-in) and ends
@@ -29,31 +28,9 @@ export class ResetMfaUseCase {
   ) {}
 
   async execute(command: AccountActionCommand): Promise<{ sessionsRevoked: number }> {
-    const orgId = scopedOrgId(command.caller, command.orgId);
-    const account = await this.accounts.findById(orgId, command.accountId);
-    if (!account) throw new NotFoundError('account');
-    await this.accounts.clearMfa(account.id);
-    const sessionsRevoked = await this.sessions.revokeAllForAccount(
-      account.id,
-      'mfa-reset',
-      this.clock.now(),
-    );
-    await recordOrUndo(
-      this.audit,
-      [
-        {
-          orgId,
-          actor: accountActor(command.caller.accountId),
-          action: 'auth.mfa.reset',
-          target: { type: 'account', id: account.id },
-          outcome: 'success',
-          sourceAddress: command.from.sourceAddress,
-          userAgent: command.from.userAgent,
-          detail: { sessions: String(sessionsRevoked) },
-        },
-      ],
-      async () => undefined,
-    );
-    return { sessionsRevoked };
+    const target = await findAccountInScope(this.accounts, command);
+    await this.accounts.clearMfa(target.account.id);
+    const ending = { reason: 'mfa-reset', action: 'auth.mfa.reset', now: this.clock.now() } as const;
+    return endAccountSessions({ sessions: this.sessions, audit: this.audit }, command, target, ending);
   }
 }

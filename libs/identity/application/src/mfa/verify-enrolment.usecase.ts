@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { formatRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_BYTES } from '@ferry/identity/domain';
-import { recordOrUndo } from '../audit-or-undo';
-import { InvalidCredentialsError } from '../identity.errors';
+import { accountActionEntry, accountActor, recordOrUndo } from '../audit-or-undo';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,
@@ -20,7 +19,7 @@ import { type IssuedTokens, SessionIssuer } from '../session-issuer';
 import { PendingSteps } from '../signin/pending-steps.service';
 import { SignInThrottle } from '../signin/sign-in-throttle';
 import type { VerifyEnrolmentCommand } from './verify-enrolment.command';
-import { refuseWrongAnswer } from './refuse-wrong-answer';
+import { matchTotpAnswer, openStepAnswer, type StepAnswerPorts } from './step-answer';
 
 /** The first session after enrolment, and the recovery codes in clear: returned once, only hashes are kept. */
 export interface EnrolmentCompleted {
@@ -48,21 +47,11 @@ export class VerifyEnrolmentUseCase {
   ) {}
 
   async execute(command: VerifyEnrolmentCommand): Promise<EnrolmentCompleted> {
-    const now = this.clock.now();
-    const step = await this.pending.load(command.pendingToken, 'enrolment', now);
+    const answer = await openStepAnswer(this.ports, 'enrolment', command, this.clock.now());
+    const matched = await matchTotpAnswer(this.ports, answer, command.totpCode, 'unconfirmed');
+
+    const { step, keys, now } = answer;
     const account = step.account;
-    if (account.mfaEnrolled) throw new InvalidCredentialsError();
-    const keys = this.throttle.keys(account.loginName, command.from);
-    await this.throttle.check(keys, now);
-
-    const deps = { pending: this.pending, throttle: this.throttle, audit: this.audit };
-    const stored = await this.accounts.readTotpSecret(account.id);
-    if (!stored || stored.enrolled)
-      return refuseWrongAnswer(deps, { step, keys, now, reason: 'no-totp-secret', from: command.from });
-    const matched = this.totp.match(stored.secret, command.totpCode, now);
-    if (matched === null)
-      return refuseWrongAnswer(deps, { step, keys, now, reason: 'bad-totp', from: command.from });
-
     await this.pending.consume(step);
     await this.accounts.confirmTotp(account.id, matched);
     const recoveryCodes = Array.from({ length: this.policy.recoveryCodeCount }, () =>
@@ -76,34 +65,30 @@ export class VerifyEnrolmentUseCase {
     await recordOrUndo(
       this.audit,
       [
-        {
+        accountActionEntry({
           orgId: account.orgId,
-          actor: { kind: 'account', id: account.id },
+          actor: accountActor(account.id),
           action: 'auth.mfa.enrolled',
-          target: { type: 'account', id: account.id },
-          outcome: 'success',
-          sourceAddress: command.from.sourceAddress,
-          userAgent: command.from.userAgent,
+          accountId: account.id,
+          from: command.from,
           detail: { recoveryCodes: String(recoveryCodes.length) },
-        },
+        }),
       ],
       () => this.accounts.clearMfa(account.id),
     );
 
-    const enrolled = { ...account, mfaEnrolled: true };
-    const tokens = await this.issuer.issueAudited(
-      { account: enrolled, amr: [...step.amr, 'otp'], subjectPseudonym: null, now },
-      (sessionId) => ({
-        orgId: account.orgId,
-        actor: { kind: 'account', id: account.id },
-        action: 'auth.signin.succeeded',
-        target: { type: 'session', id: sessionId },
-        outcome: 'success',
-        sourceAddress: command.from.sourceAddress,
-        userAgent: command.from.userAgent,
-        detail: { method: [...step.amr, 'otp'].join('+') },
-      }),
-    );
+    const tokens = await this.issuer.issueSignIn({
+      account: { ...account, mfaEnrolled: true },
+      amr: [...step.amr, 'otp'],
+      subjectPseudonym: null,
+      now,
+      from: command.from,
+    });
     return { tokens, recoveryCodes };
+  }
+
+  private get ports(): StepAnswerPorts {
+    const { accounts, totp, pending, throttle, audit } = this;
+    return { accounts, totp, pending, throttle, audit };
   }
 }

@@ -11,11 +11,22 @@ export class UpdateOrganisationCommand {
     readonly from: CallerInfo,
   ) {}
 
-  static create(input: { caller: AccessClaims; orgId: string; mfaRequired: boolean; sourceAddress?: string | null; userAgent?: string | null }): UpdateOrganisationCommand {
+  static create(input: {
+    caller: AccessClaims;
+    orgId: string;
+    mfaRequired: boolean;
+    sourceAddress?: string | null;
+    userAgent?: string | null;
+  }): UpdateOrganisationCommand {
     const violations = new Violations();
     if (!isUuid(input.orgId)) violations.add('orgId', 'must be a UUID');
     if (typeof input.mfaRequired !== 'boolean') violations.add('mfaRequired', 'must be true or false');
     violations.throwIfAny();
-    return new UpdateOrganisationCommand(input.caller, input.orgId.toLowerCase(), input.mfaRequired, callerInfo(input));
+    return new UpdateOrganisationCommand(
+      input.caller,
+      input.orgId.toLowerCase(),
+      input.mfaRequired,
+      callerInfo(input),
+    );
   }
 }

@@ -10,7 +10,8 @@ async function setUp() {
   const org = await x.seedOrg({ mfaRequired: true });
   const caller = claimsFor({ orgId: org.id, roles: ['org-admin'] });
   const useCase = new UpdateOrganisationUseCase(x.f.organisations, x.f.audit);
-  const turnMfa = (mfaRequired: boolean, orgId = org.id) => useCase.execute(UpdateOrganisationCommand.create({ caller, orgId, mfaRequired }));
+  const turnMfa = (mfaRequired: boolean, orgId = org.id) =>
+    useCase.execute(UpdateOrganisationCommand.create({ caller, orgId, mfaRequired }));
   return { x, org, caller, turnMfa };
 }
 
@@ -20,7 +21,12 @@ describe("changing an organisation's MFA requirement", () => {
     expect(await s.turnMfa(false)).toMatchObject({ id: s.org.id, mfaRequired: false });
     expect((await s.x.f.organisations.findById(s.org.id))?.mfaRequired).toBe(false);
     expect(s.x.f.audit.withAction('org.settings.updated')).toEqual([
-      expect.objectContaining({ orgId: s.org.id, actor: { kind: 'account', id: s.caller.accountId }, target: { type: 'organisation', id: s.org.id }, detail: { mfaRequired: 'false' } }),
+      expect.objectContaining({
+        orgId: s.org.id,
+        actor: { kind: 'account', id: s.caller.accountId },
+        target: { type: 'organisation', id: s.org.id },
+        detail: { mfaRequired: 'false' },
+      }),
     ]);
   });
 

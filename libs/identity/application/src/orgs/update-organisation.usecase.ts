@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Organisation } from '@ferry/identity/domain';
 import { accountActor, recordOrUndo } from '../audit-or-undo';
 import { NotFoundError } from '../identity.errors';
-import { IDENTITY_AUDIT_TRAIL, type IdentityAuditTrail, ORGANISATION_REPOSITORY, type OrganisationRepository } from '../identity.ports';
+import {
+  IDENTITY_AUDIT_TRAIL,
+  type IdentityAuditTrail,
+  ORGANISATION_REPOSITORY,
+  type OrganisationRepository,
+} from '../identity.ports';
 import { scopedOrgId } from '../org-scope';
 import type { UpdateOrganisationCommand } from './update-organisation.command';
 

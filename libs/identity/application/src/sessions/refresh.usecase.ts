@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Session } from '@ferry/identity/domain';
-import { recordOrUndo } from '../audit-or-undo';
+import { recordOrRaise } from '../audit-or-undo';
 import { InvalidCredentialsError } from '../identity.errors';
 import {
   ACCESS_TOKEN_SIGNER,
@@ -18,6 +18,7 @@ import {
 } from '../identity.ports';
 import { IDENTITY_POLICY, type IdentityPolicy } from '../identity-policy';
 import { type IssuedTokens, newOpaqueToken } from '../session-issuer';
+import { signTokenSet } from '../token-set';
 import type { RefreshCommand } from './refresh.command';
 
 /**
@@ -66,41 +67,24 @@ export class RefreshUseCase {
       await this.sessions.revoke(session.id, 'admin-revoked', now);
       throw new InvalidCredentialsError();
     }
-    const access = await this.signer.sign({
-      accountId: account.id,
-      sessionId: session.id,
-      orgId: account.orgId,
-      roles: account.roles,
-      amr: session.amr,
-    });
-    return {
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      sessionExpiresAt: session.absoluteExpiresAt,
-      sessionId: session.id,
-    };
+    return signTokenSet(this.signer, { account, session, refreshToken });
   }
 
   /** Revokes the family first (it stands even if the audit trail is down), then audits. */
   private async refuseReuse(session: Session, command: RefreshCommand, now: Date): Promise<never> {
     await this.sessions.revoke(session.id, 'refresh-reused', now);
-    await recordOrUndo(
-      this.audit,
-      [
-        {
-          orgId: session.orgId,
-          actor: { kind: 'anonymous', id: 'anonymous' },
-          action: 'auth.refresh.reused',
-          target: { type: 'session', id: session.id },
-          outcome: 'denied',
-          sourceAddress: command.from.sourceAddress,
-          userAgent: command.from.userAgent,
-          detail: { accountId: session.accountId },
-        },
-      ],
-      async () => undefined,
-    );
+    await recordOrRaise(this.audit, [
+      {
+        orgId: session.orgId,
+        actor: { kind: 'anonymous', id: 'anonymous' },
+        action: 'auth.refresh.reused',
+        target: { type: 'session', id: session.id },
+        outcome: 'denied',
+        sourceAddress: command.from.sourceAddress,
+        userAgent: command.from.userAgent,
+        detail: { accountId: session.accountId },
+      },
+    ]);
     throw new InvalidCredentialsError();
   }
 }

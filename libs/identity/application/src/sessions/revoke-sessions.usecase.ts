@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
-import { NotFoundError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,
@@ -11,8 +9,9 @@ import {
   SESSION_REPOSITORY,
   type SessionRepository,
 } from '../identity.ports';
-import { scopedOrgId } from '../org-scope';
+import { findAccountInScope } from '../org-scope';
 import type { AccountActionCommand } from './account-action.command';
+import { endAccountSessions } from './end-account-sessions';
 
 /**
  * Ends every session of an account in the admin's organisation (another organisation's account is
@@ -29,30 +28,12 @@ export class RevokeSessionsUseCase {
   ) {}
 
   async execute(command: AccountActionCommand): Promise<{ sessionsRevoked: number }> {
-    const orgId = scopedOrgId(command.caller, command.orgId);
-    const account = await this.accounts.findById(orgId, command.accountId);
-    if (!account) throw new NotFoundError('account');
-    const sessionsRevoked = await this.sessions.revokeAllForAccount(
-      account.id,
-      'admin-revoked',
-      this.clock.now(),
-    );
-    await recordOrUndo(
-      this.audit,
-      [
-        {
-          orgId,
-          actor: accountActor(command.caller.accountId),
-          action: 'auth.session.revoked',
-          target: { type: 'account', id: account.id },
-          outcome: 'success',
-          sourceAddress: command.from.sourceAddress,
-          userAgent: command.from.userAgent,
-          detail: { sessions: String(sessionsRevoked) },
-        },
-      ],
-      async () => undefined,
-    );
-    return { sessionsRevoked };
+    const target = await findAccountInScope(this.accounts, command);
+    const ending = {
+      reason: 'admin-revoked',
+      action: 'auth.session.revoked',
+      now: this.clock.now(),
+    } as const;
+    return endAccountSessions({ sessions: this.sessions, audit: this.audit }, command, target, ending);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccessClaims } from '@ferry/platform/rbac';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
+import { accountActor, recordOrRaise } from '../audit-or-undo';
 import type { CallerInfo } from '../caller';
 import {
   CLOCK,
@@ -30,20 +30,16 @@ export class SignOutUseCase {
     if (!session || session.accountId !== claims.accountId || session.revokedAt !== null) return;
     // Revocation stands even if the audit trail is down: keeping a session alive would be worse.
     await this.sessions.revoke(session.id, 'signed-out', now);
-    await recordOrUndo(
-      this.audit,
-      [
-        {
-          orgId: session.orgId,
-          actor: accountActor(claims.accountId),
-          action: 'auth.signout',
-          target: { type: 'session', id: session.id },
-          outcome: 'success',
-          sourceAddress: from.sourceAddress,
-          userAgent: from.userAgent,
-        },
-      ],
-      async () => undefined,
-    );
+    await recordOrRaise(this.audit, [
+      {
+        orgId: session.orgId,
+        actor: accountActor(claims.accountId),
+        action: 'auth.signout',
+        target: { type: 'session', id: session.id },
+        outcome: 'success',
+        sourceAddress: from.sourceAddress,
+        userAgent: from.userAgent,
+      },
+    ]);
   }
 }

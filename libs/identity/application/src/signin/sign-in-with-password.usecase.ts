@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Account, PASSWORD_MAX, PASSWORD_MIN_WITHOUT_MFA, passwordLength } from '@ferry/identity/domain';
 import { ADMIN_ROLES } from '@ferry/platform/rbac';
-import { IDENTITY_SERVICE_ACTOR, recordOrUndo } from '../audit-or-undo';
+import { IDENTITY_SERVICE_ACTOR, recordOrRaise } from '../audit-or-undo';
 import { AuditUnavailableError, InvalidCredentialsError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
@@ -93,19 +93,13 @@ export class SignInWithPasswordUseCase {
       };
     }
     await this.throttle.reset(keys);
-    const tokens = await this.issuer.issueAudited(
-      { account, amr: ['pwd'], subjectPseudonym: null, now },
-      (sessionId) => ({
-        orgId: account.orgId,
-        actor: { kind: 'account', id: account.id },
-        action: 'auth.signin.succeeded',
-        target: { type: 'session', id: sessionId },
-        outcome: 'success',
-        sourceAddress: command.from.sourceAddress,
-        userAgent: command.from.userAgent,
-        detail: { method: 'pwd' },
-      }),
-    );
+    const tokens = await this.issuer.issueSignIn({
+      account,
+      amr: ['pwd'],
+      subjectPseudonym: null,
+      now,
+      from: command.from,
+    });
     return { kind: 'session', tokens };
   }
 
@@ -158,7 +152,7 @@ export class SignInWithPasswordUseCase {
       userAgent: command.from.userAgent,
       detail: { reason },
     };
-    await recordOrUndo(this.audit, [failed, ...lockEntries], async () => undefined);
+    await recordOrRaise(this.audit, [failed, ...lockEntries]);
     throw new InvalidCredentialsError();
   }
 }

@@ -116,20 +116,14 @@ export class CompleteSsoUseCase {
       { account, roles, actor: IDENTITY_SERVICE_ACTOR, from: command.from, now, detail: { source: 'sso' } },
     );
 
-    const signedIn = account;
-    return this.issuer.issueAudited(
-      { account: signedIn, amr: ['fed'], subjectPseudonym, now },
-      (sessionId) => ({
-        orgId: org.id,
-        actor: { kind: 'account', id: signedIn.id },
-        action: 'auth.signin.succeeded',
-        target: { type: 'session', id: sessionId },
-        outcome: 'success',
-        sourceAddress: command.from.sourceAddress,
-        userAgent: command.from.userAgent,
-        detail: { method: 'fed', provider: tx.provider },
-      }),
-    );
+    return this.issuer.issueSignIn({
+      account,
+      amr: ['fed'],
+      subjectPseudonym,
+      now,
+      from: command.from,
+      detail: { provider: tx.provider },
+    });
   }
 
   /**
