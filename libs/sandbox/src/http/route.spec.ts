@@ -29,4 +29,13 @@ describe('RouteTable', () => {
   it('keeps a malformed escape as it is instead of throwing', () => {
     expect(table.match('GET', '/v1.0/users/%E0%A4%A/messages/x')).toMatchObject({ params: { user: '%E0%A4%A' } });
   });
+
+  it('refuses a pre-authenticated route that also declares auth or throttling limits', () => {
+    const upload = { ...route('PUT', '/upload/:id', 'upload'), preAuthenticated: true } as const;
+    expect(() => new RouteTable().add({ ...upload, limits: ['graph.mailbox'] })).toThrow(/pre-authenticated/);
+    expect(() => new RouteTable().add({ ...upload, auth: { kind: 'none' } })).toThrow(/pre-authenticated/);
+    const fine = new RouteTable();
+    fine.add(upload);
+    expect(fine.match('PUT', '/upload/u1')).toMatchObject({ route: { operation: 'upload' } });
+  });
 });

@@ -23,6 +23,12 @@ export interface Route {
   /** The throttling budgets this operation counts against. */
   readonly limits?: readonly LimitName[];
   readonly charge?: (req: SandboxRequest) => ThrottleCharge;
+  /**
+   * A URL that carries its own credential (upload sessions, signed download links): the handler
+   * checks that secret, the server checks no bearer token and charges no throttling budget, since
+   * such a request names no app to charge (a simplification). Excludes `auth` and `limits`.
+   */
+  readonly preAuthenticated?: true;
   readonly handler: RouteHandler;
 }
 
@@ -45,6 +51,9 @@ export class RouteTable {
 
   add(...routes: readonly Route[]): void {
     for (const route of routes) {
+      if (route.preAuthenticated && (route.auth || route.limits)) {
+        throw new Error(`route ${route.operation}: a pre-authenticated route declares no auth and no limits`);
+      }
       const names: string[] = [];
       const source = route.pattern
         .split('/')

@@ -153,7 +153,8 @@ export class SandboxServer {
       const charge: ThrottleCharge = route.charge?.(req) ?? {};
       const effects = this.ctx.faults.effectsFor({ operation, method, ...(charge.user ? { user: charge.user } : {}) });
       await this.applyPreEffects(effects, vendor, raw, res);
-      if (req.principal && route.limits && route.limits.length > 0) {
+      // A pre-authenticated URL is never charged (and RouteTable refuses limits on one).
+      if (!route.preAuthenticated && req.principal && route.limits && route.limits.length > 0) {
         const p = req.principal;
         const decision = this.ctx.throttle.admit({
           limits: route.limits,
@@ -191,6 +192,9 @@ export class SandboxServer {
             seen += chunk.length;
             if (seen >= effect.afterBytes) raw.socket.destroy();
           });
+          // A 'data' listener switches the body to flowing mode, which would hand bytes arriving
+          // before the handler reads straight to this counter; paused, it sees what the handler reads.
+          raw.pause();
           break;
         }
         case 'reset-response': {

@@ -10,6 +10,8 @@ import { oauthError } from '../http/vendor-errors';
 import type { SandboxContext } from '../sandbox-context';
 import type { EntraApp, MicrosoftTenant } from '../state/directory';
 import { ASSERTION_CLOCK_SKEW_S } from './clock';
+import { entraGroupsClaim } from './entra-claims';
+import { sendSignInPage } from './sign-in-page';
 import { GRAPH_AUDIENCE } from './token-service';
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
@@ -62,8 +64,6 @@ function redirectAllowed(app: EntraApp, uri: string): boolean {
   }
   return false;
 }
-
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Entra ID v2.0: OIDC discovery, JWKS, the token endpoint (client credentials with a secret or a
@@ -193,6 +193,7 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
         name: user.displayName,
         preferred_username: user.userPrincipalName,
         ...(requested.includes('email') ? { email: user.mail } : {}),
+        ...entraGroupsClaim(tenant, app, user.id),
         ...(nonce ? { nonce } : {}),
       });
     }
@@ -216,10 +217,14 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
     const username = params.get('username');
     const password = params.get('password');
     if (req.method !== 'POST' || !username || !password) {
-      const hidden = [...params.entries()].filter(([k]) => k !== 'username' && k !== 'password').map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-      const html = `<!doctype html><html><head><meta charset="utf-8"><title>Sign in - Sandbox Entra ID</title></head><body><h1>Sign in to ${escapeHtml(tenant.domain)}</h1>${req.method === 'POST' ? '<p role="alert">Your account or password is incorrect.</p>' : ''}<form method="post">${hidden}<label>Username <input name="username" value="${escapeHtml(params.get('login_hint') ?? '')}"></label><label>Password <input type="password" name="password"></label><button type="submit">Sign in</button></form></body></html>`;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; form-action 'self'" });
-      res.end(html);
+      sendSignInPage(res, {
+        title: 'Sign in - Sandbox Entra ID',
+        heading: `Sign in to ${tenant.domain}`,
+        userLabel: 'Username',
+        submit: 'Sign in',
+        ...(req.method === 'POST' ? { error: 'Your account or password is incorrect.' } : {}),
+        params,
+      });
       return;
     }
     const user = ctx.directory.microsoftUser(tenant, username);

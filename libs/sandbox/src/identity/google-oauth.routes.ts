@@ -9,6 +9,7 @@ import { oauthError } from '../http/vendor-errors';
 import type { SandboxContext } from '../sandbox-context';
 import type { GoogleTenant, GoogleUser } from '../state/directory';
 import { ASSERTION_CLOCK_SKEW_S } from './clock';
+import { sendSignInPage } from './sign-in-page';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google refuses assertions valid for more than an hour. */
@@ -24,8 +25,6 @@ interface PendingCode {
   readonly nonce?: string;
   readonly expiresAt: number;
 }
-
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Google's OAuth 2.0 server: the service-account JWT bearer grant (RFC 7523) with `sub` for
@@ -148,10 +147,14 @@ export function googleOAuthRoutes(ctx: SandboxContext): Route[] {
     const password = params.get('password');
     const user = username ? ctx.directory.googleTenantOfEmail(username)?.users.get(username.toLowerCase()) : undefined;
     if (req.method !== 'POST' || !user || user.password !== password) {
-      const hidden = [...params.entries()].filter(([k]) => k !== 'username' && k !== 'password').map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-      const html = `<!doctype html><html><head><meta charset="utf-8"><title>Sign in - Sandbox Google Accounts</title></head><body><h1>Sign in</h1>${req.method === 'POST' ? '<p role="alert">Wrong password. Try again.</p>' : ''}<form method="post">${hidden}<label>Email <input name="username" value="${escapeHtml(params.get('login_hint') ?? '')}"></label><label>Password <input type="password" name="password"></label><button type="submit">Next</button></form></body></html>`;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; form-action 'self'" });
-      res.end(html);
+      sendSignInPage(res, {
+        title: 'Sign in - Sandbox Google Accounts',
+        heading: 'Sign in',
+        userLabel: 'Email',
+        submit: 'Next',
+        ...(req.method === 'POST' ? { error: 'Wrong password. Try again.' } : {}),
+        params,
+      });
       return;
     }
     const tenant = ctx.directory.googleTenantOfEmail(user.primaryEmail);

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { faultRuleSchema } from '../faults/fault-rules';
 import { isRecord, readJson } from '../http/body';
@@ -10,21 +9,16 @@ import { inspectError } from '../http/vendor-errors';
 import { certificateThumbprints } from '../identity/entra.routes';
 import type { SandboxContext, Workload } from '../sandbox-context';
 import { limitOverrideSchema } from '../scenario/scenario.schema';
-
-const invalid = (m: string) => inspectError(400, m);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalid(r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-  return r.data;
-}
+import { readInspectBody } from './inspect-body';
+import { inspectBadRequest } from './inspect-errors';
+import { inspectRoutes } from './inspect-route';
 
 /**
  * The test-only control plane under `/_sandbox` (loopback only, no auth): summary counts, request
  * statistics, fault rules, throttle overrides, the clock, and tenant credentials for sign-in tests.
  */
 export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, workloads: () => readonly Workload[]): Route[] {
-  const route = (method: string, pattern: string, operation: string, handler: (req: SandboxRequest, res: ServerResponse) => Promise<void> | void): Route => ({ vendor: 'inspect', method, pattern, operation: `inspect.${operation}`, handler });
+  const route = inspectRoutes('', 'inspect');
   const msTenant = (req: SandboxRequest) => {
     const t = ctx.directory.microsoftTenant(req.params['tenant'] ?? '');
     if (!t) throw inspectError(404, 'no such Microsoft tenant');
@@ -53,7 +47,7 @@ export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, work
     }),
     route('GET', '/_sandbox/faults', 'faults.list', (_q, res) => sendJson(res, 200, { rules: ctx.faults.list() })),
     route('POST', '/_sandbox/faults', 'faults.add', async (req, res) => {
-      const rule = parse(faultRuleSchema, await readJson(req.raw, invalid));
+      const rule = await readInspectBody(req, faultRuleSchema);
       sendJson(res, 201, { id: ctx.faults.add(rule) });
     }),
     route('DELETE', '/_sandbox/faults', 'faults.clear', (_q, res) => {
@@ -66,13 +60,13 @@ export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, work
     }),
     route('GET', '/_sandbox/throttle', 'throttle.get', (_q, res) => sendJson(res, 200, { enabled: ctx.throttle.enabled, overrides: ctx.throttle.getOverrides(), stats: ctx.throttle.stats() })),
     route('PUT', '/_sandbox/throttle', 'throttle.set', async (req, res) => {
-      const body = parse(z.object({ enabled: z.boolean().optional(), overrides: z.array(limitOverrideSchema).max(1000).optional() }), await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, z.object({ enabled: z.boolean().optional(), overrides: z.array(limitOverrideSchema).max(1000).optional() }));
       if (body.enabled !== undefined) ctx.throttle.enabled = body.enabled;
       if (body.overrides) ctx.throttle.setOverrides(body.overrides);
       sendJson(res, 200, { enabled: ctx.throttle.enabled, overrides: ctx.throttle.getOverrides() });
     }),
     route('POST', '/_sandbox/clock/advance', 'clock.advance', async (req, res) => {
-      const body = parse(z.object({ seconds: z.number().min(0).max(10 * 365 * 86400) }), await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, z.object({ seconds: z.number().min(0).max(10 * 365 * 86400) }));
       ctx.clock.advance(body.seconds * 1000);
       sendJson(res, 200, { now: ctx.clock.date().toISOString() });
     }),
@@ -85,13 +79,13 @@ export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, work
       const t = msTenant(req);
       const app = t.apps.get(req.params['app'] ?? '');
       if (!app) throw inspectError(404, 'no such app');
-      const body = await readJson(req.raw, invalid);
-      if (!isRecord(body) || typeof body['certificate'] !== 'string') throw invalid('certificate: a PEM certificate is required');
+      const body = await readJson(req.raw, inspectBadRequest);
+      if (!isRecord(body) || typeof body['certificate'] !== 'string') throw inspectBadRequest('certificate: a PEM certificate is required');
       let thumbs: ReturnType<typeof certificateThumbprints>;
       try {
         thumbs = certificateThumbprints(body['certificate']);
       } catch {
-        throw invalid('certificate: not a PEM X.509 certificate');
+        throw inspectBadRequest('certificate: not a PEM X.509 certificate');
       }
       app.certificates.set(thumbs.x5t, thumbs.cert.publicKey);
       app.certificates.set(thumbs.x5tS256, thumbs.cert.publicKey);
@@ -101,10 +95,7 @@ export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, work
       const t = msTenant(req);
       const app = t.apps.get(req.params['app'] ?? '');
       if (!app) throw inspectError(404, 'no such app');
-      const body = parse(
-        z.object({ applicationPermissions: z.array(z.string().max(100)).max(200).optional(), delegatedPermissions: z.array(z.string().max(100)).max(200).optional(), redirectUris: z.array(z.string().url().max(2000)).max(50).optional() }),
-        await readJson(req.raw, invalid),
-      );
+      const body = await readInspectBody(req, z.object({ applicationPermissions: z.array(z.string().max(100)).max(200).optional(), delegatedPermissions: z.array(z.string().max(100)).max(200).optional(), redirectUris: z.array(z.string().url().max(2000)).max(50).optional() }));
       const replace = (set: Set<string>, values: readonly string[] | undefined) => {
         if (!values) return;
         set.clear();
@@ -121,7 +112,7 @@ export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, work
     }),
     route('PUT', '/_sandbox/google/:customer/delegation', 'google.delegation', async (req, res) => {
       const t = gTenant(req);
-      const body = parse(z.object({ clientEmail: z.string().max(320), scopes: z.array(z.string().max(300)).max(200) }), await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, z.object({ clientEmail: z.string().max(320), scopes: z.array(z.string().max(300)).max(200) }));
       const account = t.serviceAccounts.get(body.clientEmail);
       if (!account) throw inspectError(404, 'no such service account');
       account.delegatedScopes.clear();
@@ -132,7 +123,7 @@ export function coreInspectRoutes(ctx: SandboxContext, stats: RequestStats, work
       const t = gTenant(req);
       const client = t.oauthClients.get(req.params['client'] ?? '');
       if (!client) throw inspectError(404, 'no such OAuth client');
-      const body = parse(z.object({ redirectUris: z.array(z.string().url().max(2000)).max(50) }), await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, z.object({ redirectUris: z.array(z.string().url().max(2000)).max(50) }));
       client.redirectUris.clear();
       for (const u of body.redirectUris) client.redirectUris.add(u);
       sendJson(res, 200, { redirectUris: [...client.redirectUris] });

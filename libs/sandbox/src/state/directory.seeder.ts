@@ -74,6 +74,8 @@ function seedMicrosoft(seed: string, spec: MicrosoftTenantSpec, index: number): 
     applicationPermissions: new Set(DEFAULT_APP_PERMISSIONS),
     delegatedPermissions: new Set(DEFAULT_DELEGATED_PERMISSIONS),
     redirectUris: new Set(),
+    // Ferry maps Entra groups to roles, so its registration is set up with the groups claim.
+    groupMembershipClaims: 'SecurityGroup',
   });
   for (let i = 0; i < spec.users; i++) {
     const n = personName(`${seed}/ms/${index}`, i);

@@ -13,7 +13,15 @@ export interface EntraApp {
   /** Consented delegated permissions, carried as the `scp` claim. */
   readonly delegatedPermissions: Set<string>;
   readonly redirectUris: Set<string>;
+  /**
+   * The app registration's "groups claim" (manifest `groupMembershipClaims`): with `SecurityGroup`
+   * or `All`, ID tokens carry the user's group object ids as `groups`; absent or `None`, no claim.
+   */
+  groupMembershipClaims?: EntraGroupMembershipClaims;
 }
+
+/** Manifest values the sandbox emulates; every sandbox group is a security group, so the two non-None values act alike. */
+export type EntraGroupMembershipClaims = 'None' | 'SecurityGroup' | 'All';
 
 export interface MicrosoftUser {
   readonly id: string;

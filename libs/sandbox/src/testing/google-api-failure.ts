@@ -25,3 +25,9 @@ export async function googleFailure(call: Promise<unknown>): Promise<GoogleApiFa
   const body = (typeof e.response?.data === 'object' && e.response.data !== null ? e.response.data : {}) as GoogleApiFailure['body'];
   return { status, reason: body.error?.errors?.[0]?.reason, message: body.error?.message, body };
 }
+
+/** What a googleapis (gaxios) rejection carries for a Google JSON error, as a `toMatchObject` pattern. */
+export function googleRejection(status: number, reason: string, message?: string): Record<string, unknown> {
+  const item: Record<string, unknown> = { reason, ...(message !== undefined ? { message } : {}) };
+  return { status, response: { data: { error: { code: status, errors: [expect.objectContaining(item)] } } } };
+}

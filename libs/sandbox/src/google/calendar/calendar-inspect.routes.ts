@@ -1,25 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { isRecord, readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
 import type { SandboxRequest } from '../../http/sandbox-request';
 import { inspectError } from '../../http/vendor-errors';
+import { asInspect, inspectBadRequest } from '../../inspect/inspect-errors';
+import { inspectRoutes } from '../../inspect/inspect-route';
 import type { SandboxContext } from '../../sandbox-context';
 import { newEventId, type CalendarStore, type StoredCalendar, type UserCalendars } from './calendar.store';
 import { validateEvent, writableFields } from './event-input';
 import { busyIntervals } from './freebusy.routes';
 import { parseDateTime } from './zoned-time';
-import { VendorError } from '../../http/vendor-error';
-
-const invalid = (m: string) => inspectError(400, m);
 
 /**
  * `/_sandbox/google/calendar/:user/...`: read back what landed in a user's calendars, change them
  * between migration passes, and expire the user's sync tokens.
  */
 export function calendarInspectRoutes(ctx: SandboxContext, store: CalendarStore): Route[] {
-  const route = (method: string, pattern: string, operation: string, handler: (req: SandboxRequest, res: ServerResponse) => Promise<void> | void): Route => ({ vendor: 'inspect', method, pattern, operation: `inspect.google.calendar.${operation}`, handler });
+  const route = inspectRoutes('', 'inspect.google.calendar');
   const userOf = (req: SandboxRequest): UserCalendars => {
     const u = store.user(req.params['user'] ?? '');
     if (!u) throw inspectError(404, 'no such Google user');
@@ -31,19 +29,12 @@ export function calendarInspectRoutes(ctx: SandboxContext, store: CalendarStore)
     return c;
   };
   const body = async (req: SandboxRequest): Promise<Record<string, unknown>> => {
-    const b = await readJson(req.raw, invalid);
-    if (!isRecord(b)) throw invalid('a JSON object is required');
+    const b = await readJson(req.raw, inspectBadRequest);
+    if (!isRecord(b)) throw inspectBadRequest('a JSON object is required');
     return b;
   };
-  /** Event validation errors are Google's; here they become plain 400s. */
-  const validated = (data: Record<string, unknown>) => {
-    try {
-      return validateEvent(data);
-    } catch (e) {
-      if (e instanceof VendorError) throw invalid(JSON.stringify(e.body));
-      throw e;
-    }
-  };
+  /** Event validation errors are Google's (all 400s); here they take the inspection API's plain shape. */
+  const validated = (data: Record<string, unknown>) => asInspect(() => validateEvent(data));
 
   return [
     route('GET', '/_sandbox/google/calendar/:user', 'user', (req, res) => {
@@ -114,7 +105,7 @@ export function calendarInspectRoutes(ctx: SandboxContext, store: CalendarStore)
       const c = calendarOf(req, userOf(req), req.query.get('calendarId'));
       const from = parseDateTime(req.query.get('timeMin') ?? '');
       const to = parseDateTime(req.query.get('timeMax') ?? '');
-      if (from === undefined || to === undefined || to <= from) throw invalid('timeMin and timeMax: RFC 3339 with an offset, timeMin < timeMax');
+      if (from === undefined || to === undefined || to <= from) throw inspectBadRequest('timeMin and timeMax: RFC 3339 with an offset, timeMin < timeMax');
       sendJson(res, 200, { busy: busyIntervals(c, from, to).map((s) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })) });
     }),
     route('POST', '/_sandbox/google/calendar/:user/sync-tokens/expire', 'sync.expire', (req, res) => {

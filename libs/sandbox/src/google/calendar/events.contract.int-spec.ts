@@ -1,6 +1,5 @@
 import type { calendar_v3 } from 'googleapis';
 import { googleFailure } from '../../testing/google-api-failure';
-import { googleAccessToken } from '../../testing/google-token';
 import { expectShape } from '../../testing/shape';
 import { CALENDAR_SCOPE, EVENT_SHAPE, EVENTS_SHAPE, startCalendarFixture, type CalendarFixture } from './calendar-contract.fixture';
 
@@ -76,7 +75,7 @@ describe('Calendar v3 events CRUD and import through googleapis', () => {
   });
 
   it('rejects malformed JSON, missing or inverted times, bad ids and bad timeMin', async () => {
-    const token = await googleAccessToken(f.sandbox.endpoints, f.users[0], [CALENDAR_SCOPE]);
+    const token = await f.token(f.users[0], [CALENDAR_SCOPE]);
     const raw = await fetch(`${f.sandbox.endpoints.googleRoot}calendar/v3/calendars/primary/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -1,6 +1,5 @@
 import type { calendar_v3 } from 'googleapis';
 import { googleFailure } from '../../testing/google-api-failure';
-import { googleAccessToken } from '../../testing/google-token';
 import { expectShape, type Shape } from '../../testing/shape';
 import { CALENDAR_SCOPE, startCalendarFixture, type CalendarFixture } from './calendar-contract.fixture';
 
@@ -87,7 +86,7 @@ describe('Calendar v3 freebusy.query through googleapis', () => {
     expect(await googleFailure(cal.freebusy.query({ requestBody: { timeMax: window.timeMax, items: [{ id: me }] } }))).toMatchObject({ status: 400, reason: 'required' });
     expect(await googleFailure(cal.freebusy.query({ requestBody: { timeMin: 'soon', timeMax: window.timeMax, items: [{ id: me }] } }))).toMatchObject({ status: 400, reason: 'badRequest' });
     expect(await googleFailure(cal.freebusy.query({ requestBody: { timeMin: window.timeMax, timeMax: window.timeMin, items: [{ id: me }] } }))).toMatchObject({ status: 400, reason: 'timeRangeEmpty' });
-    const token = await googleAccessToken(f.sandbox.endpoints, me, [CALENDAR_SCOPE]);
+    const token = await f.token(me, [CALENDAR_SCOPE]);
     const raw = await fetch(`${f.sandbox.endpoints.googleRoot}calendar/v3/freeBusy`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"timeMin":' });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toMatchObject({ error: { errors: [{ reason: 'parseError' }] } });

@@ -1,9 +1,7 @@
-import { OAuth2Client } from 'google-auth-library';
 import { google, type drive_v3 } from 'googleapis';
 import type { ScenarioInput } from '../../scenario/scenario.schema';
-import type { Sandbox } from '../../sandbox';
-import { googleAccessToken } from '../../testing/google-token';
-import { call, startTestSandbox } from '../../testing/test-sandbox';
+import { googleFailure } from '../../testing/google-api-failure';
+import { startGoogleKit, type GoogleKit } from '../../testing/google-test-kit';
 import type { Shape } from '../../testing/shape';
 import { googleDriveWorkload } from './google-drive.workload';
 
@@ -33,55 +31,29 @@ export const DRIVE_SCENARIO: ScenarioInput = {
   },
 };
 
-/** A started sandbox with the Drive workload and helpers to act as its users through googleapis. */
-export interface DriveFixture {
-  readonly sandbox: Sandbox;
-  /** Seeded users of the first tenant (the admin excluded), in seeding order. */
-  readonly users: readonly string[];
+/** The Google kit with the Drive workload; `inspect` paths follow `/_sandbox/google/drive/`. */
+export interface DriveFixture extends GoogleKit {
   drive(user: string, scopes?: readonly string[]): Promise<drive_v3.Drive>;
-  token(user: string, scopes?: readonly string[]): Promise<string>;
-  inspect(path: string, init?: RequestInit): ReturnType<typeof call>;
-  close(): Promise<void>;
 }
 
 export async function startDriveFixture(scenario: ScenarioInput = DRIVE_SCENARIO): Promise<DriveFixture> {
-  const sandbox = await startTestSandbox({ scenario, workloads: [googleDriveWorkload] });
-  const listed = await call(
-    `${sandbox.endpoints.inspect}/google/${sandbox.endpoints.google.customerId}/users`,
-  );
-  const users = (listed.body as { users: { primaryEmail: string }[] }).users
-    .map((u) => u.primaryEmail)
-    .filter((e) => e !== sandbox.endpoints.google.adminUser);
-  const token = (user: string, scopes: readonly string[] = [DRIVE_SCOPE]) =>
-    googleAccessToken(sandbox.endpoints, user, scopes);
+  const kit = await startGoogleKit(scenario, [googleDriveWorkload], { scopes: [DRIVE_SCOPE], inspectArea: '/google/drive/' });
   return {
-    sandbox,
-    users,
-    token,
-    async drive(user, scopes) {
-      const auth = new OAuth2Client();
-      auth.setCredentials({ access_token: await token(user, scopes) });
-      return google.drive({ version: 'v3', auth, rootUrl: sandbox.endpoints.googleRoot });
-    },
-    inspect: (path, init) => call(`${sandbox.endpoints.inspect}/google/drive/${path}`, init),
-    close: () => sandbox.close(),
+    ...kit,
+    drive: async (user, scopes) => google.drive({ version: 'v3', auth: await kit.auth(user, scopes), rootUrl: kit.sandbox.endpoints.googleRoot }),
   };
 }
 
+/** A failed Drive call: the status and Google's `error` object (Drive always fills `errors[]`). */
+export interface DriveFailure {
+  readonly status: number;
+  readonly error: { code: number; message: string; errors: { reason: string; location?: string }[] };
+}
+
 /** The error a googleapis call rejected with: status and Google's error body. */
-export async function failure(p: Promise<unknown>): Promise<{
-  status: number;
-  error: { code: number; message: string; errors: { reason: string; location?: string }[] };
-}> {
-  const e: unknown = await p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (err: unknown) => err,
-  );
-  const gaxios = e as { status?: number; response?: { status: number; data: unknown } };
-  if (!gaxios.response) throw e instanceof Error ? e : new Error(String(e));
-  return { status: gaxios.response.status, error: (gaxios.response.data as { error: never }).error };
+export async function failure(p: Promise<unknown>): Promise<DriveFailure> {
+  const { status, body } = await googleFailure(p);
+  return { status, error: body.error as DriveFailure['error'] };
 }
 
 /** Every field the sandbox emits for a file, keyed by drive_v3.Schema$File (the compiler checks the names). */

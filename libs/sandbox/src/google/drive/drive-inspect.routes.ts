@@ -1,26 +1,18 @@
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { GeneratedContent } from '../../content/content-source';
-import { readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
 import type { SandboxRequest } from '../../http/sandbox-request';
 import { inspectError } from '../../http/vendor-errors';
+import { readInspectBody } from '../../inspect/inspect-body';
+import { inspectBadRequest } from '../../inspect/inspect-errors';
+import { inspectRoutes } from '../../inspect/inspect-route';
 import type { SandboxContext } from '../../sandbox-context';
 import { md5Of } from './drive-file.resource';
 import { FOLDER_MIME, type DriveFile } from './drive.model';
 import { newFile, userPermission, type DriveTenantStore } from './drive.store';
 import type { DriveState } from './drive.state';
 import { setTrashed } from './file-metadata';
-
-const invalid = (m: string) => inspectError(400, m);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success)
-    throw invalid(r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-  return r.data;
-}
 
 const addSchema = z.object({
   name: z.string().min(1).max(1000),
@@ -104,18 +96,7 @@ async function item(
  * permissions), mutate it between migration passes, and invalidate change tokens.
  */
 export function driveInspectRoutes(ctx: SandboxContext, state: DriveState): Route[] {
-  const route = (
-    method: string,
-    pattern: string,
-    operation: string,
-    handler: (req: SandboxRequest, res: ServerResponse) => Promise<void> | void,
-  ): Route => ({
-    vendor: 'inspect',
-    method,
-    pattern: `/_sandbox/google/drive/:user${pattern}`,
-    operation: `inspect.google-drive.${operation}`,
-    handler,
-  });
+  const route = inspectRoutes('/_sandbox/google/drive/:user', 'inspect.google-drive');
   const target = (req: SandboxRequest): { store: DriveTenantStore; user: string } => {
     const email = (req.params['user'] ?? '').toLowerCase();
     const store = state.storeOfUser(email);
@@ -131,7 +112,7 @@ export function driveInspectRoutes(ctx: SandboxContext, state: DriveState): Rout
   const parentOf = (store: DriveTenantStore, user: string, id: string | undefined): DriveFile => {
     if (!id) return store.root(user);
     const p = store.get(id);
-    if (p?.mimeType !== FOLDER_MIME) throw invalid('parentId: no such folder');
+    if (p?.mimeType !== FOLDER_MIME) throw inspectBadRequest('parentId: no such folder');
     return p;
   };
   let added = 0;
@@ -177,7 +158,7 @@ export function driveInspectRoutes(ctx: SandboxContext, state: DriveState): Rout
     }),
     route('POST', '/files', 'file.add', async (req, res) => {
       const { store, user } = target(req);
-      const body = parse(addSchema, await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, addSchema);
       const parent = parentOf(store, user, body.parentId);
       const contentSeed = `${ctx.scenario.seed}/drive/inspect/${store.tenant.customerId}/${++added}`;
       const file = newFile(
@@ -202,7 +183,7 @@ export function driveInspectRoutes(ctx: SandboxContext, state: DriveState): Rout
     route('PATCH', '/files/:id', 'file.modify', async (req, res) => {
       const { store, user } = target(req);
       const file = fileOf(store, req.params['id']);
-      const body = parse(modifySchema, await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, modifySchema);
       if (body.parentId !== undefined) store.move(file, [parentOf(store, user, body.parentId).id]);
       if (body.name !== undefined) file.name = body.name;
       if (body.size !== undefined) {

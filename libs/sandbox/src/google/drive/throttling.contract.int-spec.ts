@@ -43,4 +43,25 @@ describe('Drive v3 budgets: drive.user is charged to the impersonated user', () 
     expect((await bob.files.list({ q: "name = 'typo.txt'" })).data.files?.length).toBe(before);
     expect((await failure(bob.files.list({ fields: 'files(id,title)' }))).status).toBe(400);
   });
+
+  it('does not charge resumable chunk PUTs, which the upload id authorises, against the user’s budget', async () => {
+    const carol = fx.users[2] ?? '';
+    const token = await fx.token(carol);
+    const set = await call(`${fx.sandbox.endpoints.inspect}/throttle`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ overrides: [{ limit: 'drive.user', user: carol, spec: { rate: { count: 1, perSeconds: 3600 } } }] }),
+    });
+    expect(set.status).toBe(200);
+    const init = await fetch(`${fx.sandbox.endpoints.googleRoot}upload/drive/v3/files?uploadType=resumable`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"name":"after-budget.bin"}',
+    });
+    expect(init.status).toBe(200);
+    const chunk = await fetch(init.headers.get('location') ?? '', { method: 'PUT', headers: { 'content-range': 'bytes 0-9/10' }, body: Buffer.alloc(10, 7) });
+    expect(chunk.status).toBe(200);
+    const spent = await failure((await fx.drive(carol)).files.list({ pageSize: 1 }));
+    expect(spent.error.errors[0]?.reason).toBe('userRateLimitExceeded');
+  });
 });

@@ -274,7 +274,7 @@ export function uploadRoutes(ctx: SandboxContext, state: DriveState): Route[] {
     method: 'PUT',
     pattern,
     operation: 'drive.files.upload.chunk',
-    auth: { kind: 'none' },
+    preAuthenticated: true,
     handler: chunk,
   });
   return [

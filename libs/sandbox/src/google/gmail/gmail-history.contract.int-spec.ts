@@ -1,7 +1,8 @@
 import type { gmail_v1 } from 'googleapis';
-import { googleRejection, startGmailSandbox, type GmailSandbox } from '../../testing/gmail-sandbox';
+import { googleRejection } from '../../testing/google-api-failure';
 import { expectShape, type Shape } from '../../testing/shape';
 import { call } from '../../testing/test-sandbox';
+import { startGmailFixture, type GmailFixture } from './gmail-contract.fixture';
 
 const HISTORY: Shape<gmail_v1.Schema$History> = {
   id: 'string',
@@ -24,11 +25,11 @@ const json = (body: unknown): RequestInit => ({
 });
 
 describe('Gmail history.list through googleapis', () => {
-  let g: GmailSandbox;
+  let g: GmailFixture;
   let user: string;
   let gmail: gmail_v1.Gmail;
   beforeAll(async () => {
-    g = await startGmailSandbox({ messagesPerUser: 20 });
+    g = await startGmailFixture({ messagesPerUser: 20 });
     user = g.users[0] ?? '';
     gmail = await g.client(user);
   });
@@ -42,7 +43,7 @@ describe('Gmail history.list through googleapis', () => {
       (await gmail.users.labels.create({ userId: 'me', requestBody: { name: 'History/probe' } })).data.id ??
       '';
     const start = await startId();
-    const added = (await call(`${g.inspect(user)}/messages`, json({ subject: 'between passes' }))).body as {
+    const added = (await g.inspect(`${user}/messages`, json({ subject: 'between passes' }))).body as {
       id: string;
     };
     const existing = ((await gmail.users.messages.list({ userId: 'me', maxResults: 2 })).data.messages ?? [])
@@ -53,7 +54,7 @@ describe('Gmail history.list through googleapis', () => {
       id: existing[0] ?? '',
       requestBody: { addLabelIds: ['STARRED', label], removeLabelIds: ['INBOX'] },
     });
-    await call(`${g.inspect(user)}/messages/${existing[0] ?? ''}`, { method: 'DELETE' });
+    await g.inspect(`${user}/messages/${existing[0] ?? ''}`, { method: 'DELETE' });
 
     const all = (await gmail.users.history.list({ userId: 'me', startHistoryId: start })).data;
     expectShape<gmail_v1.Schema$ListHistoryResponse>(all, LIST, ['history', 'historyId']);
@@ -121,8 +122,8 @@ describe('Gmail history.list through googleapis', () => {
       googleRejection(404, 'notFound'),
     );
     expect((await client.users.history.list({ userId: 'me', startHistoryId: start })).status).toBe(200);
-    expect((await call(`${g.inspect(other)}/history/expire`, { method: 'POST' })).status).toBe(200);
-    await call(`${g.inspect(other)}/messages`, json({}));
+    expect((await g.inspect(`${other}/history/expire`, { method: 'POST' })).status).toBe(200);
+    await g.inspect(`${other}/messages`, json({}));
     await expect(client.users.history.list({ userId: 'me', startHistoryId: start })).rejects.toMatchObject(
       googleRejection(404, 'notFound'),
     );
@@ -139,7 +140,7 @@ describe('Gmail history.list through googleapis', () => {
   });
   it('answers 404 for a start id older than the retained week, as Gmail does', async () => {
     const start = await startId();
-    await call(`${g.inspect(user)}/messages`, json({ subject: 'old change' }));
+    await g.inspect(`${user}/messages`, json({ subject: 'old change' }));
     expect(
       (await gmail.users.history.list({ userId: 'me', startHistoryId: start })).data.history,
     ).toHaveLength(1);

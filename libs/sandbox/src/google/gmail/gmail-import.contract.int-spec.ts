@@ -2,15 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from 'googleapis';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import {
-  GMAIL_SCOPE,
-  googleRejection,
-  setDelegation,
-  startGmailSandbox,
-  FULL_SCOPE,
-  type GmailSandbox,
-} from '../../testing/gmail-sandbox';
-import { call } from '../../testing/test-sandbox';
+import { googleRejection } from '../../testing/google-api-failure';
+import { FULL_SCOPE, GMAIL_SCOPE, startGmailFixture, type GmailFixture } from './gmail-contract.fixture';
 
 async function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
   return new MailComposer(options).compile().build();
@@ -19,7 +12,7 @@ async function compose(options: ConstructorParameters<typeof MailComposer>[0]): 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 describe('Gmail messages.import and messages.insert through googleapis', () => {
-  let g: GmailSandbox;
+  let g: GmailFixture;
   let user: string;
   let gmail: gmail_v1.Gmail;
   // googleapis v176 builds media URLs from the per-call rootUrl only (the client-level one is not applied to them).
@@ -28,7 +21,7 @@ describe('Gmail messages.import and messages.insert through googleapis', () => {
   beforeAll(async () => {
     // Resumable chunks cost 25 units each: with the documented 15,000 units a minute per user, this spec's
     // burst of uploads would be throttled. Throttling has its own spec (gmail-quota).
-    g = await startGmailSandbox({ messagesPerUser: 5 }, 3, { throttle: { enabled: false, overrides: [] } });
+    g = await startGmailFixture({ messagesPerUser: 5 }, 3, { throttle: { enabled: false, overrides: [] } });
     user = g.users[0] ?? '';
     gmail = await g.client(user);
     upload = { rootUrl: g.sandbox.endpoints.googleRoot };
@@ -72,7 +65,7 @@ describe('Gmail messages.import and messages.insert through googleapis', () => {
     expect(full.payload?.headers?.find((h) => h.name === 'Subject')?.value).toBe('Média import — données');
     const att = full.payload?.parts?.find((p) => p.filename === 'résumé.pdf');
     expect(att?.body?.size).toBe(50_000);
-    const inspected = (await call(`${g.inspect(user)}/messages/${id}`)).body as {
+    const inspected = (await g.inspect(`${user}/messages/${id}`)).body as {
       sha256: string;
       messageId: string;
     };
@@ -80,7 +73,7 @@ describe('Gmail messages.import and messages.insert through googleapis', () => {
   });
 
   it('imports with uploadType=multipart (labels from the metadata part) and threads a reply onto its parent', async () => {
-    const seeded = (await call(`${g.inspect(user)}/messages`)).body as {
+    const seeded = (await g.inspect(`${user}/messages`)).body as {
       messages: { id: string; threadId: string; messageId: string }[];
     };
     const parent = seeded.messages[0];
@@ -208,7 +201,7 @@ describe('Gmail messages.import and messages.insert through googleapis', () => {
   });
 
   it('refuses invalid MIME, an empty message and unknown labels with 400 before filing anything', async () => {
-    const count = async () => ((await call(`${g.inspect(user)}`)).body as { messages: number }).messages;
+    const count = async () => ((await g.inspect(user)).body as { messages: number }).messages;
     const before = await count();
     await expect(
       gmail.users.messages.import(
@@ -289,7 +282,7 @@ describe('Gmail messages.import and messages.insert through googleapis', () => {
   });
 
   it('needs gmail.insert, gmail.modify or mail.google.com to import (403 for a labels-only token)', async () => {
-    await setDelegation(g, [FULL_SCOPE, GMAIL_SCOPE('labels'), GMAIL_SCOPE('insert')]);
+    await g.setDelegation([FULL_SCOPE, GMAIL_SCOPE('labels'), GMAIL_SCOPE('insert')]);
     const labelsOnly = await g.client(user, [GMAIL_SCOPE('labels')]);
     await expect(
       labelsOnly.users.messages.import(

@@ -1,11 +1,12 @@
-import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
 import type { SandboxRequest } from '../../http/sandbox-request';
 import { inspectError } from '../../http/vendor-errors';
+import { readInspectBody } from '../../inspect/inspect-body';
+import { inspectBadRequest } from '../../inspect/inspect-errors';
+import { inspectRoutes } from '../../inspect/inspect-route';
 import type { SandboxContext } from '../../sandbox-context';
 import type { MessageContent } from './gmail-content';
 import { fileMessage } from './gmail-landing';
@@ -13,15 +14,6 @@ import type { GmailMailboxes } from './gmail-mailboxes';
 import { labelCounts } from './gmail-labels.routes';
 import { SYSTEM_LABEL_IDS, type Mailbox, type MessageRecord } from './gmail.store';
 import { landMime } from './mime-landing';
-
-const invalid = (m: string) => inspectError(400, m);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success)
-    throw invalid(r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-  return r.data;
-}
 
 const addSchema = z.object({
   /** base64 or base64url RFC 5322 bytes; without it a small text message is generated. */
@@ -47,18 +39,7 @@ export function gmailInspectRoutes(
   mailboxes: GmailMailboxes,
   content: MessageContent,
 ): Route[] {
-  const route = (
-    method: string,
-    pattern: string,
-    operation: string,
-    handler: (req: SandboxRequest, res: ServerResponse) => Promise<void> | void,
-  ): Route => ({
-    vendor: 'inspect',
-    method,
-    pattern: `/_sandbox/google/gmail/:user${pattern}`,
-    operation: `inspect.gmail.${operation}`,
-    handler,
-  });
+  const route = inspectRoutes('/_sandbox/google/gmail/:user', 'inspect.gmail');
   const mailboxOf = (req: SandboxRequest): Mailbox => {
     const m = mailboxes.mailboxOfEmail(req.params['user'] ?? '');
     if (!m) throw inspectError(404, 'no such Google user');
@@ -121,8 +102,8 @@ export function gmailInspectRoutes(
     }),
     route('POST', '/messages', 'message.add', async (req, res) => {
       const m = mailboxOf(req);
-      const body = parse(addSchema, await readJson(req.raw, invalid));
-      for (const l of body.labelIds) if (!m.hasLabel(l)) throw invalid(`labelIds: no label ${l}`);
+      const body = await readInspectBody(req, addSchema);
+      for (const l of body.labelIds) if (!m.hasLabel(l)) throw inspectBadRequest(`labelIds: no label ${l}`);
       const now = ctx.clock.now();
       const bytes = body.raw
         ? Buffer.from(body.raw, 'base64url')
@@ -146,9 +127,9 @@ export function gmailInspectRoutes(
     route('PATCH', '/messages/:id', 'message.modify', async (req, res) => {
       const m = mailboxOf(req);
       const rec = messageOf(m, req);
-      const body = parse(modifySchema, await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, modifySchema);
       for (const l of [...body.addLabelIds, ...body.removeLabelIds])
-        if (!m.hasLabel(l)) throw invalid(`no label ${l}`);
+        if (!m.hasLabel(l)) throw inspectBadRequest(`no label ${l}`);
       m.modifyLabels(rec, body.addLabelIds, body.removeLabelIds, ctx.clock.now());
       sendJson(res, 200, await meta(m, rec, false));
     }),

@@ -1,14 +1,7 @@
 import type { gmail_v1 } from 'googleapis';
-import {
-  FULL_SCOPE,
-  GMAIL_SCOPE,
-  googleRejection,
-  setDelegation,
-  startGmailSandbox,
-  type GmailSandbox,
-} from '../../testing/gmail-sandbox';
+import { googleRejection } from '../../testing/google-api-failure';
 import { expectShape, type Shape } from '../../testing/shape';
-import { call } from '../../testing/test-sandbox';
+import { FULL_SCOPE, GMAIL_SCOPE, startGmailFixture, type GmailFixture } from './gmail-contract.fixture';
 
 const LABEL: Shape<gmail_v1.Schema$Label> = {
   id: 'string',
@@ -25,11 +18,11 @@ const LABEL: Shape<gmail_v1.Schema$Label> = {
 const LIST: Shape<gmail_v1.Schema$ListLabelsResponse> = { labels: 'array' };
 
 describe('Gmail labels through googleapis', () => {
-  let g: GmailSandbox;
+  let g: GmailFixture;
   let user: string;
   let gmail: gmail_v1.Gmail;
   beforeAll(async () => {
-    g = await startGmailSandbox({ messagesPerUser: 40, userLabelRate: 0.6 });
+    g = await startGmailFixture({ messagesPerUser: 40, userLabelRate: 0.6 });
     user = g.users[0] ?? '';
     gmail = await g.client(user);
   });
@@ -70,7 +63,7 @@ describe('Gmail labels through googleapis', () => {
       'threadsTotal',
       'threadsUnread',
     ]);
-    const inspected = (await call(`${g.inspect(user)}/labels`)).body as {
+    const inspected = (await g.inspect(`${user}/labels`)).body as {
       labels: { id: string; messagesTotal: number }[];
     };
     expect(data.messagesTotal).toBe(inspected.labels.find((l) => l.id === 'INBOX')?.messagesTotal);
@@ -161,7 +154,7 @@ describe('Gmail labels through googleapis', () => {
   });
 
   it('needs a label-writing scope to create (403 with gmail.readonly) but reads with gmail.labels', async () => {
-    await setDelegation(g, [FULL_SCOPE, GMAIL_SCOPE('readonly'), GMAIL_SCOPE('labels')]);
+    await g.setDelegation([FULL_SCOPE, GMAIL_SCOPE('readonly'), GMAIL_SCOPE('labels')]);
     const readonly = await g.client(user, [GMAIL_SCOPE('readonly')]);
     await expect(
       readonly.users.labels.create({ userId: 'me', requestBody: { name: 'nope' } }),

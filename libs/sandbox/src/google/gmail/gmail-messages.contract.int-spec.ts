@@ -2,14 +2,8 @@ import { createHash } from 'node:crypto';
 import type { gmail_v1 } from 'googleapis';
 import { call } from '../../testing/test-sandbox';
 import { expectShape, type Shape } from '../../testing/shape';
-import {
-  FULL_SCOPE,
-  GMAIL_SCOPE,
-  googleRejection,
-  setDelegation,
-  startGmailSandbox,
-  type GmailSandbox,
-} from '../../testing/gmail-sandbox';
+import { googleRejection } from '../../testing/google-api-failure';
+import { FULL_SCOPE, GMAIL_SCOPE, startGmailFixture, type GmailFixture } from './gmail-contract.fixture';
 
 const MESSAGE: Shape<gmail_v1.Schema$Message> = {
   id: 'string',
@@ -53,11 +47,11 @@ function walk(part: gmail_v1.Schema$MessagePart, visit: (p: gmail_v1.Schema$Mess
 }
 
 describe('Gmail messages through googleapis', () => {
-  let g: GmailSandbox;
+  let g: GmailFixture;
   let user: string;
   let gmail: gmail_v1.Gmail;
   beforeAll(async () => {
-    g = await startGmailSandbox({
+    g = await startGmailFixture({
       messagesPerUser: 60,
       attachmentRate: 0.5,
       attachmentSizes: [2048, 70_000],
@@ -106,7 +100,7 @@ describe('Gmail messages through googleapis', () => {
       pageToken = data.nextPageToken ?? undefined;
       pages++;
     } while (pageToken);
-    const inspected = (await call(`${g.inspect(user)}/messages`)).body as {
+    const inspected = (await g.inspect(`${user}/messages`)).body as {
       messages: { id: string; labelIds: string[]; internalDate: number }[];
     };
     const visible = inspected.messages.filter(
@@ -119,7 +113,7 @@ describe('Gmail messages through googleapis', () => {
   });
 
   it('filters by labelIds and by q (in:, label:, after:/before:, rfc822msgid:)', async () => {
-    const inspected = (await call(`${g.inspect(user)}/messages`)).body as {
+    const inspected = (await g.inspect(`${user}/messages`)).body as {
       messages: { id: string; labelIds: string[]; internalDate: number; messageId: string }[];
     };
     const sent = inspected.messages.filter(
@@ -174,7 +168,7 @@ describe('Gmail messages through googleapis', () => {
   });
 
   it('gets a message as minimal, metadata (chosen headers) and full (parts tree with attachment ids)', async () => {
-    const inspected = (await call(`${g.inspect(user)}/messages`)).body as {
+    const inspected = (await g.inspect(`${user}/messages`)).body as {
       messages: { id: string; subject: string }[];
     };
     const ids = inspected.messages.map((m) => m.id);
@@ -245,12 +239,12 @@ describe('Gmail messages through googleapis', () => {
   });
 
   it('returns format=raw whose bytes hash to the SHA-256 the inspection API reports', async () => {
-    const inspected = (await call(`${g.inspect(user)}/messages`)).body as { messages: { id: string }[] };
+    const inspected = (await g.inspect(`${user}/messages`)).body as { messages: { id: string }[] };
     const id = inspected.messages[2]?.id ?? '';
     const raw = (await gmail.users.messages.get({ userId: 'me', id, format: 'raw' })).data;
     expectShape<gmail_v1.Schema$Message>(raw, MESSAGE, ['id', 'raw']);
     const bytes = Buffer.from(raw.raw ?? '', 'base64url');
-    const detail = (await call(`${g.inspect(user)}/messages/${id}`)).body as { sha256: string; size: number };
+    const detail = (await g.inspect(`${user}/messages/${id}`)).body as { sha256: string; size: number };
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(detail.sha256);
     expect(bytes.length).toBe(detail.size);
   });
@@ -317,7 +311,7 @@ describe('Gmail messages through googleapis', () => {
   });
 
   it('limits a metadata-scope token: no format=full/raw, no q, and no writes', async () => {
-    await setDelegation(g, [
+    await g.setDelegation([
       FULL_SCOPE,
       GMAIL_SCOPE('modify'),
       GMAIL_SCOPE('metadata'),

@@ -1,13 +1,14 @@
 import type { gmail_v1 } from 'googleapis';
-import { googleRejection, startGmailSandbox, type GmailSandbox } from '../../testing/gmail-sandbox';
+import { googleRejection } from '../../testing/google-api-failure';
 import { call } from '../../testing/test-sandbox';
+import { startGmailFixture, type GmailFixture } from './gmail-contract.fixture';
 
 describe('Gmail per-user quota units through googleapis', () => {
-  let g: GmailSandbox;
+  let g: GmailFixture;
   let user: string;
   let gmail: gmail_v1.Gmail;
   beforeAll(async () => {
-    g = await startGmailSandbox({ messagesPerUser: 3 });
+    g = await startGmailFixture({ messagesPerUser: 3 });
     user = g.users[0] ?? '';
     gmail = await g.client(user);
   });

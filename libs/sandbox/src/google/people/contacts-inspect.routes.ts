@@ -1,39 +1,33 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { isRecord, readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
 import type { SandboxRequest } from '../../http/sandbox-request';
-import { VendorError } from '../../http/vendor-error';
 import { inspectError } from '../../http/vendor-errors';
+import { asInspect, inspectBadRequest } from '../../inspect/inspect-errors';
+import { inspectRoutes } from '../../inspect/inspect-route';
 import type { SandboxContext } from '../../sandbox-context';
 import { GROUP_IDS } from './contact-groups';
 import type { ContactsStore, UserContacts } from './contacts.store';
 import { writablePerson } from './person-input';
 import { personEtag } from './person-resource';
 
-const invalid = (m: string) => inspectError(400, m);
-
 /**
  * `/_sandbox/google/contacts/:user/...`: read back a user's contacts (counts, per-contact
  * metadata and a digest), change them between passes, and expire the user's sync tokens.
  */
 export function contactsInspectRoutes(ctx: SandboxContext, store: ContactsStore): Route[] {
-  const route = (method: string, pattern: string, operation: string, handler: (req: SandboxRequest, res: ServerResponse) => Promise<void> | void): Route => ({ vendor: 'inspect', method, pattern, operation: `inspect.google.contacts.${operation}`, handler });
+  const route = inspectRoutes('', 'inspect.google.contacts');
   const userOf = (req: SandboxRequest): UserContacts => {
     const u = store.user(req.params['user'] ?? '');
     if (!u) throw inspectError(404, 'no such Google user');
     return u;
   };
   const person = async (req: SandboxRequest) => {
-    const body = await readJson(req.raw, invalid);
-    if (!isRecord(body)) throw invalid('a JSON object (Person fields) is required');
-    try {
-      return writablePerson(body, GROUP_IDS);
-    } catch (e) {
-      if (e instanceof VendorError) throw invalid(JSON.stringify(e.body));
-      throw e;
-    }
+    const body = await readJson(req.raw, inspectBadRequest);
+    if (!isRecord(body)) throw inspectBadRequest('a JSON object (Person fields) is required');
+    // Person validation errors are the People API's (all 400s), here in the inspection API's plain shape.
+    return asInspect(() => writablePerson(body, GROUP_IDS));
   };
   const contactOf = (req: SandboxRequest, u: UserContacts) => {
     const id = req.params['id'] ?? '';

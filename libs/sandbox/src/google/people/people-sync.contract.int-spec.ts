@@ -59,11 +59,11 @@ describe('People API incremental sync through googleapis', () => {
 
     const fresh = await full();
     f.sandbox.context.clock.advance(6 * 86_400_000);
-    const later = f.peopleNowAs(me);
+    const later = await f.peopleAs(me);
     const stillGood = await later.people.connections.list({ resourceName: 'people/me', personFields: 'names', syncToken: fresh.token, requestSyncToken: true });
     expect(stillGood.status).toBe(200);
     f.sandbox.context.clock.advance(2 * 86_400_000);
-    const muchLater = f.peopleNowAs(me);
+    const muchLater = await f.peopleAs(me);
     // Tokens from incremental syncs keep the full sync's age: both are past 7 days now.
     expired(await googleFailure(muchLater.people.connections.list({ resourceName: 'people/me', personFields: 'names', syncToken: stillGood.data.nextSyncToken ?? '' })));
   });

@@ -1,6 +1,5 @@
 import type { people_v1 } from 'googleapis';
 import { googleFailure } from '../../testing/google-api-failure';
-import { googleAccessToken } from '../../testing/google-token';
 import { expectShape, type Shape } from '../../testing/shape';
 import { CONTACTS_SCOPE, LIST_SHAPE, PERSON_SHAPE, startPeopleFixture, type PeopleFixture } from './people-contract.fixture';
 
@@ -90,7 +89,7 @@ describe('People API contacts through googleapis', () => {
   });
 
   it('rejects malformed JSON, unknown fields, bad values and unknown groups', async () => {
-    const token = await googleAccessToken(f.sandbox.endpoints, me, [CONTACTS_SCOPE]);
+    const token = await f.token(me, [CONTACTS_SCOPE]);
     const raw = await fetch(`${f.sandbox.endpoints.googleRoot}v1/people:createContact`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"names": [' });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('Invalid JSON payload') as string } });

@@ -11,7 +11,7 @@ import {
   graphScenario,
   startGraphKit,
   type GraphKit,
-} from '../../testing/graph-workloads-test-kit';
+} from '../../testing/graph-test-kit';
 import { graphCalendarWorkload } from '../calendar/graph-calendar.workload';
 import { graphContactsWorkload } from '../contacts/graph-contacts.workload';
 import { graphDirectoryWorkload } from '../directory/graph-directory.workload';

@@ -4,7 +4,7 @@ import {
   graphScenario,
   startGraphKit,
   type GraphKit,
-} from '../../testing/graph-workloads-test-kit';
+} from '../../testing/graph-test-kit';
 import { graphCalendarWorkload } from './graph-calendar.workload';
 
 // Sandbox start-up (TLS, RSA keys) and seeded expansions can be slow on a loaded CI machine.

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
-import type { SandboxRequest } from '../../http/sandbox-request';
-import { VendorError } from '../../http/vendor-error';
 import { inspectError } from '../../http/vendor-errors';
+import { asInspect, inspectBadRequest } from '../../inspect/inspect-errors';
+import { mailboxInspect } from '../mailbox-inspect';
 import type { CalendarService } from './calendar.service';
 import { type CalendarMailbox, type StoredEvent, utcOf } from './calendar.store';
 import { parseEventInput } from './event-input';
@@ -32,39 +32,14 @@ function eventMeta(e: StoredEvent): Record<string, unknown> {
   };
 }
 
-/** Rethrows a Graph error (validation, not found) in the inspection API's plain shape. */
-function asInspect<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof VendorError) throw inspectError(e.status, JSON.stringify(e.body));
-    throw e;
-  }
-}
-
 /** `/_sandbox/microsoft/calendar/:user/...`: read back what landed, and change a calendar between passes. */
 export function calendarInspectRoutes(svc: CalendarService): Route[] {
-  const invalid = (m: string) => inspectError(400, m);
-  const mailbox = (req: SandboxRequest): CalendarMailbox => {
-    const key = req.params['user'] ?? '';
-    for (const tenant of svc.ctx.directory.microsoft.values()) {
-      const user = svc.ctx.directory.microsoftUser(tenant, key);
-      if (user) return svc.mailboxOf(tenant, user);
-    }
-    throw inspectError(404, 'no such Microsoft user');
-  };
+  const { mailbox, route, common } = mailboxInspect('calendar', svc);
   const event = (m: CalendarMailbox, id: string): StoredEvent => {
     const e = m.events.get(id);
     if (!e) throw inspectError(404, 'no such event');
     return e;
   };
-  const route = (method: string, pattern: string, operation: string, handler: Route['handler']): Route => ({
-    vendor: 'inspect',
-    method,
-    pattern: `/_sandbox/microsoft/calendar/:user${pattern}`,
-    operation: `inspect.calendar.${operation}`,
-    handler,
-  });
   return [
     route('GET', '', 'counts', (req, res) => {
       const m = mailbox(req);
@@ -96,25 +71,17 @@ export function calendarInspectRoutes(svc: CalendarService): Route[] {
     route('GET', '/events/:id', 'event', (req, res) =>
       sendJson(res, 200, eventMeta(event(mailbox(req), req.params['id'] ?? ''))),
     ),
-    route('GET', '/mutations', 'mutations', (req, res) =>
-      sendJson(res, 200, { value: mailbox(req).mutations }),
-    ),
-    // Expires every delta token of the mailbox: the next delta round answers 410 syncStateNotFound.
-    route('POST', '/expire-delta', 'expire-delta', (req, res) => {
-      const m = mailbox(req);
-      m.deltaEpoch++;
-      sendJson(res, 200, { deltaEpoch: m.deltaEpoch });
-    }),
+    ...common,
     // Bodies are Graph event JSON (subject, start/end dateTimeTimeZone, recurrence, showAs, ...).
     route('POST', '/events', 'add', async (req, res) => {
       const m = mailbox(req);
-      const body = await readJson(req.raw, invalid);
+      const body = await readJson(req.raw, inspectBadRequest);
       const e = asInspect(() => svc.createEvent(m, m.defaultCalendarId, parseEventInput(body), 'inspect'));
       sendJson(res, 201, eventMeta(e));
     }),
     route('PATCH', '/events/:id', 'change', async (req, res) => {
       const m = mailbox(req);
-      const body = await readJson(req.raw, invalid);
+      const body = await readJson(req.raw, inspectBadRequest);
       const inst = asInspect(() => svc.instance(m, req.params['id'] ?? ''));
       asInspect(() => svc.updateInstance(m, inst, parseEventInput(body), 'inspect'));
       sendJson(res, 200, eventMeta(inst.event));

@@ -7,7 +7,7 @@ import {
   graphScenario,
   startGraphKit,
   type GraphKit,
-} from '../../testing/graph-workloads-test-kit';
+} from '../../testing/graph-test-kit';
 import { EVENT_SHAPE } from './calendar-test-shapes';
 import { graphCalendarWorkload } from './graph-calendar.workload';
 

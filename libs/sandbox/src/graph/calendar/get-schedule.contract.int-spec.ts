@@ -6,7 +6,7 @@ import {
   graphScenario,
   startGraphKit,
   type GraphKit,
-} from '../../testing/graph-workloads-test-kit';
+} from '../../testing/graph-test-kit';
 import { SCHEDULE_ITEM_SHAPE, SCHEDULE_SHAPE } from './calendar-test-shapes';
 import { graphCalendarWorkload } from './graph-calendar.workload';
 

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
-import type { SandboxRequest } from '../../http/sandbox-request';
-import { VendorError } from '../../http/vendor-error';
 import { inspectError } from '../../http/vendor-errors';
+import { asInspect, inspectBadRequest } from '../../inspect/inspect-errors';
+import { mailboxInspect } from '../mailbox-inspect';
 import { derivedDisplayName, parseContactInput } from './contact-input';
 import type { ContactsService } from './contacts.service';
 import type { ContactsMailbox, StoredContact } from './contacts.store';
@@ -35,38 +35,14 @@ function meta(m: ContactsMailbox, c: StoredContact): Record<string, unknown> {
   };
 }
 
-function asInspect<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof VendorError) throw inspectError(e.status, JSON.stringify(e.body));
-    throw e;
-  }
-}
-
 /** `/_sandbox/microsoft/contacts/:user/...`: counts, items with digests, the mutation log, and changes between passes. */
 export function contactsInspectRoutes(svc: ContactsService): Route[] {
-  const invalid = (m: string) => inspectError(400, m);
-  const mailbox = (req: SandboxRequest): ContactsMailbox => {
-    const key = req.params['user'] ?? '';
-    for (const tenant of svc.ctx.directory.microsoft.values()) {
-      const user = svc.ctx.directory.microsoftUser(tenant, key);
-      if (user) return svc.mailboxOf(tenant, user);
-    }
-    throw inspectError(404, 'no such Microsoft user');
-  };
+  const { mailbox, route, common } = mailboxInspect('contacts', svc);
   const contact = (m: ContactsMailbox, id: string): StoredContact => {
     const c = m.contacts.get(id);
     if (!c) throw inspectError(404, 'no such contact');
     return c;
   };
-  const route = (method: string, pattern: string, operation: string, handler: Route['handler']): Route => ({
-    vendor: 'inspect',
-    method,
-    pattern: `/_sandbox/microsoft/contacts/:user${pattern}`,
-    operation: `inspect.contacts.${operation}`,
-    handler,
-  });
   return [
     route('GET', '', 'counts', (req, res) => {
       const m = mailbox(req);
@@ -103,19 +79,11 @@ export function contactsInspectRoutes(svc: ContactsService): Route[] {
         properties: contact(m, req.params['id'] ?? '').props,
       });
     }),
-    // Expires every delta token of the mailbox: the next delta round answers 410 syncStateNotFound.
-    route('POST', '/expire-delta', 'expire-delta', (req, res) => {
-      const m = mailbox(req);
-      m.deltaEpoch++;
-      sendJson(res, 200, { deltaEpoch: m.deltaEpoch });
-    }),
-    route('GET', '/mutations', 'mutations', (req, res) =>
-      sendJson(res, 200, { value: mailbox(req).mutations }),
-    ),
+    ...common,
     // Bodies are Graph contact JSON; `folderId` (optional) picks the folder.
     route('POST', '/contacts', 'add', async (req, res) => {
       const m = mailbox(req);
-      const body = await readJson(req.raw, invalid);
+      const body = await readJson(req.raw, inspectBadRequest);
       const folderId =
         typeof body === 'object' && body !== null && 'folderId' in body && typeof body.folderId === 'string'
           ? body.folderId
@@ -133,7 +101,7 @@ export function contactsInspectRoutes(svc: ContactsService): Route[] {
     route('PATCH', '/contacts/:id', 'change', async (req, res) => {
       const m = mailbox(req);
       const c = contact(m, req.params['id'] ?? '');
-      const body = await readJson(req.raw, invalid);
+      const body = await readJson(req.raw, inspectBadRequest);
       svc.updateContact(
         m,
         c,

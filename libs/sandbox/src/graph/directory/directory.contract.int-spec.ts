@@ -6,7 +6,7 @@ import {
   graphScenario,
   startGraphKit,
   type GraphKit,
-} from '../../testing/graph-workloads-test-kit';
+} from '../../testing/graph-test-kit';
 import { graphDirectoryWorkload } from './graph-directory.workload';
 
 const USER: Shape<MicrosoftGraph.User> = {

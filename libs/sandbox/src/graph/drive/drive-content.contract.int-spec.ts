@@ -4,8 +4,9 @@ import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import { GeneratedContent } from '../../content/content-source';
 import type { Sandbox } from '../../sandbox';
 import { expectShape } from '../../testing/shape';
-import { call, startTestSandbox } from '../../testing/test-sandbox';
-import { appToken, DRIVE_SCENARIO, driveTree, encodePath, graphClient, largeFileSeed, tenantUsers, withoutAnnotations, type InspectTree } from './drive-test.fixture';
+import { graphClient, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { call } from '../../testing/test-sandbox';
+import { DRIVE_SCENARIO, driveTree, encodePath, largeFileSeed, withoutAnnotations, type InspectTree } from './drive-test.fixture';
 import { graphDriveWorkload } from './graph-drive.workload';
 import { QuickXorHash } from './quick-xor-hash';
 
@@ -19,6 +20,7 @@ async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
 jest.setTimeout(30_000);
 
 describe('Graph OneDrive content: downloads, ranges and simple upload', () => {
+  let kit: GraphKit;
   let sandbox: Sandbox;
   let client: Client;
   let token: string;
@@ -26,10 +28,11 @@ describe('Graph OneDrive content: downloads, ranges and simple upload', () => {
   let tree: InspectTree;
   let base: string;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scenario: DRIVE_SCENARIO, workloads: [graphDriveWorkload] });
-    token = await appToken(sandbox);
+    kit = await startGraphKit(DRIVE_SCENARIO, [graphDriveWorkload]);
+    sandbox = kit.sandbox;
+    token = await kit.appToken();
     client = graphClient(sandbox, token);
-    upn = (await tenantUsers(sandbox, sandbox.endpoints.microsoft.tenantId))[0]?.userPrincipalName ?? '';
+    upn = kit.users[0]?.userPrincipalName ?? '';
     tree = await driveTree(sandbox, upn);
     base = `/drives/${encodeURIComponent(tree.driveId)}`;
   });

@@ -91,7 +91,8 @@ function downloadRoute(api: DriveApi): Route {
     method: 'GET',
     pattern: '/_layouts/15/download.aspx',
     operation: 'graph.drive.download',
-    // Pre-authenticated: the tempauth token is the credential; no bearer token, so no throttling budget applies.
+    // The tempauth token in the URL is the credential.
+    preAuthenticated: true,
     handler: async (req, res) => {
       const claims = api.signer.verify(req.query.get('tempauth'));
       if (!claims || typeof claims['d'] !== 'string' || typeof claims['i'] !== 'string' || typeof claims['e'] !== 'number') throw graphError(401, 'unauthenticated', 'The download URL is not valid.');

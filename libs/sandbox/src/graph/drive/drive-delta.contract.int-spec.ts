@@ -2,8 +2,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { Sandbox } from '../../sandbox';
 import { expectShape } from '../../testing/shape';
-import { call, startTestSandbox } from '../../testing/test-sandbox';
-import { appToken, DRIVE_SCENARIO, driveTree, graphClient, mutate, tenantUsers, withoutAnnotations } from './drive-test.fixture';
+import { graphClient, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { call } from '../../testing/test-sandbox';
+import { DRIVE_SCENARIO, driveTree, mutate, withoutAnnotations } from './drive-test.fixture';
 import { graphDriveWorkload } from './graph-drive.workload';
 
 interface DeltaPage {
@@ -16,14 +17,16 @@ interface DeltaPage {
 jest.setTimeout(30_000);
 
 describe('Graph OneDrive delta', () => {
+  let kit: GraphKit;
   let sandbox: Sandbox;
   let client: Client;
   let upn: string;
   let base: string;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scenario: DRIVE_SCENARIO, workloads: [graphDriveWorkload] });
-    client = graphClient(sandbox, await appToken(sandbox));
-    upn = (await tenantUsers(sandbox, sandbox.endpoints.microsoft.tenantId))[1]?.userPrincipalName ?? '';
+    kit = await startGraphKit(DRIVE_SCENARIO, [graphDriveWorkload]);
+    sandbox = kit.sandbox;
+    client = graphClient(sandbox, await kit.appToken());
+    upn = kit.users[1]?.userPrincipalName ?? '';
     base = `/drives/${encodeURIComponent((await driveTree(sandbox, upn)).driveId)}`;
   });
   afterAll(() => sandbox.close());
@@ -93,7 +96,7 @@ describe('Graph OneDrive delta', () => {
     const expire = await call(`${sandbox.endpoints.inspect}/microsoft/drive/${upn}/delta/expire`, { method: 'POST' });
     expect(expire.status).toBe(200);
     await expect(client.api(deltaLink).get()).rejects.toMatchObject({ statusCode: 410, code: 'resyncRequired' });
-    const raw = await call(deltaLink.replace(/^https:\/\/[^/]+\/v1\.0/, sandbox.endpoints.graph), { headers: { authorization: `Bearer ${await appToken(sandbox)}` } });
+    const raw = await call(deltaLink.replace(/^https:\/\/[^/]+\/v1\.0/, sandbox.endpoints.graph), { headers: { authorization: `Bearer ${await kit.appToken()}` } });
     expect(raw.headers.get('location')).toMatch(/\/root\/delta$/);
 
     const fresh = await drain(`${base}/root/delta`);
@@ -103,13 +106,13 @@ describe('Graph OneDrive delta', () => {
     expect((await drain(fresh.deltaLink)).items).toHaveLength(0);
 
     sandbox.context.clock.advance(31 * 86_400_000);
-    const client2 = graphClient(sandbox, await appToken(sandbox));
+    const client2 = graphClient(sandbox, await kit.appToken());
     await expect(client2.api(fresh.deltaLink).get()).rejects.toMatchObject({ statusCode: 410, code: 'resyncRequired' });
   });
 
   it('refuses a malformed token with 400', async () => {
     // A fresh token: the previous test moved the clock past the old one's lifetime.
-    client = graphClient(sandbox, await appToken(sandbox));
+    client = graphClient(sandbox, await kit.appToken());
     await expect(client.api(`${base}/root/delta`).query({ token: 'not-a-token' }).get()).rejects.toMatchObject({ statusCode: 400, code: 'invalidRequest' });
   });
 });

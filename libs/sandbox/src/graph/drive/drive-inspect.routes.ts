@@ -1,11 +1,12 @@
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { BufferContent, GeneratedContent } from '../../content/content-source';
-import { readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
 import type { SandboxRequest } from '../../http/sandbox-request';
 import { inspectError } from '../../http/vendor-errors';
+import { readInspectBody } from '../../inspect/inspect-body';
+import { inspectBadRequest } from '../../inspect/inspect-errors';
+import { inspectRoutes } from '../../inspect/inspect-route';
 import type { MicrosoftTenant, MicrosoftUser } from '../../state/directory';
 import type { DriveTarget } from './drive-access';
 import type { DriveApi } from './drive-api';
@@ -13,8 +14,6 @@ import { releaseContent } from './drive-items.routes';
 import type { ItemRecord } from './drive.store';
 import { invalidNameReason } from './drive-names';
 import { QuickXorHash } from './quick-xor-hash';
-
-const invalid = (m: string) => inspectError(400, m);
 
 const contentSpec = { text: z.string().max(1024 * 1024).optional(), size: z.number().int().min(0).max(250 * 1024 ** 3).optional() };
 const mutationSchema = z.discriminatedUnion('op', [
@@ -29,7 +28,7 @@ const mutationSchema = z.discriminatedUnion('op', [
  * change it behind the API's back, so delta passes have something to find.
  */
 export function driveInspectRoutes(api: DriveApi): Route[] {
-  const route = (method: string, pattern: string, operation: string, handler: (req: SandboxRequest, res: ServerResponse) => Promise<void> | void): Route => ({ vendor: 'inspect', method, pattern, operation: `inspect.drive.${operation}`, handler });
+  const route = inspectRoutes('', 'inspect.drive');
 
   const target = (req: SandboxRequest): DriveTarget => {
     const who = req.params['user'] ?? '';
@@ -43,9 +42,9 @@ export function driveInspectRoutes(api: DriveApi): Route[] {
     const segments = path.split('/').filter(Boolean);
     for (const s of segments) {
       const reason = invalidNameReason(s);
-      if (reason) throw invalid(`path: ${reason}`);
+      if (reason) throw inspectBadRequest(`path: ${reason}`);
     }
-    if (segments.length === 0) throw invalid('path: the root cannot be changed');
+    if (segments.length === 0) throw inspectBadRequest('path: the root cannot be changed');
     return segments;
   };
   const find = (t: DriveTarget, path: string): ItemRecord => {
@@ -58,7 +57,7 @@ export function driveInspectRoutes(api: DriveApi): Route[] {
     let at = api.store.root(t.drive);
     for (const s of segments.slice(0, -1)) {
       const next = api.store.childNamed(t.drive, at, s) ?? api.store.add(t.drive, at, { name: s, folder: true, at: api.ctx.clock.now(), by: { userId: t.owner.id } });
-      if (!next.folder) throw invalid(`path: ${s} is a file`);
+      if (!next.folder) throw inspectBadRequest(`path: ${s} is a file`);
       at = next;
     }
     return at;
@@ -110,9 +109,7 @@ export function driveInspectRoutes(api: DriveApi): Route[] {
     }),
     route('POST', '/_sandbox/microsoft/drive/:user/mutations', 'mutate', async (req, res) => {
       const t = target(req);
-      const parsed = mutationSchema.safeParse(await readJson(req.raw, invalid));
-      if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-      const m = parsed.data;
+      const m = await readInspectBody(req, mutationSchema);
       const now = api.ctx.clock.now();
       const by = { userId: t.owner.id };
       let item: ItemRecord;
@@ -128,7 +125,7 @@ export function driveInspectRoutes(api: DriveApi): Route[] {
         }
         case 'modify': {
           item = find(t, m.path);
-          if (item.folder) throw invalid('path: a folder has no content');
+          if (item.folder) throw inspectBadRequest('path: a folder has no content');
           const c = contentOf(t, m, `${now}/${item.id}/${item.version}`);
           api.store.replaceContent(t.drive, item, c.content, c.hash, now, by);
           break;
@@ -142,7 +139,7 @@ export function driveInspectRoutes(api: DriveApi): Route[] {
           const segments = segmentsOf(m.to);
           const parent = folderFor(t, segments);
           const name = segments[segments.length - 1] ?? '';
-          if (api.store.isWithin(t.drive, parent, item)) throw invalid('to: a folder cannot move into itself');
+          if (api.store.isWithin(t.drive, parent, item)) throw inspectBadRequest('to: a folder cannot move into itself');
           const clash = api.store.childNamed(t.drive, parent, name);
           if (clash && clash.id !== item.id) throw inspectError(409, `${m.to} exists`);
           if (parent.id !== item.parentId) api.store.move(t.drive, item, parent, now);

@@ -2,8 +2,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { Sandbox } from '../../sandbox';
 import { expectShape } from '../../testing/shape';
-import { call, startTestSandbox } from '../../testing/test-sandbox';
-import { appToken, DRIVE_SCENARIO, driveTree, encodePath, graphClient, tenantUsers, withoutAnnotations, type InspectTree } from './drive-test.fixture';
+import { graphClient, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { call } from '../../testing/test-sandbox';
+import { DRIVE_SCENARIO, driveTree, encodePath, withoutAnnotations, type InspectTree } from './drive-test.fixture';
 import { graphDriveWorkload } from './graph-drive.workload';
 
 const DRIVE_ITEM = {
@@ -15,14 +16,16 @@ const DRIVE_ITEM = {
 jest.setTimeout(30_000);
 
 describe('Graph OneDrive items through @microsoft/microsoft-graph-client', () => {
+  let kit: GraphKit;
   let sandbox: Sandbox;
   let client: Client;
   let upn: string;
   let tree: InspectTree;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scenario: DRIVE_SCENARIO, workloads: [graphDriveWorkload] });
-    client = graphClient(sandbox, await appToken(sandbox));
-    upn = (await tenantUsers(sandbox, sandbox.endpoints.microsoft.tenantId))[0]?.userPrincipalName ?? '';
+    kit = await startGraphKit(DRIVE_SCENARIO, [graphDriveWorkload]);
+    sandbox = kit.sandbox;
+    client = graphClient(sandbox, await kit.appToken());
+    upn = kit.users[0]?.userPrincipalName ?? '';
     tree = await driveTree(sandbox, upn);
   });
   afterAll(() => sandbox.close());
@@ -117,11 +120,11 @@ describe('Graph OneDrive items through @microsoft/microsoft-graph-client', () =>
     await expect(client.api(`/users/${upn}/drive/items/01NOSUCHITEMAAAAAAAAAAAAAAAAAAAAAA`).get()).rejects.toMatchObject({ statusCode: 404, code: 'itemNotFound' });
     await expect(client.api(`/users/${upn}/drive/root:/no/such/file.txt:`).get()).rejects.toMatchObject({ statusCode: 404, code: 'itemNotFound' });
     await expect(client.api('/users/nobody@contoso.example/drive').get()).rejects.toMatchObject({ statusCode: 404, code: 'itemNotFound' });
-    const other = (await tenantUsers(sandbox, 'northwind.example'))[0]?.userPrincipalName ?? '';
+    const other = (await kit.tenantUsers('northwind.example'))[0]?.userPrincipalName ?? '';
     const otherTree = await driveTree(sandbox, other);
     await expect(client.api(`/drives/${encodeURIComponent(otherTree.driveId)}/root/children`).get()).rejects.toMatchObject({ statusCode: 404, code: 'itemNotFound' });
     await expect(client.api(`/users/${other}/drive`).get()).rejects.toMatchObject({ statusCode: 404 });
-    const token = await appToken(sandbox);
+    const token = await kit.appToken();
     const bad = await call(`${sandbox.endpoints.graph}/users/${upn}/drive/root/children`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name": ' });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'invalidRequest' } });

@@ -2,8 +2,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { Sandbox } from '../../sandbox';
 import { expectShape } from '../../testing/shape';
-import { call, startTestSandbox } from '../../testing/test-sandbox';
-import { appToken, DRIVE_SCENARIO, driveTree, graphClient, tenantUsers, type InspectTree } from './drive-test.fixture';
+import { graphClient, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { call } from '../../testing/test-sandbox';
+import { DRIVE_SCENARIO, driveTree, type InspectTree } from './drive-test.fixture';
 import { graphDriveWorkload } from './graph-drive.workload';
 
 const PERMISSION = { id: 'string', roles: 'array', shareId: 'string', grantedTo: 'object', grantedToV2: 'object', inheritedFrom: 'object', invitation: 'object', grantedToIdentitiesV2: 'array' } as const;
@@ -12,15 +13,17 @@ const PERMISSION = { id: 'string', roles: 'array', shareId: 'string', grantedTo:
 jest.setTimeout(30_000);
 
 describe('Graph OneDrive sharing: permissions and invite', () => {
+  let kit: GraphKit;
   let sandbox: Sandbox;
   let client: Client;
   let users: { id: string; userPrincipalName: string }[];
   let tree: InspectTree;
   let base: string;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scenario: DRIVE_SCENARIO, workloads: [graphDriveWorkload] });
-    client = graphClient(sandbox, await appToken(sandbox));
-    users = await tenantUsers(sandbox, sandbox.endpoints.microsoft.tenantId);
+    kit = await startGraphKit(DRIVE_SCENARIO, [graphDriveWorkload]);
+    sandbox = kit.sandbox;
+    client = graphClient(sandbox, await kit.appToken());
+    users = await kit.tenantUsers(sandbox.endpoints.microsoft.tenantId);
     tree = await driveTree(sandbox, users[0]?.userPrincipalName ?? '');
     base = `/drives/${encodeURIComponent(tree.driveId)}`;
   });

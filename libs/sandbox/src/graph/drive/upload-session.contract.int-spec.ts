@@ -3,8 +3,9 @@ import { FileUpload, OneDriveLargeFileUploadTask, type Client } from '@microsoft
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { Sandbox } from '../../sandbox';
 import { expectShape } from '../../testing/shape';
-import { call, startTestSandbox } from '../../testing/test-sandbox';
-import { appToken, DRIVE_SCENARIO, driveTree, encodePath, graphClient, tenantUsers, withoutAnnotations } from './drive-test.fixture';
+import { graphClient, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { call } from '../../testing/test-sandbox';
+import { DRIVE_SCENARIO, driveTree, encodePath, withoutAnnotations } from './drive-test.fixture';
 import { graphDriveWorkload } from './graph-drive.workload';
 import { QuickXorHash } from './quick-xor-hash';
 
@@ -14,14 +15,16 @@ const KIB320 = 320 * 1024;
 jest.setTimeout(30_000);
 
 describe('Graph OneDrive upload sessions', () => {
+  let kit: GraphKit;
   let sandbox: Sandbox;
   let client: Client;
   let upn: string;
   let base: string;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scenario: DRIVE_SCENARIO, workloads: [graphDriveWorkload] });
-    client = graphClient(sandbox, await appToken(sandbox));
-    upn = (await tenantUsers(sandbox, sandbox.endpoints.microsoft.tenantId))[0]?.userPrincipalName ?? '';
+    kit = await startGraphKit(DRIVE_SCENARIO, [graphDriveWorkload]);
+    sandbox = kit.sandbox;
+    client = graphClient(sandbox, await kit.appToken());
+    upn = kit.users[0]?.userPrincipalName ?? '';
     base = `/drives/${encodeURIComponent((await driveTree(sandbox, upn)).driveId)}`;
   });
   afterAll(() => sandbox.close());
@@ -102,5 +105,19 @@ describe('Graph OneDrive upload sessions', () => {
     const url = (await session('/sessions/tampered.bin')).uploadUrl ?? '';
     const r = await call(url.replace(/guid=[^&]+/, 'guid=00000000-0000-0000-0000-000000000000'));
     expect(r.status).toBe(401);
+  });
+
+  it('does not charge the pre-authenticated upload URL against the app’s drive budget', async () => {
+    const put = (overrides: unknown[]) => kit.inspect('/throttle', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true, overrides }) });
+    const token = await kit.appToken();
+    await put([{ limit: 'graph.drive', tenant: kit.tenantId, spec: { rate: { count: 1, perSeconds: 3600 } } }]);
+    try {
+      const url = (await session('/sessions/after-budget.bin')).uploadUrl ?? '';
+      expect((await call(url, { method: 'PUT', headers: { 'content-range': 'bytes 0-9/10' }, body: randomBytes(10) })).status).toBe(201);
+      const spent = await call(`${sandbox.endpoints.graph}${base}/root/children`, { headers: { authorization: `Bearer ${token}` } });
+      expect(spent.status).toBe(429);
+    } finally {
+      await put([]);
+    }
   });
 });

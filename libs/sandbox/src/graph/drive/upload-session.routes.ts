@@ -166,6 +166,7 @@ export function uploadSessionRoutes(api: DriveApi): Route[] {
     operation,
     // Pre-authenticated like SharePoint's upload URLs. Simplified: an Authorization header, which the
     // real service rejects here, is ignored (clients on one host cannot avoid sending it).
+    preAuthenticated: true,
     handler,
   });
   return [

@@ -4,7 +4,9 @@ import { simpleParser } from 'mailparser';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { expectShape, type Shape } from '../../testing/shape';
-import { failure, mailScenario, startMailKit, type MailKit } from './mail-test-kit';
+import { graphFailure, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { graphMailWorkload } from './graph-mail.workload';
+import { mailScenario } from './mail-test.fixture';
 
 const FILE_ATTACHMENT_SHAPE: Shape<MicrosoftGraph.FileAttachment> = {
   id: 'string',
@@ -28,11 +30,11 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 describe('Graph message attachments and upload sessions', () => {
-  let kit: MailKit;
+  let kit: GraphKit;
   let upn: string;
   let messageId: string;
   beforeAll(async () => {
-    kit = await startMailKit(mailScenario({ messagesPerUser: 30, attachmentRate: 1, attachmentSizes: [5000] }));
+    kit = await startGraphKit(mailScenario({ messagesPerUser: 30, attachmentRate: 1, attachmentSizes: [5000] }), [graphMailWorkload]);
     upn = kit.users[0]?.userPrincipalName ?? '';
     const client = await kit.app();
     const m = (await client.api(`/users/${upn}/mailFolders/inbox/messages`).post({ subject: 'with attachments', singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '1' }] })) as MicrosoftGraph.Message;
@@ -69,7 +71,7 @@ describe('Graph message attachments and upload sessions', () => {
     }
     const one = (await client.api(`/users/${upn}/messages/${page.value[0]?.id ?? ''}`).expand('attachments').get()) as MicrosoftGraph.Message;
     expect(one.attachments?.map((a) => a.id)).toEqual(page.value[0]?.attachments?.map((a) => a.id));
-    expect(await failure(client.api(`/users/${upn}/messages/${one.id ?? ''}`).expand('mentions').get())).toMatchObject({ statusCode: 400 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${one.id ?? ''}`).expand('mentions').get())).toMatchObject({ statusCode: 400 });
   });
 
   it('adds a small file attachment with contentBytes (201) and refuses one over 3 MB (413)', async () => {
@@ -81,8 +83,8 @@ describe('Graph message attachments and upload sessions', () => {
     const m = (await client.api(`/users/${upn}/messages/${messageId}`).get()) as MicrosoftGraph.Message;
     expect(m.hasAttachments).toBe(true);
     const tooBig = randomBytes(3 * 1024 * 1024 + 10).toString('base64');
-    expect(await failure(client.api(`/users/${upn}/messages/${messageId}/attachments`).post({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'big.bin', contentBytes: tooBig }))).toMatchObject({ statusCode: 413 });
-    expect(await failure(client.api(`/users/${upn}/messages/${messageId}/attachments`).post({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'x', contentBytes: '***' }))).toMatchObject({ statusCode: 400 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${messageId}/attachments`).post({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'big.bin', contentBytes: tooBig }))).toMatchObject({ statusCode: 413 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${messageId}/attachments`).post({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'x', contentBytes: '***' }))).toMatchObject({ statusCode: 400 });
   });
 
   it('uploads a 9 MB attachment through createUploadSession with LargeFileUploadTask; the bytes read back intact', async () => {
@@ -121,6 +123,23 @@ describe('Graph message attachments and upload sessions', () => {
     const tampered = new URL(session.uploadUrl ?? '');
     tampered.searchParams.set('authtoken', 'forged');
     expect((await fetch(tampered, { method: 'PUT', headers: { 'content-range': `bytes 1048576-1048585/${size}` }, body: Buffer.alloc(10) })).status).toBe(404);
-    expect(await failure(client.api(`/users/${upn}/messages/${messageId}/attachments/createUploadSession`).post({ AttachmentItem: { attachmentType: 'file', name: 'small.txt', size: 1000 } }))).toMatchObject({ statusCode: 400, code: 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${messageId}/attachments/createUploadSession`).post({ AttachmentItem: { attachmentType: 'file', name: 'small.txt', size: 1000 } }))).toMatchObject({ statusCode: 400, code: 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize' });
+  });
+
+  it('does not charge the pre-authenticated upload URL against the mailbox budget', async () => {
+    const put = (overrides: unknown[]) => kit.inspect('/throttle', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true, overrides }) });
+    const token = await kit.appToken();
+    const client = await kit.app();
+    const size = 3 * 1024 * 1024 + 1;
+    await put([{ limit: 'graph.mailbox', user: kit.users[0]?.id ?? '', spec: { rate: { count: 1, perSeconds: 3600 } } }]);
+    try {
+      const session = (await client.api(`/users/${upn}/messages/${messageId}/attachments/createUploadSession`).post({ AttachmentItem: { attachmentType: 'file', name: 'after-budget.bin', size } })) as MicrosoftGraph.UploadSession;
+      const upload = await fetch(session.uploadUrl ?? '', { method: 'PUT', headers: { 'content-range': `bytes 0-${size - 1}/${size}`, 'content-type': 'application/octet-stream' }, body: Buffer.alloc(size) });
+      expect(upload.status).toBe(201);
+      const spent = await fetch(`${kit.sandbox.endpoints.graph}/users/${upn}/messages?$top=1`, { headers: { authorization: `Bearer ${token}` } });
+      expect(spent.status).toBe(429);
+    } finally {
+      await put([]);
+    }
   });
 });

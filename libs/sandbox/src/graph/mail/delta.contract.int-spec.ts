@@ -1,7 +1,9 @@
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-client';
 import type * as Types from '@microsoft/microsoft-graph-types';
 import { expectShape } from '../../testing/shape';
-import { failure, mailScenario, startMailKit, type MailKit } from './mail-test-kit';
+import { graphFailure, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { graphMailWorkload } from './graph-mail.workload';
+import { mailScenario } from './mail-test.fixture';
 import { MESSAGE_SHAPE } from './mail-shapes';
 
 type DeltaPage = { value: (Types.Message & { '@removed'?: { reason: string } })[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
@@ -24,10 +26,10 @@ async function round(client: MicrosoftGraph.Client, url: string, pageSize?: numb
 }
 
 describe('Graph message delta per folder', () => {
-  let kit: MailKit;
+  let kit: GraphKit;
   let upn: string;
   beforeAll(async () => {
-    kit = await startMailKit(mailScenario({ messagesPerUser: 80 }));
+    kit = await startGraphKit(mailScenario({ messagesPerUser: 80 }), [graphMailWorkload]);
     upn = kit.users[2]?.userPrincipalName ?? '';
   });
   afterAll(() => kit.close());
@@ -80,7 +82,7 @@ describe('Graph message delta per folder', () => {
     const start = await round(client, `/users/${upn}/mailFolders/inbox/messages/delta`, 100);
     const expired = await kit.inspect(`/microsoft/mail/${upn}/delta/expire`, { method: 'POST' });
     expect(expired.status).toBe(200);
-    const e = await failure(client.api(start.deltaLink).get());
+    const e = await graphFailure(client.api(start.deltaLink).get());
     expect(e).toMatchObject({ statusCode: 410, code: 'syncStateNotFound' });
     const token = await kit.appToken();
     const raw = await fetch(start.deltaLink, { headers: { authorization: `Bearer ${token}` } });
@@ -97,11 +99,11 @@ describe('Graph message delta per folder', () => {
     const start = await round(client, `/users/${upn}/mailFolders/inbox/messages/delta`, 100);
     const fault = await kit.inspect('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operation: 'graph.messages.delta', effect: { kind: 'stale-delta' }, times: 1 }) });
     expect(fault.status).toBe(201);
-    expect(await failure(client.api(start.deltaLink).get())).toMatchObject({ statusCode: 410, code: 'syncStateNotFound' });
+    expect(await graphFailure(client.api(start.deltaLink).get())).toMatchObject({ statusCode: 410, code: 'syncStateNotFound' });
     const fine = await round(client, start.deltaLink);
     expect(fine.items).toHaveLength(0);
     const corrupt = new URL(start.deltaLink);
     corrupt.searchParams.set('$deltatoken', 'garbage');
-    expect(await failure(client.api(corrupt.toString()).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidSyncStateData' });
+    expect(await graphFailure(client.api(corrupt.toString()).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidSyncStateData' });
   });
 });

@@ -1,6 +1,8 @@
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import { expectShape, type Shape } from '../../testing/shape';
-import { failure, mailScenario, startMailKit, type MailKit } from './mail-test-kit';
+import { graphFailure, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { graphMailWorkload } from './graph-mail.workload';
+import { mailScenario } from './mail-test.fixture';
 
 const FOLDER_SHAPE: Shape<MicrosoftGraph.MailFolder> = {
   id: 'string',
@@ -13,10 +15,10 @@ const FOLDER_SHAPE: Shape<MicrosoftGraph.MailFolder> = {
 };
 
 describe('Graph mailFolders through @microsoft/microsoft-graph-client', () => {
-  let kit: MailKit;
+  let kit: GraphKit;
   let upn: string;
   beforeAll(async () => {
-    kit = await startMailKit(mailScenario({ messagesPerUser: 30, extraFolders: 2, folderDepth: 3 }));
+    kit = await startGraphKit(mailScenario({ messagesPerUser: 30, extraFolders: 2, folderDepth: 3 }), [graphMailWorkload]);
     upn = kit.users[0]?.userPrincipalName ?? '';
   });
   afterAll(() => kit.close());
@@ -67,7 +69,7 @@ describe('Graph mailFolders through @microsoft/microsoft-graph-client', () => {
 
   it('answers a duplicate name under the same parent with 409 ErrorFolderExists (case-insensitive), but allows it elsewhere', async () => {
     const client = await kit.app();
-    const e = await failure(client.api(`/users/${upn}/mailFolders`).post({ displayName: 'inbox' }));
+    const e = await graphFailure(client.api(`/users/${upn}/mailFolders`).post({ displayName: 'inbox' }));
     expect(e).toMatchObject({ statusCode: 409, code: 'ErrorFolderExists' });
     const again = (await client.api(`/users/${upn}/mailFolders/inbox/childFolders`).post({ displayName: 'Inbox' })) as MicrosoftGraph.MailFolder;
     expect(again.displayName).toBe('Inbox');
@@ -75,14 +77,14 @@ describe('Graph mailFolders through @microsoft/microsoft-graph-client', () => {
 
   it('rejects bad input: empty name 400, malformed JSON 400, unknown folder 404, malformed id 400', async () => {
     const client = await kit.app();
-    expect(await failure(client.api(`/users/${upn}/mailFolders`).post({ displayName: '' }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidParameter' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders`).post({ displayName: '' }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidParameter' });
     const token = await kit.appToken();
     const raw = await fetch(`${kit.sandbox.endpoints.graph}/users/${upn}/mailFolders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"displayName":' });
     expect(raw.status).toBe(400);
     expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('RequestBodyRead');
     const unknown = `AAMkAG${'x'.repeat(120)}`;
-    expect(await failure(client.api(`/users/${upn}/mailFolders/${unknown}`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
-    expect(await failure(client.api(`/users/${upn}/mailFolders/nosuchfolder`).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidIdMalformed' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders/${unknown}`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders/nosuchfolder`).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidIdMalformed' });
   });
 
   it('finds a folder by $filter=displayName eq (case-insensitive), renames it (PATCH) and deletes it with its messages', async () => {
@@ -93,14 +95,14 @@ describe('Graph mailFolders through @microsoft/microsoft-graph-client', () => {
     const quoted = (await client.api(`/users/${upn}/mailFolders`).post({ displayName: "l'été" })) as MicrosoftGraph.MailFolder;
     const byQuote = (await client.api(`/users/${upn}/mailFolders`).filter("displayName eq 'l''été'").get()) as { value: MicrosoftGraph.MailFolder[] };
     expect(byQuote.value.map((f) => f.id)).toEqual([quoted.id]);
-    expect(await failure(client.api(`/users/${upn}/mailFolders`).filter("startswith(displayName,'A')").get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQueryFilter' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders`).filter("startswith(displayName,'A')").get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQueryFilter' });
     const renamed = (await client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}`).patch({ displayName: 'Sommer' })) as MicrosoftGraph.MailFolder;
     expect(renamed).toMatchObject({ id: quoted.id, displayName: 'Sommer' });
-    expect(await failure(client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}`).patch({ displayName: 'Archive' }))).toMatchObject({ statusCode: 409, code: 'ErrorFolderExists' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}`).patch({ displayName: 'Archive' }))).toMatchObject({ statusCode: 409, code: 'ErrorFolderExists' });
     await client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}/messages`).post({ subject: 'in a doomed folder' });
     await client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}`).delete();
-    expect(await failure(client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
-    expect(await failure(client.api(`/users/${upn}/mailFolders/inbox`).delete())).toMatchObject({ statusCode: 400, code: 'ErrorDeleteDistinguishedFolder' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders/${quoted.id ?? ''}`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
+    expect(await graphFailure(client.api(`/users/${upn}/mailFolders/inbox`).delete())).toMatchObject({ statusCode: 400, code: 'ErrorDeleteDistinguishedFolder' });
     const inspected = (await kit.inspect(`/microsoft/mail/${upn}/messages`)).body as { value: { subject: string }[] };
     expect(inspected.value.map((m) => m.subject)).not.toContain('in a doomed folder');
   });

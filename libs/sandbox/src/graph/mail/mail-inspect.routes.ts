@@ -1,23 +1,16 @@
 import { z } from 'zod';
-import { readJson } from '../../http/body';
 import { sendJson } from '../../http/respond';
 import type { Route } from '../../http/route';
 import type { SandboxRequest } from '../../http/sandbox-request';
 import { inspectError } from '../../http/vendor-errors';
+import { readInspectBody } from '../../inspect/inspect-body';
+import { inspectBadRequest } from '../../inspect/inspect-errors';
 import type { SandboxContext } from '../../sandbox-context';
 import { seededExchangeId } from '../../scenario/deterministic';
 import { attachmentContent } from './attachment-content';
 import { openMime, sha256OfStream } from './mail-mime';
 import type { Mailbox, MailFolderRecord, MessageRecord } from './mail.store';
 import { attachmentsOf, isoSeconds, messageJson } from './mail-views';
-
-const invalid = (m: string) => inspectError(400, m);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalid(r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-  return r.data;
-}
 
 const flagSchema = z.object({ flagStatus: z.enum(['notFlagged', 'flagged', 'complete']) });
 
@@ -40,7 +33,7 @@ export function mailInspectRoutes(ctx: SandboxContext, mailboxOf: (userIdOrUpn: 
   });
   const folderArg = (mb: Mailbox, ref: string): MailFolderRecord => {
     const byRef = mb.folder(ref) ?? [...mb.folders.values()].find((f) => mb.pathOf(f) === ref);
-    if (!byRef) throw invalid(`no folder '${ref.slice(0, 100)}' (give an id, a well-known name or a path like Inbox/Projets)`);
+    if (!byRef) throw inspectBadRequest(`no folder '${ref.slice(0, 100)}' (give an id, a well-known name or a path like Inbox/Projets)`);
     return byRef;
   };
   const message = (mb: Mailbox, id: string): MessageRecord => {
@@ -98,10 +91,7 @@ export function mailInspectRoutes(ctx: SandboxContext, mailboxOf: (userIdOrUpn: 
     }),
     route('GET', '/messages/:id', 'message', async (req, res, mb) => sendJson(res, 200, await meta(mb, message(mb, req.params['id'] ?? ''), true))),
     route('POST', '/messages', 'message.add', async (req, res, mb) => {
-      const body = parse(
-        z.object({ folder: z.string().max(1000).default('inbox'), subject: z.string().max(1000).default('Added by the inspection API'), receivedDateTime: z.string().datetime().optional(), isRead: z.boolean().default(false), body: z.string().max(100_000).default('') }),
-        await readJson(req.raw, invalid),
-      );
+      const body = await readInspectBody(req, z.object({ folder: z.string().max(1000).default('inbox'), subject: z.string().max(1000).default('Added by the inspection API'), receivedDateTime: z.string().datetime().optional(), isRead: z.boolean().default(false), body: z.string().max(100_000).default('') }));
       const now = ctx.clock.now();
       const receivedMs = body.receivedDateTime ? Date.parse(body.receivedDateTime) : now;
       const id = seededExchangeId(`${mb.profile.key}/inspect/${mb.changeSeq}`);
@@ -124,7 +114,7 @@ export function mailInspectRoutes(ctx: SandboxContext, mailboxOf: (userIdOrUpn: 
     }),
     route('PATCH', '/messages/:id', 'message.update', async (req, res, mb) => {
       const m = message(mb, req.params['id'] ?? '');
-      const body = parse(z.object({ isRead: z.boolean().optional(), flag: flagSchema.optional(), categories: z.array(z.string().max(255)).max(50).optional() }), await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, z.object({ isRead: z.boolean().optional(), flag: flagSchema.optional(), categories: z.array(z.string().max(255)).max(50).optional() }));
       if (body.isRead !== undefined) mb.setRead(m, body.isRead);
       if (body.flag) (m.extras ??= {}).flag = body.flag;
       if (body.categories) (m.extras ??= {}).categories = body.categories;
@@ -133,7 +123,7 @@ export function mailInspectRoutes(ctx: SandboxContext, mailboxOf: (userIdOrUpn: 
     }),
     route('POST', '/messages/:id/move', 'message.move', async (req, res, mb) => {
       const m = message(mb, req.params['id'] ?? '');
-      const body = parse(z.object({ folder: z.string().max(1000), keepId: z.boolean().default(true) }), await readJson(req.raw, invalid));
+      const body = await readInspectBody(req, z.object({ folder: z.string().max(1000), keepId: z.boolean().default(true) }));
       const moved = mb.move(m, folderArg(mb, body.folder), body.keepId ? undefined : seededExchangeId(`${m.id}/moved/${mb.changeSeq}`), ctx.clock.now());
       sendJson(res, 200, await meta(mb, moved, false));
     }),

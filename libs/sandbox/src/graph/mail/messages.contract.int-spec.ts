@@ -3,8 +3,10 @@ import { simpleParser } from 'mailparser';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { expectShape } from '../../testing/shape';
+import { graphFailure, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { graphMailWorkload } from './graph-mail.workload';
 import { MESSAGE_SHAPE } from './mail-shapes';
-import { failure, mailScenario, startMailKit, type MailKit } from './mail-test-kit';
+import { mailScenario } from './mail-test.fixture';
 
 
 type Page = { value: MicrosoftGraph.Message[]; '@odata.nextLink'?: string; '@odata.count'?: number };
@@ -16,10 +18,10 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 describe('Graph messages through @microsoft/microsoft-graph-client', () => {
-  let kit: MailKit;
+  let kit: GraphKit;
   let upn: string;
   beforeAll(async () => {
-    kit = await startMailKit(mailScenario({ messagesPerUser: 120, attachmentRate: 0.5, attachmentSizes: [2048, 70000] }));
+    kit = await startGraphKit(mailScenario({ messagesPerUser: 120, attachmentRate: 0.5, attachmentSizes: [2048, 70000] }), [graphMailWorkload]);
     upn = kit.users[1]?.userPrincipalName ?? '';
   });
   afterAll(() => kit.close());
@@ -69,13 +71,13 @@ describe('Graph messages through @microsoft/microsoft-graph-client', () => {
     const times = asc.value.map((m) => Date.parse(m.receivedDateTime ?? ''));
     expect(times.length).toBeGreaterThan(10);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(await failure(client.api(`/users/${upn}/messages`).orderby('receivedDateTime desc').filter('isRead eq true').get())).toMatchObject({ statusCode: 400, code: 'InefficientFilter' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages`).orderby('receivedDateTime desc').filter('isRead eq true').get())).toMatchObject({ statusCode: 400, code: 'InefficientFilter' });
   });
 
   it('answers an unsupported $filter with 400 ErrorInvalidUrlQueryFilter', async () => {
     const client = await kit.app();
     for (const f of ["subject eq 'x' or isRead eq true", 'receivedDateTime ge yesterday', 'isRead eq maybe', "contains(subject,'x')"]) {
-      expect(await failure(client.api(`/users/${upn}/messages`).filter(f).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQueryFilter' });
+      expect(await graphFailure(client.api(`/users/${upn}/messages`).filter(f).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQueryFilter' });
     }
   });
 
@@ -107,8 +109,8 @@ describe('Graph messages through @microsoft/microsoft-graph-client', () => {
     expect(updated.changeKey).not.toBe(m?.changeKey);
     const meta = (await kit.inspect(`/microsoft/mail/${upn}/messages/${encodeURIComponent(m?.id ?? '')}`)).body as Record<string, unknown>;
     expect(meta).toMatchObject({ isRead: true, flag: { flagStatus: 'flagged' }, categories: ['Ferry', 'Été'] });
-    expect(await failure(client.api(`/users/${upn}/messages/${m?.id ?? ''}`).patch({ importance: 'urgent' }))).toMatchObject({ statusCode: 400 });
-    expect(await failure(client.api(`/users/${upn}/messages/${m?.id ?? ''}`).patch({ isRead: 'yes' }))).toMatchObject({ statusCode: 400 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${m?.id ?? ''}`).patch({ importance: 'urgent' }))).toMatchObject({ statusCode: 400 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${m?.id ?? ''}`).patch({ isRead: 'yes' }))).toMatchObject({ statusCode: 400 });
   });
 
   it('moves a message (a new id, unless Prefer: IdType="ImmutableId") and deletes one', async () => {
@@ -118,19 +120,19 @@ describe('Graph messages through @microsoft/microsoft-graph-client', () => {
     const moved = (await client.api(`/users/${upn}/messages/${a?.id ?? ''}/move`).post({ destinationId: 'archive' })) as MicrosoftGraph.Message;
     expect(moved.parentFolderId).toBe(archive.id);
     expect(moved.id).not.toBe(a?.id);
-    expect(await failure(client.api(`/users/${upn}/messages/${a?.id ?? ''}`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${a?.id ?? ''}`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
     const kept = (await client.api(`/users/${upn}/messages/${b?.id ?? ''}/move`).header('Prefer', 'IdType="ImmutableId"').post({ destinationId: archive.id })) as MicrosoftGraph.Message;
     expect(kept.id).toBe(b?.id);
     const inArchive = (await client.api(`/users/${upn}/mailFolders/archive/messages`).select('id').get()) as Page;
     expect(inArchive.value.map((m) => m.id).sort()).toEqual([moved.id, kept.id].sort());
     await client.api(`/users/${upn}/messages/${kept.id ?? ''}`).delete();
-    expect(await failure(client.api(`/users/${upn}/messages/${kept.id ?? ''}`).get())).toMatchObject({ statusCode: 404 });
-    expect(await failure(client.api(`/users/${upn}/messages/${moved.id ?? ''}/move`).post({ destinationId: 'nosuch' }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidIdMalformed' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${kept.id ?? ''}`).get())).toMatchObject({ statusCode: 404 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/${moved.id ?? ''}/move`).post({ destinationId: 'nosuch' }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidIdMalformed' });
   });
 
   it('answers an unknown message (and its $value) with 404 ErrorItemNotFound and a malformed id with 400', async () => {
     const client = await kit.app();
-    expect(await failure(client.api(`/users/${upn}/messages/AAMkAG${'q'.repeat(120)}/$value`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
-    expect(await failure(client.api(`/users/${upn}/messages/short-id`).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidIdMalformed' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/AAMkAG${'q'.repeat(120)}/$value`).get())).toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages/short-id`).get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidIdMalformed' });
   });
 });

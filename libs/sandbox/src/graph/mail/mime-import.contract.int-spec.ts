@@ -2,7 +2,9 @@ import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { expectShape } from '../../testing/shape';
-import { failure, mailScenario, startMailKit, type MailKit } from './mail-test-kit';
+import { graphFailure, startGraphKit, type GraphKit } from '../../testing/graph-test-kit';
+import { graphMailWorkload } from './graph-mail.workload';
+import { mailScenario } from './mail-test.fixture';
 import { MESSAGE_SHAPE } from './mail-shapes';
 
 const SOURCE_ID = 'String {00020329-0000-0000-c000-000000000046} Name FerrySourceId';
@@ -34,10 +36,10 @@ const mime = (subject: string, extra = '') =>
   );
 
 describe('creating messages from MIME and JSON, and the extended-property idempotency key', () => {
-  let kit: MailKit;
+  let kit: GraphKit;
   let upn: string;
   beforeAll(async () => {
-    kit = await startMailKit(mailScenario({ messagesPerUser: 40 }));
+    kit = await startGraphKit(mailScenario({ messagesPerUser: 40 }), [graphMailWorkload]);
     upn = kit.users[0]?.userPrincipalName ?? '';
   });
   afterAll(() => kit.close());
@@ -67,11 +69,11 @@ describe('creating messages from MIME and JSON, and the extended-property idempo
 
   it('rejects invalid base64 (400 ErrorMimeContentInvalidBase64String), non-MIME (400) and bodies over 4 MB (413)', async () => {
     const client = await kit.app();
-    expect(await failure(client.api(`/users/${upn}/messages`).header('Content-Type', 'text/plain').post('this is not base64!!'))).toMatchObject({ statusCode: 400, code: 'ErrorMimeContentInvalidBase64String' });
-    expect(await failure(client.api(`/users/${upn}/messages`).header('Content-Type', 'text/plain').post(Buffer.from('\u0000\u0001binary garbage').toString('base64')))).toMatchObject({ statusCode: 400, code: 'ErrorMimeContentConversionFailed' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages`).header('Content-Type', 'text/plain').post('this is not base64!!'))).toMatchObject({ statusCode: 400, code: 'ErrorMimeContentInvalidBase64String' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages`).header('Content-Type', 'text/plain').post(Buffer.from('\u0000\u0001binary garbage').toString('base64')))).toMatchObject({ statusCode: 400, code: 'ErrorMimeContentConversionFailed' });
     const big = mime('big', 'X'.repeat(3_200_000)).toString('base64');
     expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
-    expect(await failure(client.api(`/users/${upn}/messages`).header('Content-Type', 'text/plain').post(big))).toMatchObject({ statusCode: 413 });
+    expect(await graphFailure(client.api(`/users/${upn}/messages`).header('Content-Type', 'text/plain').post(big))).toMatchObject({ statusCode: 413 });
   });
 
   it('creates a non-draft from JSON when PidTagMessageFlags (Integer 0x0E07) = 1 at creation, and a draft without it', async () => {
@@ -123,7 +125,7 @@ describe('creating messages from MIME and JSON, and the extended-property idempo
     const r = await fetch(`${kit.sandbox.endpoints.graph}/users/${upn}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"subject":' });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('RequestBodyRead');
-    expect(await failure(client.api(`/users/${upn}/messages`).post({ toRecipients: [{ emailAddress: { address: 'not an address' } }] }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidRecipients' });
-    expect(await failure(client.api(`/users/${upn}/messages`).post({ singleValueExtendedProperties: [{ id: 'Nonsense', value: 'x' }] }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidExtendedPropertyValue' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages`).post({ toRecipients: [{ emailAddress: { address: 'not an address' } }] }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidRecipients' });
+    expect(await graphFailure(client.api(`/users/${upn}/messages`).post({ singleValueExtendedProperties: [{ id: 'Nonsense', value: 'x' }] }))).toMatchObject({ statusCode: 400, code: 'ErrorInvalidExtendedPropertyValue' });
   });
 });

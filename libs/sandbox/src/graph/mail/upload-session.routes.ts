@@ -136,9 +136,10 @@ export function uploadSessionRoutes(ctx: SandboxContext, r: MailboxResolver): Ro
       method: 'PUT',
       pattern: UPLOAD_PATTERN,
       operation: 'graph.attachments.uploadSession.put',
-      // Pre-authenticated by the authtoken in the URL (any Authorization header is ignored), so it cannot be throttled per app here.
-      limits: ['graph.mailbox', 'graph.app'],
-      charge: (req) => ({ user: req.params['user'] ?? '', upload: true }),
+      // Pre-authenticated by the authtoken in the URL (any Authorization header is ignored); the
+      // charge only names the mailbox, for fault rules.
+      preAuthenticated: true,
+      charge: (req) => ({ user: req.params['user'] ?? '' }),
       handler: put,
     },
     {
@@ -146,7 +147,7 @@ export function uploadSessionRoutes(ctx: SandboxContext, r: MailboxResolver): Ro
       method: 'DELETE',
       pattern: UPLOAD_PATTERN,
       operation: 'graph.attachments.uploadSession.delete',
-      limits: ['graph.mailbox', 'graph.app'],
+      preAuthenticated: true,
       charge: (req) => ({ user: req.params['user'] ?? '' }),
       handler: (req, res) => {
         sessions.delete(sessionOf(req).id);

@@ -5,25 +5,39 @@ import type { WorkloadFactory } from '../sandbox-context';
 import type { ScenarioInput } from '../scenario/scenario.schema';
 import { call, startTestSandbox } from './test-sandbox';
 
-/** A sandbox for Graph directory/calendar/contacts/batch contract specs, with MSAL-issued tokens. */
+/** A seeded Microsoft user as the inspection API lists it (with the sign-in password). */
+export interface GraphTestUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly password: string;
+}
+
+/** A sandbox for the Graph contract specs (every workload), with MSAL-issued tokens and official clients. */
 export interface GraphKit {
   readonly sandbox: Sandbox;
   readonly tenantId: string;
-  readonly users: readonly { id: string; userPrincipalName: string; password: string }[];
+  /** Users of the first tenant, in seeding order. */
+  readonly users: readonly GraphTestUser[];
   /** Users of the second tenant, for isolation tests. */
-  readonly otherUsers: readonly { id: string; userPrincipalName: string }[];
+  readonly otherUsers: readonly GraphTestUser[];
+  /** A tenant's users, by tenant id or domain. */
+  tenantUsers(tenant: string): Promise<GraphTestUser[]>;
   /** The app-only token (client credentials through MSAL). */
   appToken(): Promise<string>;
+  /** A Graph client with an app-only token. */
   app(): Promise<Client>;
-  /** A delegated client for `upn` (authorization code flow through the sandbox's sign-in form). */
+  /** A delegated token for `upn` (authorization code flow through the sandbox's sign-in form). */
+  userToken(upn: string, scopes: readonly string[]): Promise<string>;
+  /** A Graph client with a delegated token for `upn`. */
   delegated(upn: string, scopes: readonly string[]): Promise<Client>;
   /** Replaces the app's consented application permissions. */
   setAppPermissions(permissions: readonly string[]): Promise<void>;
+  /** A call to the inspection API: `path` follows `/_sandbox`. */
   inspect(path: string, init?: RequestInit): ReturnType<typeof call>;
   close(): Promise<void>;
 }
 
-/** A two-tenant scenario; `workloads` is the first tenant's workload sections. */
+/** A two-tenant scenario; `workloads` is both tenants' workload sections. */
 export function graphScenario(
   workloads: Record<string, Record<string, unknown>>,
   users = 3,
@@ -43,6 +57,7 @@ export function graphScenario(
   };
 }
 
+/** The official client pointed at the sandbox with `token`. */
 export function graphClient(sandbox: Sandbox, token: string): Client {
   const origin = sandbox.endpoints.graph.replace(/\/v1\.0$/, '');
   // customHosts: the client attaches the token only to hosts it knows as Graph.
@@ -54,6 +69,12 @@ export function graphClient(sandbox: Sandbox, token: string): Client {
   });
 }
 
+const putJson = (body: unknown): RequestInit => ({
+  method: 'PUT',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
 export async function startGraphKit(
   scenario: ScenarioInput,
   workloads: readonly WorkloadFactory[],
@@ -61,15 +82,14 @@ export async function startGraphKit(
   const sandbox = await startTestSandbox({ scenario, workloads });
   const { tenantId, clientId, clientSecret } = sandbox.endpoints.microsoft;
   const inspect = (path: string, init?: RequestInit) => call(`${sandbox.endpoints.inspect}${path}`, init);
-  const listUsers = async (tenant: string) =>
-    (
-      (await inspect(`/microsoft/${tenant}/users`)).body as {
-        value: { id: string; userPrincipalName: string; password: string }[];
-      }
-    ).value;
-  const users = await listUsers(tenantId);
+  const tenantUsers = async (tenant: string): Promise<GraphTestUser[]> => {
+    const r = await inspect(`/microsoft/${encodeURIComponent(tenant)}/users`);
+    if (r.status !== 200) throw new Error(`could not list the tenant's users: ${r.status}`);
+    return (r.body as { value: GraphTestUser[] }).value;
+  };
+  const users = await tenantUsers(tenantId);
   const other = [...sandbox.context.directory.microsoft.values()].find((t) => t.tenantId !== tenantId);
-  const otherUsers = other ? await listUsers(other.tenantId) : [];
+  const otherUsers = other ? await tenantUsers(other.tenantId) : [];
   const authority = `${sandbox.endpoints.entraAuthority}/${tenantId}`;
   const msal = new ConfidentialClientApplication({
     auth: {
@@ -80,52 +100,44 @@ export async function startGraphKit(
     },
   });
   const redirectUri = 'http://localhost:5998/callback';
-  const appToken = async () =>
-    (
-      await msal.acquireTokenByClientCredential({
-        scopes: ['https://graph.microsoft.com/.default'],
-        skipCache: true,
-      })
-    )?.accessToken ?? '';
-  const json = (body: unknown): RequestInit => ({
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const appToken = async () => {
+    const r = await msal.acquireTokenByClientCredential({
+      scopes: ['https://graph.microsoft.com/.default'],
+      skipCache: true,
+    });
+    if (!r?.accessToken) throw new Error('the client credentials grant returned no token');
+    return r.accessToken;
+  };
+  const userToken = async (upn: string, scopes: readonly string[]) => {
+    const registered = await inspect(`/microsoft/${tenantId}/apps/${clientId}`, putJson({ redirectUris: [redirectUri] }));
+    if (registered.status !== 200) throw new Error(`could not register the redirect URI: ${registered.status}`);
+    const user = users.find((u) => u.userPrincipalName === upn);
+    if (!user) throw new Error('no such test user');
+    const form = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: scopes.join(' '),
+      username: upn,
+      password: user.password,
+    });
+    const res = await fetch(`${authority}/oauth2/v2.0/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    const code = new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('code');
+    if (!code) throw new Error(`sign-in failed with ${res.status}`);
+    return (await msal.acquireTokenByCode({ code, redirectUri, scopes: [...scopes] })).accessToken;
+  };
   return {
     sandbox,
     tenantId,
     users,
     otherUsers,
+    tenantUsers,
     appToken,
     app: async () => graphClient(sandbox, await appToken()),
-    delegated: async (upn, scopes) => {
-      await inspect(`/microsoft/${tenantId}/apps/${clientId}`, json({ redirectUris: [redirectUri] }));
-      const user = users.find((u) => u.userPrincipalName === upn);
-      if (!user) throw new Error('no such test user');
-      const form = new URLSearchParams({
-        client_id: clientId,
-        redirect_uri: redirectUri,
-        response_type: 'code',
-        scope: scopes.join(' '),
-        username: upn,
-        password: user.password,
-      });
-      const res = await fetch(`${authority}/oauth2/v2.0/authorize`, {
-        method: 'POST',
-        body: form,
-        redirect: 'manual',
-      });
-      const code = new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('code');
-      if (!code) throw new Error(`sign-in failed with ${res.status}`);
-      const result = await msal.acquireTokenByCode({ code, redirectUri, scopes: [...scopes] });
-      return graphClient(sandbox, result.accessToken);
-    },
+    userToken,
+    delegated: async (upn, scopes) => graphClient(sandbox, await userToken(upn, scopes)),
     setAppPermissions: async (permissions) => {
-      const r = await inspect(
-        `/microsoft/${tenantId}/apps/${clientId}`,
-        json({ applicationPermissions: permissions }),
-      );
+      const r = await inspect(`/microsoft/${tenantId}/apps/${clientId}`, putJson({ applicationPermissions: permissions }));
       if (r.status !== 200) throw new Error(`could not update permissions: ${r.status}`);
     },
     inspect,
