@@ -150,13 +150,42 @@ export interface SsoTransactionRepository {
   take(stateHash: string, now: Date): Promise<SsoTransaction | null>;
 }
 
-/** argon2id. `verify` of an unknown account uses `verifyDummy`, which costs the same. */
+/** Whom a hash is done for. */
+export interface HashingOptions {
+  /**
+   * The caller's source address ('' when unknown; the default). Hashes wait in a queue per key,
+   * served in turn, so one source flooding sign-ins cannot hold up callers from other sources.
+   * Only held in memory: never logged, never in an error.
+   */
+  readonly queueKey?: string;
+}
+
+/**
+ * Raised at once, without hashing, when the hasher has no room to queue the caller (its key's queue
+ * or the whole queue is full), or when the wait for a free lane passed its deadline. Nothing was
+ * checked: it says nothing about the password.
+ */
+export class HashingBusyError extends Error {
+  constructor(readonly reason: 'key-queue-full' | 'queue-full' | 'deadline') {
+    super(`password hashing is busy (${reason})`);
+    this.name = 'HashingBusyError';
+  }
+}
+
+/**
+ * argon2id, behind a bounded fair queue. `verify` of an unknown account uses `verifyDummy`, which
+ * costs the same. Every method may raise HashingBusyError instead of hashing.
+ */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
+  hash(password: string, options?: HashingOptions): Promise<string>;
   /** `needsRehash` when the stored hash used weaker parameters than the current ones. */
-  verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }>;
+  verify(
+    hash: string,
+    password: string,
+    options?: HashingOptions,
+  ): Promise<{ ok: boolean; needsRehash: boolean }>;
   /** Spends the same time as a real verification, for accounts that do not exist. Always false. */
-  verifyDummy(password: string): Promise<false>;
+  verifyDummy(password: string, options?: HashingOptions): Promise<false>;
 }
 
 /** RFC 6238 TOTP: SHA-1, 6 digits, 30 s steps. */

@@ -5,6 +5,7 @@ import {
   ThrottledError,
 } from '../identity.errors';
 import { DEFAULT_IDENTITY_POLICY } from '../identity-policy';
+import { HashingBusyError } from '../identity.ports';
 import { GOOD_PASSWORD, pendingTokenOf, SOURCE, signInFixture, tokensOf } from '../testing/sign-in.fixture';
 import { SignInWithPasswordCommand } from './sign-in-with-password.command';
 
@@ -129,6 +130,59 @@ describe('signing in with a password', () => {
     expect(c).toEqual(new ThrottledError(1));
     expect(d).toEqual(new ThrottledError(1));
     expect(known.f.passwordHasher.work).toBe(unknown.f.passwordHasher.work);
+  });
+
+  it("queues the hashing under the caller's source address ('' when unknown), for the real and the dummy verification", async () => {
+    const x = signInFixture();
+    const account = await x.seedAccount(await x.seedOrg());
+    await errorOf(x.signInAs(account.loginName, WRONG));
+    await errorOf(x.signInAs('nobody-here', WRONG));
+    await errorOf(x.signInAs(account.loginName, WRONG, { sourceAddress: '' }));
+    expect(x.f.passwordHasher.queueKeys).toEqual([SOURCE.sourceAddress, SOURCE.sourceAddress, '']);
+  });
+
+  it('answers a full hashing queue with retry after 1 s, counting and auditing no failure, alike for an existing and an unknown account', async () => {
+    const known = signInFixture();
+    const account = await known.seedAccount(await known.seedOrg({ mfaRequired: false }));
+    const unknown = signInFixture();
+    for (const reason of ['key-queue-full', 'queue-full', 'deadline'] as const) {
+      known.f.passwordHasher.busy = reason;
+      unknown.f.passwordHasher.busy = reason;
+      const a = await errorOf(known.signInAs(account.loginName, GOOD_PASSWORD));
+      const b = await errorOf(unknown.signInAs(account.loginName, GOOD_PASSWORD));
+      expect(a).toEqual(new ThrottledError(1));
+      expect(b).toEqual(new ThrottledError(1));
+      expect(a.message).toBe(b.message);
+    }
+    for (const x of [known, unknown]) {
+      const now = x.f.clock.now();
+      expect(
+        (await x.f.throttle.read(x.f.keyedHasher.pseudonym(`login:${account.loginName}`), now)).failures,
+      ).toBe(0);
+      expect(
+        (await x.f.throttle.read(x.f.keyedHasher.pseudonym(`source:${SOURCE.sourceAddress}`), now)).failures,
+      ).toBe(0);
+      expect(x.f.audit.withAction('auth.signin.failed')).toEqual([]);
+      expect(x.f.passwordHasher.work).toBe(0);
+    }
+    // Nothing was counted: once there is room, the right password goes straight in.
+    known.f.passwordHasher.busy = null;
+    expect((await known.signInAs(account.loginName)).kind).toBe('session');
+  });
+
+  it('still signs in, keeping the old hash for a later sign-in, when there is no room to rehash', async () => {
+    const x = signInFixture();
+    const account = await x.seedAccount(await x.seedOrg({ mfaRequired: false }));
+    const old = x.f.accounts.stored(account.id)?.passwordHash;
+    x.f.passwordHasher.currentVersion = 'v2';
+    jest.spyOn(x.f.passwordHasher, 'hash').mockRejectedValueOnce(new HashingBusyError('queue-full'));
+    expect((await x.signInAs(account.loginName)).kind).toBe('session');
+    expect(x.f.accounts.stored(account.id)?.passwordHash).toBe(old);
+    expect(x.f.audit.withAction('account.password.rehashed')).toEqual([]);
+    await x.signInAs(account.loginName);
+    expect(x.f.accounts.stored(account.id)?.passwordHash).toBe(
+      x.f.passwordHasher.hashSync(GOOD_PASSWORD, 'v2'),
+    );
   });
 
   it('pays a dummy verification for an account that has no password (federated)', async () => {

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Account, PASSWORD_MAX, PASSWORD_MIN_WITHOUT_MFA, passwordLength } from '@ferry/identity/domain';
 import { ADMIN_ROLES } from '@ferry/platform/rbac';
 import { IDENTITY_SERVICE_ACTOR, recordOrRaise } from '../audit-or-undo';
-import { AuditUnavailableError, InvalidCredentialsError } from '../identity.errors';
+import { AuditUnavailableError, InvalidCredentialsError, ThrottledError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,
   CLOCK,
   type Clock,
+  HashingBusyError,
+  type HashingOptions,
   IDENTITY_AUDIT_TRAIL,
   type IdentityAuditEntry,
   type IdentityAuditTrail,
@@ -27,8 +29,11 @@ type FailureReason = 'unknown-account' | 'bad-password' | 'no-password' | 'passw
 
 /**
  * Password sign-in. Throttling comes first and costs no hashing; an unknown account pays a dummy
- * verification, so answers and work are the same whether or not the account exists. A right password
- * leads to a pending MFA or enrolment step, or (no MFA required, password of 15+) to a session.
+ * verification, so answers and work are the same whether or not the account exists. Hashing queues
+ * per source address; when the source's queue is full (or the wait too long) the attempt is answered
+ * ThrottledError(1) uncounted, so one source never holds more than its queue bound plus the lanes.
+ * A right password leads to a pending MFA or enrolment step, or (no MFA required, password of 15+)
+ * to a session.
  */
 @Injectable()
 export class SignInWithPasswordUseCase {
@@ -54,9 +59,10 @@ export class SignInWithPasswordUseCase {
       return this.fail(command, keys, now, 'password-too-long', null);
     }
 
+    const queue: HashingOptions = { queueKey: command.from.sourceAddress };
     const found = await this.accounts.findByLoginName(command.loginName);
     if (!found || found.passwordHash === null) {
-      await this.hasher.verifyDummy(command.password);
+      await busyAsThrottled(this.hasher.verifyDummy(command.password, queue));
       return this.fail(
         command,
         keys,
@@ -66,10 +72,10 @@ export class SignInWithPasswordUseCase {
       );
     }
     const { account, passwordHash } = found;
-    const verdict = await this.hasher.verify(passwordHash, command.password);
+    const verdict = await busyAsThrottled(this.hasher.verify(passwordHash, command.password, queue));
     if (!verdict.ok) return this.fail(command, keys, now, 'bad-password', account.orgId);
 
-    if (verdict.needsRehash) await this.rehash(account, command);
+    if (verdict.needsRehash) await this.rehash(account, command, queue);
     return this.nextStep(account, command, keys, now);
   }
 
@@ -111,9 +117,22 @@ export class SignInWithPasswordUseCase {
     return org?.mfaRequired ?? true;
   }
 
-  /** Stores a hash with the current parameters; audited first, so an unaudited change never happens. */
-  private async rehash(account: Account, command: SignInWithPasswordCommand): Promise<void> {
-    const hash = await this.hasher.hash(command.password);
+  /**
+   * Stores a hash with the current parameters; audited first, so an unaudited change never happens.
+   * With no room to hash, the old hash stays until a later sign-in: the sign-in itself goes on.
+   */
+  private async rehash(
+    account: Account,
+    command: SignInWithPasswordCommand,
+    queue: HashingOptions,
+  ): Promise<void> {
+    let hash: string;
+    try {
+      hash = await this.hasher.hash(command.password, queue);
+    } catch (err) {
+      if (err instanceof HashingBusyError) return;
+      throw err;
+    }
     try {
       await this.audit.record({
         orgId: account.orgId,
@@ -154,5 +173,18 @@ export class SignInWithPasswordUseCase {
     };
     await recordOrRaise(this.audit, [failed, ...lockEntries]);
     throw new InvalidCredentialsError();
+  }
+}
+
+/**
+ * A full hashing queue answers like a throttle, before any password was checked: retry in a second,
+ * nothing counted, the same for existing and unknown accounts (both paths hash).
+ */
+async function busyAsThrottled<T>(hashing: Promise<T>): Promise<T> {
+  try {
+    return await hashing;
+  } catch (err) {
+    if (err instanceof HashingBusyError) throw new ThrottledError(1);
+    throw err;
   }
 }

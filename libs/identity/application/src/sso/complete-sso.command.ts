@@ -5,7 +5,11 @@ import { Violations } from '../input-checks';
 export const CALLBACK_URL_MAX = 8192;
 export const BROWSER_BINDING_MAX = 128;
 
-/** A validated OIDC callback: the full URL the provider redirected to and the browser's binding cookie. */
+/**
+ * A validated OIDC callback: the full URL the provider redirected to and the browser's binding cookie.
+ * A missing cookie is an empty binding, refused by the use case like a wrong one (the flow is spent
+ * and the refusal audited), not here as malformed input.
+ */
 export class CompleteSsoCommand {
   private constructor(
     readonly callbackUrl: URL,
@@ -28,8 +32,8 @@ export class CompleteSsoCommand {
       if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:'))
         violations.add('callbackUrl', 'must be an http(s) URL');
     }
-    if (input.browserBinding.length === 0 || input.browserBinding.length > BROWSER_BINDING_MAX) {
-      violations.add('browserBinding', `1-${BROWSER_BINDING_MAX} characters`);
+    if (input.browserBinding.length > BROWSER_BINDING_MAX) {
+      violations.add('browserBinding', `at most ${BROWSER_BINDING_MAX} characters`);
     }
     violations.throwIfAny();
     return new CompleteSsoCommand(url as URL, input.browserBinding, callerInfo(input));

@@ -198,6 +198,16 @@ describe('completing an SSO sign-in', () => {
     expect(s.f.oidc.completeCalls).toEqual([]);
   });
 
+  it('refuses a callback that brings no binding cookie like a wrong one: audited, and the flow is spent', async () => {
+    const s = await setUp();
+    const flow = await s.begin();
+    s.f.oidc.answer({ assertion: entraUser() });
+    expect(await refusal(s.f, s.complete({ ...flow, binding: '' }))).toBe('binding-mismatch');
+    expect(s.f.audit.withAction('auth.sso.failed')).toHaveLength(1);
+    expect(await refusal(s.f, s.complete(flow))).toBe('unknown-state');
+    expect(s.f.oidc.completeCalls).toEqual([]);
+  });
+
   it('refuses a flow older than ten minutes', async () => {
     const s = await setUp();
     const flow = await s.begin();

@@ -73,7 +73,11 @@ export class CompleteSsoUseCase {
     if (!tx) throw await refuse('unknown-state');
     orgId = tx.orgId;
     provider = tx.provider;
-    if (!sameHash(this.hasher.tokenHash(command.browserBinding), tx.bindingHash))
+    // No cookie is refused like another browser's cookie: the flow is spent either way.
+    if (
+      command.browserBinding === '' ||
+      !sameHash(this.hasher.tokenHash(command.browserBinding), tx.bindingHash)
+    )
       throw await refuse('binding-mismatch');
 
     const org = await this.orgs.findById(tx.orgId);

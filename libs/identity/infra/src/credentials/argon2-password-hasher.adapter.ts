@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { PasswordHasher } from '@ferry/identity/application';
+import type { HashingOptions, PasswordHasher } from '@ferry/identity/application';
 import * as argon2 from 'argon2';
-import { Semaphore } from './semaphore';
+import { FairHashingGate } from './fair-hashing-gate';
 
 /** argon2id cost parameters (memory in KiB). */
 export interface Argon2Parameters {
@@ -25,38 +25,55 @@ export const ARGON2_FLOOR = { memoryCost: 19456, timeCost: 2, parallelism: 1, ha
 export interface Argon2PasswordHasherOptions extends Partial<Argon2Parameters> {
   /** Hashes and verifications running at once (each holds `memoryCost` KiB); default 2. */
   readonly maxConcurrent?: number;
+  /** Hashes waiting per queue key (source address); a further one is refused at once. Default 2. */
+  readonly maxWaitingPerKey?: number;
+  /** Hashes waiting in all; default 32. */
+  readonly maxWaiting?: number;
+  /** A hash that cannot start within this is dropped; default 3 s, under the gateway's 5 s RPC timeout. */
+  readonly waitDeadlineMs?: number;
 }
 
 /**
- * argon2id password hashing. A semaphore bounds concurrent hashes so N x 64 MiB cannot exhaust
- * memory; `verifyDummy` verifies against a hash made once with the same parameters, so a sign-in
- * for an unknown account costs what a real one does.
+ * argon2id password hashing. A fair gate bounds concurrent hashes so N x 64 MiB cannot exhaust
+ * memory, serves the callers' source addresses in turn and refuses (HashingBusyError) what it
+ * cannot queue; `verifyDummy` verifies against a hash made once with the same parameters, so a
+ * sign-in for an unknown account costs what a real one does.
  */
 export class Argon2PasswordHasher implements PasswordHasher {
   readonly parameters: Argon2Parameters;
-  private readonly gate: Semaphore;
+  private readonly gate: FairHashingGate;
   private readonly dummyHash: Promise<string>;
 
   constructor(options: Argon2PasswordHasherOptions = {}) {
-    const { maxConcurrent = 2, ...overrides } = options;
+    const { maxConcurrent = 2, maxWaitingPerKey, maxWaiting, waitDeadlineMs, ...overrides } = options;
     this.parameters = { ...ARGON2_DEFAULTS, ...overrides };
     assertAboveFloor(this.parameters);
-    this.gate = new Semaphore(maxConcurrent);
-    this.dummyHash = this.hash(randomBytes(32).toString('base64url'));
+    this.gate = new FairHashingGate({
+      concurrency: maxConcurrent,
+      maxWaitingPerKey,
+      maxWaiting,
+      waitDeadlineMs,
+    });
+    // Its own key: made at start, it must not take a place in the queue of callers without an address.
+    this.dummyHash = this.hash(randomBytes(32).toString('base64url'), { queueKey: '\0dummy' });
     // Surfaced by verifyDummy; not an unhandled rejection at start.
     this.dummyHash.catch(() => undefined);
   }
 
-  async hash(password: string): Promise<string> {
+  async hash(password: string, options: HashingOptions = {}): Promise<string> {
     const { memoryCost, timeCost, parallelism, hashLength } = this.parameters;
-    return this.gate.run(() =>
+    return this.gate.run(options.queueKey ?? '', () =>
       argon2.hash(password, { type: argon2.argon2id, memoryCost, timeCost, parallelism, hashLength }),
     );
   }
 
-  async verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
+  async verify(
+    hash: string,
+    password: string,
+    options: HashingOptions = {},
+  ): Promise<{ ok: boolean; needsRehash: boolean }> {
     if (!hash.startsWith('$argon2')) throw new Error('stored password hash is not an argon2 hash');
-    const ok = await this.gate.run(() => argon2.verify(hash, password));
+    const ok = await this.gate.run(options.queueKey ?? '', () => argon2.verify(hash, password));
     if (!ok) return { ok, needsRehash: false };
     const { memoryCost, timeCost, parallelism } = this.parameters;
     return {
@@ -66,9 +83,9 @@ export class Argon2PasswordHasher implements PasswordHasher {
     };
   }
 
-  async verifyDummy(password: string): Promise<false> {
+  async verifyDummy(password: string, options: HashingOptions = {}): Promise<false> {
     const dummy = await this.dummyHash;
-    await this.gate.run(() => argon2.verify(dummy, password));
+    await this.gate.run(options.queueKey ?? '', () => argon2.verify(dummy, password));
     return false;
   }
 }

@@ -1,6 +1,7 @@
 import {
   AlreadyExistsError,
   AuditUnavailableError,
+  HashingBusyError,
   InvalidCommandError,
   InvalidCredentialsError,
   LastOrgAdminError,
@@ -20,6 +21,8 @@ export function toRpcException(err: unknown): unknown {
   if (err instanceof InvalidCommandError) return new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid request', [...err.violations]);
   if (err instanceof InvalidCredentialsError) return new RpcException(RpcErrorCode.UNAUTHENTICATED, 'the credentials were not accepted');
   if (err instanceof ThrottledError) return new RpcException(RpcErrorCode.RESOURCE_EXHAUSTED, 'too many attempts; retry later', [], err.retryAfterSeconds);
+  // Password hashing is at capacity (bounded queues): a fast refusal, never a 500.
+  if (err instanceof HashingBusyError) return new RpcException(RpcErrorCode.RESOURCE_EXHAUSTED, 'busy; retry shortly', [], 1);
   if (err instanceof NotFoundError) return new RpcException(RpcErrorCode.NOT_FOUND, err.message);
   if (err instanceof AlreadyExistsError) return new RpcException(RpcErrorCode.ALREADY_EXISTS, err.message);
   if (err instanceof LastOrgAdminError) return new RpcException(RpcErrorCode.FAILED_PRECONDITION, err.message);

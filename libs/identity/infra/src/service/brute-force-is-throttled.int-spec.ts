@@ -80,9 +80,11 @@ describe('brute-force sign-in is throttled without revealing which accounts exis
     const statuses = new Map<number, number>();
     let missingRetryAfter = 0;
     let firstThrottled = -1;
+    let firstBlocked = -1;
+    let busy = 0;
     const legitRuns: Promise<{ at: number; ms: number; status: string }>[] = [];
-    // #120: while the attacker's last in-flight failures are still queued for hashing; then three
-    // points after the source block took hold.
+    // #120: while the attacker's attempts still fill their hashing queue; then three points after
+    // the source block took hold.
     const legitAt = new Map([
       [120, 0],
       [1_000, 1],
@@ -126,6 +128,10 @@ describe('brute-force sign-in is throttled without revealing which accounts exis
       });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.status === 429 && firstThrottled < 0) firstThrottled = i;
+      // Retry-after 1 s: the source's hashing queue was full; the source block says ~900 s.
+      if (res.status === 429 && res.headers['retry-after'] === '1') busy += 1;
+      if (res.status === 429 && Number(res.headers['retry-after']) > 800 && firstBlocked < 0)
+        firstBlocked = i;
       if (res.status === 429 && !/^\d+$/.test(String(res.headers['retry-after'] ?? '')))
         missingRetryAfter += 1;
       const seen = answers[kind];
@@ -135,9 +141,13 @@ describe('brute-force sign-in is throttled without revealing which accounts exis
     const elapsedS = (performance.now() - started) / 1000;
     const [early, ...legitResults] = (await Promise.all(legitRuns)).sort((a, b) => a.at - b.at);
 
-    // Throttled early: the source is blocked after 100 counted failures (plus those already in flight).
     const unauthenticated = statuses.get(401) ?? 0;
     const throttled = statuses.get(429) ?? 0;
+    console.log(
+      `flood: ${ATTEMPTS} attempts in ${elapsedS.toFixed(1)} s, ${unauthenticated} hashed (401), ${throttled} throttled (429: ${busy} queue full, ${throttled - busy} blocked), first 429 at #${firstThrottled}, source blocked from #${firstBlocked}; ` +
+        `legitimate sign-ins (password + TOTP) from another address: ${[early, ...legitResults].map((r) => `#${r?.at}: ${r?.ms.toFixed(0)} ms ${r?.status === 'signed-in' ? 'ok' : r?.status}`).join(', ')}`,
+    );
+    // Throttled early: the source is blocked after 100 counted failures (plus those already in flight).
     expect([...statuses.keys()].sort()).toEqual([401, 429]);
     expect(unauthenticated).toBeGreaterThanOrEqual(100);
     expect(unauthenticated).toBeLessThanOrEqual(100 + IN_FLIGHT + 10);
@@ -164,16 +174,12 @@ describe('brute-force sign-in is throttled without revealing which accounts exis
     expect(kinds(answers.victim).every((k) => answers.random.has(k))).toBe(true);
     expect(kinds(answers.random)).toHaveLength(2);
 
-    // The legitimate user, signing in from another address during the flood, is not held up.
-    expect(legitResults.map((r) => r.status)).toEqual(['signed-in', 'signed-in', 'signed-in']);
-    for (const r of legitResults) expect(r.ms).toBeLessThan(5_000);
-    // Caught behind the hashes already queued (FIFO, 2 lanes), a sign-in may wait past the gateway's
-    // 5 s RPC timeout: then it is told to retry (503), never given a wrong answer.
-    expect(early?.status).toMatch(/^signed-in$|answered 503/);
-    console.log(
-      `flood: ${ATTEMPTS} attempts in ${elapsedS.toFixed(1)} s, ${unauthenticated} hashed (401), ${throttled} throttled (429), first 429 at #${firstThrottled}; ` +
-        `legitimate sign-ins (password + TOTP) from another address: ${[early, ...legitResults].map((r) => `#${r?.at}: ${r?.ms.toFixed(0)} ms ${r?.status === 'signed-in' ? 'ok' : r?.status}`).join(', ')}`,
-    );
+    // The legitimate user, signing in from another address during the flood, is not held up: the
+    // hashing queue serves addresses in turn and holds at most 2 of the attacker's attempts, so even
+    // at the height of the flood the sign-in waits a turn or two, well within the gateway's 5 s.
+    const probes = [early, ...legitResults];
+    expect(probes.map((r) => r?.status)).toEqual(['signed-in', 'signed-in', 'signed-in', 'signed-in']);
+    for (const r of probes) expect(r?.ms).toBeLessThan(3_000);
 
     // The blocked address stays blocked, even with a right password; other addresses are not.
     const l = legit[0];

@@ -320,15 +320,19 @@ describe('single sign-on through the gateway against the sandbox identity provid
     setGroups(groups().operators);
   });
 
-  it("refuses a callback without the binding cookie (400) or with another flow's (401), which spends the flow", async () => {
+  it("refuses a callback without the binding cookie or with another flow's (401, audited), which spends the flow", async () => {
     const user = entraUser();
-    const { callback, binding } = await throughProvider('entra', orgA, user.userPrincipalName, user.password);
-    const without = await complete(callback, null);
-    expect(without.status).toBe(400);
-    expect(without.body['violations']).toEqual([
-      { field: 'browserBinding', reason: expect.any(String) as unknown },
-    ]);
+    const before = (await ssoFailures()).filter((r) => r === 'binding-mismatch').length;
+    const lost = await throughProvider('entra', orgA, user.userPrincipalName, user.password);
+    const without = await complete(lost.callback, null);
+    expect(without.status).toBe(401);
+    expect(without.body['message']).toBe('single sign-on refused (binding-mismatch)');
+    expect((await complete(lost.callback, lost.binding)).body['message']).toBe(
+      'single sign-on refused (unknown-state)',
+    );
+    expect((await ssoFailures()).filter((r) => r === 'binding-mismatch')).toHaveLength(before + 1);
 
+    const { callback, binding } = await throughProvider('entra', orgA, user.userPrincipalName, user.password);
     const other = await start('entra', orgA);
     const mismatched = await complete(callback, bindingOf(other));
     expect(mismatched.status).toBe(401);
