@@ -4,3 +4,4 @@ export { parseScenario, type Scenario, type ScenarioInput } from './scenario/sce
 export { DEFAULT_LIMITS, type LimitName, type LimitOverride, type LimitSpec } from './throttle/limits';
 export type { FaultRuleInput } from './faults/fault-rules';
 export { ensureSandboxCa, type SandboxCa } from './tls/certificate-authority';
+export { signInAsBrowser } from './testing/browser-sign-in';

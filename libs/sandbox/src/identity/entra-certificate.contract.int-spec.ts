@@ -28,6 +28,14 @@ describe('Entra client credentials with a certificate assertion through @azure/m
   }, 60_000);
   afterAll(() => sandbox.close());
 
+  /** Uploads a certificate to the app registration, as an admin does in the portal. */
+  const register = (certificate: string) =>
+    call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ certificate }),
+    });
+
   const msal = (cert: { keyPem: string; sha256Hex: string }) =>
     new ConfidentialClientApplication({
       auth: {
@@ -40,24 +48,14 @@ describe('Entra client credentials with a certificate assertion through @azure/m
 
   it('issues an app-only token for an assertion signed by a registered certificate', async () => {
     const cert = await certificate();
-    const registered = await call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ certificate: cert.pem }),
-    });
-    expect(registered.status).toBe(201);
+    expect((await register(cert.pem)).status).toBe(201);
     const result = await msal(cert).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
     expect(decodeJwt(result?.accessToken ?? '')).toMatchObject({ tid: sandbox.endpoints.microsoft.tenantId, appid: sandbox.endpoints.microsoft.clientId });
   });
 
   it('tolerates a client clock slightly ahead (MSAL rounds nbf up) and refuses an assertion not valid for an hour', async () => {
     const cert = await certificate();
-    const registered = await call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ certificate: cert.pem }),
-    });
-    expect(registered.status).toBe(201);
+    expect((await register(cert.pem)).status).toBe(201);
     const tokenUrl = `${sandbox.endpoints.entraAuthority}/${sandbox.endpoints.microsoft.tenantId}/oauth2/v2.0/token`;
     const key = await importPKCS8(cert.keyPem, 'PS256');
     const signed = (notBeforeS: number) =>
@@ -97,11 +95,6 @@ describe('Entra client credentials with a certificate assertion through @azure/m
   });
 
   it('refuses a certificate upload that is not a certificate', async () => {
-    const r = await call(`${sandbox.endpoints.inspect}/microsoft/${sandbox.endpoints.microsoft.tenantId}/apps/${sandbox.endpoints.microsoft.clientId}/certificates`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ certificate: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----' }),
-    });
-    expect(r.status).toBe(400);
+    expect((await register('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----')).status).toBe(400);
   });
 });

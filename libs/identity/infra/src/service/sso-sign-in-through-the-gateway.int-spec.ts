@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Sandbox, startSandbox } from '@ferry/sandbox';
+import { type Sandbox, signInAsBrowser, startSandbox } from '@ferry/sandbox';
 import { freePort } from '@ferry/platform/testing';
 import { decodeJwt } from 'jose';
 import { HmacKeyedHasher } from '../credentials/hmac-keyed-hasher.adapter';
@@ -13,78 +13,9 @@ const API = '/api/v1';
 const password = () => `pw-${randomBytes(12).toString('base64url')}`;
 const ADMIN = { loginName: 'root-admin', password: password() };
 
-const htmlDecode = (s: string): string =>
-  s.replace(
-    /&#x([0-9a-f]+);|&#(\d+);|&(amp|lt|gt|quot);/gi,
-    (_m, hex?: string, dec?: string, named?: string) =>
-      hex
-        ? String.fromCodePoint(parseInt(hex, 16))
-        : dec
-          ? String.fromCodePoint(Number(dec))
-          : ({ amp: '&', lt: '<', gt: '>', quot: '"' }[(named ?? '').toLowerCase()] ?? ''),
-  );
-const attribute = (tag: string, name: string): string | null => {
-  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-  return m ? htmlDecode(m[1] ?? m[2] ?? m[3] ?? '') : null;
-};
-
-/**
- * A browser at the provider: fills each sign-in form (user name, password, hidden fields kept), keeps
- * the provider's cookies, follows redirects by hand and returns the redirect to Ferry's callback.
- */
-async function signInAtProvider(
-  authorizationUrl: string,
-  callbackPrefix: string,
-  username: string,
-  secret: string,
-): Promise<string> {
-  const cookies = new Map<string, string>();
-  const send = async (url: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (cookies.size > 0) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = ''] = c.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  };
-  let url = authorizationUrl;
-  let res = await send(url);
-  for (let step = 0; step < 8; step++) {
-    if (res.status >= 300 && res.status < 400) {
-      url = new URL(res.headers.get('location') ?? '', url).href;
-      if (url.startsWith(`${callbackPrefix}?`)) return url;
-      res = await send(url);
-      continue;
-    }
-    const html = await res.text();
-    const form = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-    if (!form) throw new Error(`the provider answered ${res.status} without a sign-in form`);
-    const body = new URLSearchParams();
-    for (const [input] of form[1]?.matchAll(/<input\b[^>]*>/gi) ?? []) {
-      const name = attribute(input, 'name');
-      const type = (attribute(input, 'type') ?? 'text').toLowerCase();
-      if (!name || type === 'submit' || type === 'button') continue;
-      body.append(
-        name,
-        type === 'password'
-          ? secret
-          : type === 'text' || type === 'email'
-            ? username
-            : (attribute(input, 'value') ?? ''),
-      );
-    }
-    url = new URL(attribute(form[0], 'action') ?? url, url).href;
-    res = await send(url, {
-      method: (attribute(form[0], 'method') ?? 'get').toUpperCase(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: body.toString(),
-    });
-  }
-  throw new Error('the provider never redirected to the callback');
-}
+/** A browser at the provider: signs in on its form and returns the redirect to Ferry's callback. */
+const signInAtProvider = (authorizationUrl: string, callbackPrefix: string, username: string, secret: string): Promise<string> =>
+  signInAsBrowser(authorizationUrl, { callbackPrefix, username, password: secret });
 
 const bindingOf = (res: ApiResponse): string => {
   const cookie = ([] as string[])

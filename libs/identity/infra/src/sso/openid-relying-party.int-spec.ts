@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SsoRejectedError } from '@ferry/identity/application';
-import { type Sandbox, startSandbox } from '@ferry/sandbox';
+import { type Sandbox, signInAsBrowser, startSandbox } from '@ferry/sandbox';
 import { OpenIdRelyingParty } from './openid-relying-party.adapter';
 import type { OpenIdRelyingPartyOptions } from './openid-relying-party.options';
 
@@ -44,72 +44,9 @@ async function startTrustedSandbox(): Promise<Sandbox> {
   });
 }
 
-const decode = (s: string): string =>
-  s.replace(
-    /&#x([0-9a-f]+);|&#(\d+);|&(amp|lt|gt|quot);/gi,
-    (_m, hex: string | undefined, dec: string | undefined, named: string | undefined) =>
-      hex
-        ? String.fromCodePoint(parseInt(hex, 16))
-        : dec
-          ? String.fromCodePoint(Number(dec))
-          : (({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[
-              (named ?? '').toLowerCase()
-            ] ?? ''),
-  );
-const attr = (tag: string, name: string): string | null => {
-  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-  return m ? decode(m[1] ?? m[2] ?? m[3] ?? '') : null;
-};
-
-/**
- * Signs in at a sandbox IdP as a browser would: reads each page's form, keeps its hidden fields,
- * types the user name and password into the visible ones, keeps cookies, follows redirects by
- * hand, and stops at the redirect to Ferry's callback, which it returns.
- */
-async function signIn(authorizationUrl: string, username: string, password: string): Promise<string> {
-  const cookies = new Map<string, string>();
-  const send = async (url: string, init: RequestInit = {}): Promise<Response> => {
-    const headers = new Headers(init.headers);
-    if (cookies.size > 0) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = ''] = c.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  };
-  let url = authorizationUrl;
-  let res = await send(url);
-  for (let step = 0; step < 8; step++) {
-    if (res.status >= 300 && res.status < 400) {
-      url = new URL(res.headers.get('location') ?? '', url).href;
-      if (url.startsWith(`${REDIRECT}?`)) return url;
-      res = await send(url);
-      continue;
-    }
-    const html = await res.text();
-    const form = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-    if (!form) throw new Error(`sign-in page without a form (HTTP ${res.status})`);
-    const body = new URLSearchParams();
-    for (const [input] of form[1]?.matchAll(/<input\b[^>]*>/gi) ?? []) {
-      const name = attr(input, 'name');
-      if (!name) continue;
-      const type = (attr(input, 'type') ?? 'text').toLowerCase();
-      if (type === 'password') body.append(name, password);
-      else if (type === 'text' || type === 'email') body.append(name, username);
-      else if (type !== 'submit' && type !== 'button') body.append(name, attr(input, 'value') ?? '');
-    }
-    const action = new URL(attr(form[0], 'action') ?? url, url).href;
-    res = await send(action, {
-      method: (attr(form[0], 'method') ?? 'get').toUpperCase(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: body.toString(),
-    });
-    url = action;
-  }
-  throw new Error('sign-in did not reach the callback');
-}
+/** Signs in at a sandbox IdP as a browser would and returns the redirect to Ferry's callback. */
+const signIn = (authorizationUrl: string, username: string, password: string): Promise<string> =>
+  signInAsBrowser(authorizationUrl, { callbackPrefix: REDIRECT, username, password });
 
 /** A fetch that hands each token response's `id_token` to `edit`, as a party in the middle could. */
 const editingIdTokens =
