@@ -1,10 +1,10 @@
 import { BadRequestException, Controller, Get, Param, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ActorKind, Outcome, Rpc, type StoredAuditEvent } from '@ferry/contracts';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { AccessGuard, RequirePermission } from '@ferry/platform/auth';
+import { AccessGuard, BearerToken, RequirePermission } from '@ferry/platform/auth';
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Request } from 'express';
-import { bearerOf, callerOf } from '../common/caller';
+import { callerOf } from '../common/caller';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
 
@@ -35,14 +35,14 @@ export class AuditController {
 
   @RequirePermission('audit.read')
   @Get()
-  async query(@Param('org', OrgIdPipe) org: string, @Req() req: Request, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+  async query(@Param('org', OrgIdPipe) org: string, @BearerToken() token: string, @Req() req: Request, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new BadRequestException('limit must be an integer 1-500');
     if (cursor !== undefined && typeof cursor !== 'string') throw new BadRequestException('cursor must be a string');
     const page = await this.messaging.request(Rpc.audit.query, {
       orgId: org,
       limit: limit === undefined ? 0 : Number(limit),
       cursor: cursor ?? '',
-      caller: callerOf(req, bearerOf(req)),
+      caller: callerOf(req, token),
     });
     return { items: page.events.map(view), nextCursor: page.nextCursor || null };
   }

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { Rpc } from '@ferry/contracts';
-import { AccessGuard, Public } from '@ferry/platform/auth';
+import { AccessGuard, bearerToken, Public } from '@ferry/platform/auth';
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Request } from 'express';
-import { bearerOf, callerOf } from '../common/caller';
+import { callerOf } from '../common/caller';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
 import { EnrolmentBody, MfaBody, RefreshBody, SignInBody, signInView, tokensView, VerifyEnrolmentBody } from './auth.dto';
@@ -68,6 +68,6 @@ export class AuthController {
   @Post('signout')
   @HttpCode(204)
   async signOut(@Req() req: Request) {
-    await this.messaging.request(Rpc.identity.signOut, { caller: callerOf(req, bearerOf(req)) });
+    await this.messaging.request(Rpc.identity.signOut, { caller: callerOf(req, bearerToken(req.get('authorization')) ?? '') });
   }
 }

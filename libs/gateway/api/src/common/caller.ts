@@ -12,8 +12,3 @@ export function callerOf(req: Request, accessToken = ''): { accessToken: string;
   };
 }
 
-/** The bearer token of the Authorization header, or '' (bounded: a JWS longer than 4 KiB is not ours). */
-export function bearerOf(req: Request): string {
-  const m = /^Bearer ([A-Za-z0-9._~+/-]{1,4096}=*)$/.exec(req.get('authorization') ?? '');
-  return m?.[1] ?? '';
-}

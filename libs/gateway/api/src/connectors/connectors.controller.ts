@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { Rpc } from '@ferry/contracts';
-import { AccessGuard, CurrentClaims, RequirePermission } from '@ferry/platform/auth';
+import { AccessGuard, BearerToken, CurrentClaims, RequirePermission } from '@ferry/platform/auth';
 import type { AccessClaims } from '@ferry/platform/rbac';
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Request } from 'express';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
-import { bearerOf, callerOf } from '../common/caller';
+import { callerOf } from '../common/caller';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
 import { CreateConnectorBody, connectorView, kindFromName } from './connector.dto';
 
@@ -25,14 +25,14 @@ export class ConnectorsController {
     @Param('org', OrgIdPipe) org: string,
     @Body(new ZodBodyPipe(CreateConnectorBody)) body: CreateConnectorBody,
     @CurrentClaims() claims: AccessClaims,
-    @Req() req: Request,
+    @BearerToken() token: string, @Req() req: Request,
   ) {
     const { connector } = await this.messaging.request(Rpc.connectors.create, {
       orgId: org,
       name: body.name,
       kind: kindFromName(body.kind),
       secret: body.secret,
-      context: { actorId: claims.accountId, ...callerOf(req, bearerOf(req)) },
+      context: { actorId: claims.accountId, ...callerOf(req, token) },
     });
     if (!connector) throw new Error('connectors service answered without a connector');
     return connectorView(connector);
@@ -40,8 +40,8 @@ export class ConnectorsController {
 
   @RequirePermission('connectors.read')
   @Get()
-  async list(@Param('org', OrgIdPipe) org: string, @CurrentClaims() claims: AccessClaims, @Req() req: Request) {
-    const { connectors } = await this.messaging.request(Rpc.connectors.list, { orgId: org, context: { actorId: claims.accountId, ...callerOf(req, bearerOf(req)) } });
+  async list(@Param('org', OrgIdPipe) org: string, @CurrentClaims() claims: AccessClaims, @BearerToken() token: string, @Req() req: Request) {
+    const { connectors } = await this.messaging.request(Rpc.connectors.list, { orgId: org, context: { actorId: claims.accountId, ...callerOf(req, token) } });
     return { items: connectors.map(connectorView) };
   }
 }
