@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ConnectorAuditEntry, ConnectorAuditTrail } from '@ferry/connectors/application';
-import { ActorKind, Events, Outcome } from '@ferry/contracts';
-import { MessagingClient } from '@ferry/platform/messaging';
-import { trace } from '@opentelemetry/api';
+import { ActorKind, Outcome } from '@ferry/contracts';
+import { MessagingClient, publishAuditEvent } from '@ferry/platform/messaging';
 import { CONNECTORS_INFRA_OPTIONS, type ConnectorsInfraOptions } from '../connectors-infra.options';
 
 /** Publishes connector audit records on the JetStream audit stream and waits for the stream's ack. */
@@ -16,23 +13,14 @@ export class NatsConnectorAuditTrail implements ConnectorAuditTrail {
   ) {}
 
   async record(entry: ConnectorAuditEntry): Promise<void> {
-    const id = randomUUID();
-    await this.messaging.publish(
-      Events.audit,
-      { region: this.options.region, org: entry.orgId },
-      {
-        id,
-        occurredAt: timestampFromDate(new Date()),
-        orgId: entry.orgId,
-        actor: { kind: entry.actorId === 'unauthenticated' ? ActorKind.ANONYMOUS : ActorKind.ACCOUNT, id: entry.actorId },
-        action: entry.action,
-        target: { type: 'connector', id: entry.connectorId },
-        outcome: Outcome.SUCCESS,
-        sourceAddress: entry.sourceAddress,
-        userAgent: entry.userAgent,
-        traceId: trace.getActiveSpan()?.spanContext().traceId ?? '',
-      },
-      { msgId: id },
-    );
+    await publishAuditEvent(this.messaging, this.options.region, {
+      orgId: entry.orgId,
+      actor: { kind: entry.actorId === 'unauthenticated' ? ActorKind.ANONYMOUS : ActorKind.ACCOUNT, id: entry.actorId },
+      action: entry.action,
+      target: { type: 'connector', id: entry.connectorId },
+      outcome: Outcome.SUCCESS,
+      sourceAddress: entry.sourceAddress,
+      userAgent: entry.userAgent,
+    });
   }
 }

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { ActorKind, Events, Outcome } from '@ferry/contracts';
+import { ActorKind, Outcome } from '@ferry/contracts';
 import type { AccessDenial, AccessDeniedRecorder } from '@ferry/platform/auth';
-import { MessagingClient } from '@ferry/platform/messaging';
-import { trace } from '@opentelemetry/api';
+import { MessagingClient, publishAuditEvent } from '@ferry/platform/messaging';
 import { GATEWAY_API_OPTIONS, type GatewayApiOptions } from '../gateway-api.options';
 
 /**
@@ -22,27 +19,17 @@ export class AuditingAccessDeniedRecorder implements AccessDeniedRecorder {
   ) {}
 
   async record(denial: AccessDenial): Promise<void> {
-    const id = randomUUID();
-    const org = denial.claims.orgId;
     try {
-      await this.messaging.publish(
-        Events.audit,
-        { region: this.options.region, org: org ?? 'platform' },
-        {
-          id,
-          occurredAt: timestampFromDate(new Date()),
-          orgId: org ?? '',
-          actor: { kind: ActorKind.ACCOUNT, id: denial.claims.accountId },
-          action: denial.reason === 'cross-org' ? 'authz.cross_org.denied' : 'authz.permission.denied',
-          target: { type: 'route', id: (denial.route ?? '').slice(0, 200) },
-          outcome: Outcome.DENIED,
-          sourceAddress: (denial.sourceAddress ?? '').slice(0, 64),
-          userAgent: (denial.userAgent ?? '').slice(0, 256),
-          traceId: trace.getActiveSpan()?.spanContext().traceId ?? '',
-          detail: { permission: denial.permission, ...(denial.requestedOrg ? { requested_org: denial.requestedOrg } : {}) },
-        },
-        { msgId: id },
-      );
+      await publishAuditEvent(this.messaging, this.options.region, {
+        orgId: denial.claims.orgId ?? '',
+        actor: { kind: ActorKind.ACCOUNT, id: denial.claims.accountId },
+        action: denial.reason === 'cross-org' ? 'authz.cross_org.denied' : 'authz.permission.denied',
+        target: { type: 'route', id: (denial.route ?? '').slice(0, 200) },
+        outcome: Outcome.DENIED,
+        sourceAddress: (denial.sourceAddress ?? '').slice(0, 64),
+        userAgent: (denial.userAgent ?? '').slice(0, 256),
+        detail: { permission: denial.permission, ...(denial.requestedOrg ? { requested_org: denial.requestedOrg } : {}) },
+      });
     } catch (err) {
       // The refusal stands either way; losing its record is logged for the operator.
       this.logger.error(`could not audit a refused request: ${(err as Error).message}`);
