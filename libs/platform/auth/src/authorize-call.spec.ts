@@ -1,7 +1,7 @@
 import { RpcErrorCode } from '@ferry/contracts';
 import { RpcException } from '@ferry/platform/messaging';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { authorizeCall } from './authorize-call';
+import { authenticateCall, authorizeCall } from './authorize-call';
 import { KeySourceUnavailableError } from './errors';
 import {
   claims,
@@ -33,6 +33,13 @@ describe('authorizeCall', () => {
       throw err;
     }
   };
+
+  it('authenticateCall accepts any valid token, whatever its roles, and refuses a missing or forged one', async () => {
+    const token = await signToken(key, { payload: claims({ roles: ['viewer'] }) });
+    await expect(authenticateCall(verifier, token)).resolves.toMatchObject({ accountId: 'acc-1', roles: ['viewer'] });
+    expect(await codeOf(authenticateCall(verifier, ''))).toBe(RpcErrorCode.UNAUTHENTICATED);
+    expect(await codeOf(authenticateCall(verifier, `${token.slice(0, -4)}AAAA`))).toBe(RpcErrorCode.UNAUTHENTICATED);
+  });
 
   it('returns the claims when the role grants the permission in the requested organisation', async () => {
     const token = await signToken(key, { payload: claims({ roles: ['migration-operator'] }) });

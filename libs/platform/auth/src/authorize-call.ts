@@ -6,6 +6,24 @@ import { InvalidTokenError, KeySourceUnavailableError } from './errors';
 import { isPlatformPermission, sameOrg } from './org-scope';
 
 /**
+ * Verifies the caller's token (`Caller.access_token`) for an RPC any signed-in account may make
+ * (e.g. sign-out), with no permission or organisation to check.
+ * @throws RpcException UNAUTHENTICATED (no or invalid token), UNAVAILABLE (signing keys unobtainable).
+ */
+export async function authenticateCall(verifier: AccessTokenVerifier, accessToken: string): Promise<AccessClaims> {
+  if (!accessToken) throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'access token required');
+  try {
+    return await verifier.verify(accessToken);
+  } catch (err) {
+    if (err instanceof InvalidTokenError)
+      throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'invalid or expired access token');
+    if (err instanceof KeySourceUnavailableError)
+      throw new RpcException(RpcErrorCode.UNAVAILABLE, 'cannot verify access tokens right now');
+    throw err;
+  }
+}
+
+/**
  * The RPC-handler counterpart of AccessGuard: verifies the caller's token (`Caller.access_token`)
  * and checks that it grants `permission` within `orgId`.
  * @param orgId the organisation the request is about; null when it names none (the handler then
@@ -21,17 +39,7 @@ export async function authorizeCall(
   permission: Permission,
   orgId: string | null,
 ): Promise<AccessClaims> {
-  if (!accessToken) throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'access token required');
-  let claims: AccessClaims;
-  try {
-    claims = await verifier.verify(accessToken);
-  } catch (err) {
-    if (err instanceof InvalidTokenError)
-      throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'invalid or expired access token');
-    if (err instanceof KeySourceUnavailableError)
-      throw new RpcException(RpcErrorCode.UNAVAILABLE, 'cannot verify access tokens right now');
-    throw err;
-  }
+  const claims = await authenticateCall(verifier, accessToken);
   if (orgId !== null && !isPlatformPermission(permission) && !sameOrg(claims.orgId, orgId)) {
     throw new RpcException(RpcErrorCode.NOT_FOUND, 'not found');
   }

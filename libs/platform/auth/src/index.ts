@@ -12,5 +12,5 @@ export {
   type AccessDenialReason,
   type AccessDeniedRecorder,
 } from './access-denied.recorder';
-export { authorizeCall } from './authorize-call';
+export { authenticateCall, authorizeCall } from './authorize-call';
 export { AuthModule, type AuthModuleOptions, JWKS_SOURCE } from './auth.module';

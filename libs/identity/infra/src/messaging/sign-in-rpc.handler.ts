@@ -20,9 +20,9 @@ import {
   VerifyEnrolmentCommand,
   VerifyEnrolmentUseCase,
 } from '@ferry/identity/application';
-import { Rpc, RpcErrorCode } from '@ferry/contracts';
-import { AccessTokenVerifier, InvalidTokenError } from '@ferry/platform/auth';
-import { MessagingClient, RpcException } from '@ferry/platform/messaging';
+import { Rpc } from '@ferry/contracts';
+import { AccessTokenVerifier, authenticateCall } from '@ferry/platform/auth';
+import { MessagingClient } from '@ferry/platform/messaging';
 import { IDENTITY_INFRA_OPTIONS, type IdentityInfraOptions } from '../identity-infra.options';
 import { providerName, signInMessage, tokensMessage } from './identity-messages';
 import { answering } from './rpc-errors';
@@ -83,13 +83,7 @@ export class SignInRpcHandler implements OnApplicationBootstrap {
     );
     void m.serve(Rpc.identity.signOut, (req) =>
       answering(async () => {
-        let claims;
-        try {
-          claims = await this.verifier.verify(req.caller?.accessToken ?? '');
-        } catch (err) {
-          if (err instanceof InvalidTokenError) throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'invalid or expired access token');
-          throw err;
-        }
+        const claims = await authenticateCall(this.verifier, req.caller?.accessToken ?? '');
         await this.signOut.execute(claims, from(req.caller));
         return {};
       }),
