@@ -15,3 +15,4 @@ export {
 export { normaliseHostName } from './host-name';
 export { pinnedLookup } from './pinned-lookup';
 export { TLS_CLIENT_DEFAULTS } from './tls-client-defaults';
+export { createOutboundAgent, type OutboundAgentOptions } from './outbound-agent';

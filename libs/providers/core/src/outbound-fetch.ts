@@ -1,0 +1,90 @@
+import { request } from 'node:https';
+import type { Agent } from 'node:https';
+import { type DestinationPolicy, DestinationRefusedError } from '@ferry/platform/net';
+import { ProviderError } from './provider-error';
+
+/** The subset of `fetch` the provider adapters use. */
+export type OutboundFetch = (url: string | URL, init?: OutboundRequestInit) => Promise<Response>;
+
+export interface OutboundRequestInit {
+  readonly method?: string;
+  readonly headers?: Record<string, string> | Headers | [string, string][];
+  readonly body?: string | Uint8Array | URLSearchParams;
+  readonly signal?: AbortSignal;
+}
+
+export interface OutboundFetchOptions {
+  /** Checks every host before the request (IP literals never reach the agent's pinned lookup). */
+  readonly policy: DestinationPolicy;
+  /** From `createOutboundAgent(policy)`: pinned lookup, TLS 1.2+, verified certificates. */
+  readonly agent: Agent;
+  /** Whole-exchange deadline (default 15 s). */
+  readonly timeoutMs?: number;
+  /** Larger responses are refused (default 4 MiB): token, directory and probe answers are small. */
+  readonly maxResponseBytes?: number;
+}
+
+/**
+ * A `fetch` for the official clients' pluggable transports (MSAL's network module, openid-client's
+ * customFetch, gaxios's fetchImplementation): HTTPS only, every host checked by the SSRF policy, sockets
+ * from the pinned agent, bounded in time and size. Failures are `ProviderError`s that name the host only.
+ */
+export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+  return async (input, init = {}) => {
+    const url = new URL(String(input));
+    if (url.protocol !== 'https:') throw new ProviderError('destination-refused', `only https destinations are allowed (${url.protocol} refused)`);
+    try {
+      await options.policy.resolveDestination(url.hostname.replace(/^\[|\]$/g, ''));
+    } catch (err) {
+      if (err instanceof DestinationRefusedError) throw new ProviderError('destination-refused', err.message);
+      throw err;
+    }
+    const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+    const body = init.body instanceof URLSearchParams ? init.body.toString() : init.body;
+    if (init.body instanceof URLSearchParams && !headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)));
+    return new Promise<Response>((resolve, reject) => {
+      const req = request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent: options.agent, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            req.destroy(new ProviderError('provider-error', `${url.host} answered more than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+            else if (value !== undefined) responseHeaders.set(name, value);
+          }
+          const status = res.statusCode ?? 502;
+          // Response refuses a body for 204/304.
+          const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+          resolve(new Response(payload, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        });
+        res.on('error', (err) => reject(asProviderError(err, url)));
+      });
+      const deadline = setTimeout(() => req.destroy(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)), timeoutMs);
+      req.on('close', () => clearTimeout(deadline));
+      req.on('timeout', () => req.destroy(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)));
+      req.on('error', (err) => reject(asProviderError(err, url)));
+      init.signal?.addEventListener('abort', () => req.destroy(new ProviderError('unreachable', `request to ${url.host} was aborted`)), { once: true });
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  };
+}
+
+function asProviderError(err: unknown, url: URL): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof DestinationRefusedError) return new ProviderError('destination-refused', err.message);
+  // Node's network errors carry only codes and host names, but keep to the code: messages can hold more.
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+  return new ProviderError('unreachable', `${url.host} could not be reached (${/^[A-Z0-9_]{1,40}$/.test(code) ? code : 'error'})`);
+}
