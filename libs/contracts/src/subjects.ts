@@ -1,14 +1,42 @@
 // The catalogue of every NATS subject Ferry uses. Subjects are versioned and never renamed: a new
 // version is added beside the old one. The messaging library prefixes all of them with the
 // installation prefix (FERRY_NATS_PREFIX), which is how test runs and co-tenant installs stay apart.
-import { QueryAuditEventsRequestSchema, QueryAuditEventsResponseSchema } from './gen/ferry/audit/v1/audit_query_pb';
+import {
+  QueryAuditEventsRequestSchema,
+  QueryAuditEventsResponseSchema,
+} from './gen/ferry/audit/v1/audit_query_pb';
 import { AuditEventSchema } from './gen/ferry/audit/v1/audit_event_pb';
 import {
+  ImapLoginRequestSchema,
+  ImapLoginResponseSchema,
+  IssueTokenRequestSchema,
+  IssueTokenResponseSchema,
+} from './gen/ferry/connectors/v1/broker_pb';
+import {
+  ConnectorRefSchema,
+  ConnectorResponseSchema,
   CreateConnectorRequestSchema,
   CreateConnectorResponseSchema,
+  DeleteConnectorResponseSchema,
+  ImportImapUsersRequestSchema,
+  ImportImapUsersResponseSchema,
   ListConnectorsRequestSchema,
   ListConnectorsResponseSchema,
+  PurgeProjectCredentialsRequestSchema,
+  PurgeProjectCredentialsResponseSchema,
+  RotateSecretRequestSchema,
+  TestConnectorResponseSchema,
+  UpdateConnectorRequestSchema,
 } from './gen/ferry/connectors/v1/connector_pb';
+import {
+  CompleteConsentRequestSchema,
+  CompleteDelegationRequestSchema,
+  OnboardingResultSchema,
+  StartConsentRequestSchema,
+  StartConsentResponseSchema,
+  StartDelegationRequestSchema,
+  StartDelegationResponseSchema,
+} from './gen/ferry/connectors/v1/onboarding_pb';
 import {
   AccountActionRequestSchema,
   AccountActionResponseSchema,
@@ -81,6 +109,90 @@ export const Rpc = {
       subject: 'connectors.v1.rpc.list',
       request: ListConnectorsRequestSchema,
       response: ListConnectorsResponseSchema,
+    },
+    get: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.get',
+      request: ConnectorRefSchema,
+      response: ConnectorResponseSchema,
+    },
+    update: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.update',
+      request: UpdateConnectorRequestSchema,
+      response: ConnectorResponseSchema,
+    },
+    delete: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.delete',
+      request: ConnectorRefSchema,
+      response: DeleteConnectorResponseSchema,
+    },
+    rotateSecret: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.secret.rotate',
+      request: RotateSecretRequestSchema,
+      response: ConnectorResponseSchema,
+    },
+    importImapUsers: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.imap.users.import',
+      request: ImportImapUsersRequestSchema,
+      response: ImportImapUsersResponseSchema,
+    },
+    test: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.test',
+      request: ConnectorRefSchema,
+      response: TestConnectorResponseSchema,
+    },
+    purgeProject: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.project.purge',
+      request: PurgeProjectCredentialsRequestSchema,
+      response: PurgeProjectCredentialsResponseSchema,
+    },
+    startConsent: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.consent.start',
+      request: StartConsentRequestSchema,
+      response: StartConsentResponseSchema,
+    },
+    completeConsent: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.consent.complete',
+      request: CompleteConsentRequestSchema,
+      response: OnboardingResultSchema,
+    },
+    startDelegation: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.delegation.start',
+      request: StartDelegationRequestSchema,
+      response: StartDelegationResponseSchema,
+    },
+    completeDelegation: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.delegation.complete',
+      request: CompleteDelegationRequestSchema,
+      response: OnboardingResultSchema,
+    },
+  },
+  /**
+   * The token broker: service-to-service only (a service assertion in every request). Its own subject
+   * branch, so NATS permissions can let only migration, freebusy and mailrouting publish to it.
+   */
+  broker: {
+    token: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.broker.token',
+      request: IssueTokenRequestSchema,
+      response: IssueTokenResponseSchema,
+    },
+    imapLogin: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.broker.imap',
+      request: ImapLoginRequestSchema,
+      response: ImapLoginResponseSchema,
     },
   },
   /** Sign-in, sessions, accounts and roles; served by the identity service. */

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/connectors/v1/connector.proto.
  */
 export const file_ferry_connectors_v1_connector: GenFile = /*@__PURE__*/
-  fileDesc("CiNmZXJyeS9jb25uZWN0b3JzL3YxL2Nvbm5lY3Rvci5wcm90bxITZmVycnkuY29ubmVjdG9ycy52MSKzAQoJQ29ubmVjdG9yEgoKAmlkGAEgASgJEg4KBm9yZ19pZBgCIAEoCRIMCgRuYW1lGAMgASgJEjAKBGtpbmQYBCABKA4yIi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvcktpbmQSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSc2VjcmV0X2ZpbmdlcnByaW50GAYgASgJImQKDlJlcXVlc3RDb250ZXh0EhAKCGFjdG9yX2lkGAEgASgJEhYKDnNvdXJjZV9hZGRyZXNzGAIgASgJEhIKCnVzZXJfYWdlbnQYAyABKAkSFAoMYWNjZXNzX3Rva2VuGAQgASgJIq4BChZDcmVhdGVDb25uZWN0b3JSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRIMCgRuYW1lGAIgASgJEjAKBGtpbmQYAyABKA4yIi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvcktpbmQSDgoGc2VjcmV0GAQgASgJEjQKB2NvbnRleHQYBSABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0IkwKF0NyZWF0ZUNvbm5lY3RvclJlc3BvbnNlEjEKCWNvbm5lY3RvchgBIAEoCzIeLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yIl0KFUxpc3RDb25uZWN0b3JzUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiTAoWTGlzdENvbm5lY3RvcnNSZXNwb25zZRIyCgpjb25uZWN0b3JzGAEgAygLMh4uZmVycnkuY29ubmVjdG9ycy52MS5Db25uZWN0b3IqjwEKDUNvbm5lY3RvcktpbmQSHgoaQ09OTkVDVE9SX0tJTkRfVU5TUEVDSUZJRUQQABIgChxDT05ORUNUT1JfS0lORF9NSUNST1NPRlRfMzY1EAESIwofQ09OTkVDVE9SX0tJTkRfR09PR0xFX1dPUktTUEFDRRACEhcKE0NPTk5FQ1RPUl9LSU5EX0lNQVAQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiNmZXJyeS9jb25uZWN0b3JzL3YxL2Nvbm5lY3Rvci5wcm90bxITZmVycnkuY29ubmVjdG9ycy52MSKQBQoJQ29ubmVjdG9yEgoKAmlkGAEgASgJEg4KBm9yZ19pZBgCIAEoCRIMCgRuYW1lGAMgASgJEjAKBGtpbmQYBCABKA4yIi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvcktpbmQSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSc2VjcmV0X2ZpbmdlcnByaW50GAYgASgJEjsKCW1pY3Jvc29mdBgHIAEoCzImLmZlcnJ5LmNvbm5lY3RvcnMudjEuTWljcm9zb2Z0U2V0dGluZ3NIABI1CgZnb29nbGUYCCABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLkdvb2dsZVNldHRpbmdzSAASMQoEaW1hcBgJIAEoCzIhLmZlcnJ5LmNvbm5lY3RvcnMudjEuSW1hcFNldHRpbmdzSAASEQoJd29ya2xvYWRzGAogAygJEhMKC3Byb2plY3RfdGFnGAsgASgJEg8KB3ZlcnNpb24YDCABKA0SLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoGc3RhdHVzGA4gASgOMiQuZmVycnkuY29ubmVjdG9ycy52MS5Db25uZWN0b3JTdGF0dXMSNAoHc2VjcmV0cxgPIAMoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuU2VjcmV0TWV0YWRhdGESNAoId2FybmluZ3MYECADKAsyIi5mZXJyeS5jb25uZWN0b3JzLnYxLlNlY3JldFdhcm5pbmcSHQoVdXNlcl9jcmVkZW50aWFsX2NvdW50GBEgASgNQgoKCHNldHRpbmdzIp0CChFNaWNyb3NvZnRTZXR0aW5ncxIwCgRhdXRoGAEgASgOMiIuZmVycnkuY29ubmVjdG9ycy52MS5NaWNyb3NvZnRBdXRoEhEKCXRlbmFudF9pZBgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSDQoFY2xvdWQYBCABKAkSFgoOYXV0aG9yaXR5X2hvc3QYBSABKAkSFAoMZ3JhcGhfb3JpZ2luGAYgASgJEhcKD2NlcnRpZmljYXRlX3BlbRgHIAEoCRIeChZjZXJ0aWZpY2F0ZV90aHVtYnByaW50GAggASgJEjoKFmNlcnRpZmljYXRlX2V4cGlyZXNfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqQBCg5Hb29nbGVTZXR0aW5ncxItCgRhdXRoGAEgASgOMh8uZmVycnkuY29ubmVjdG9ycy52MS5Hb29nbGVBdXRoEhMKC2N1c3RvbWVyX2lkGAIgASgJEhIKCmFkbWluX3VzZXIYAyABKAkSFwoPb2F1dGhfY2xpZW50X2lkGAQgASgJEiEKGXNlcnZpY2VfYWNjb3VudF9jbGllbnRfaWQYBSABKAki1wEKDEltYXBTZXR0aW5ncxIMCgRob3N0GAEgASgJEgwKBHBvcnQYAiABKA0SMwoIc2VjdXJpdHkYAyABKA4yIS5mZXJyeS5jb25uZWN0b3JzLnYxLkltYXBTZWN1cml0eRIrCgRhdXRoGAQgASgOMh0uZmVycnkuY29ubmVjdG9ycy52MS5JbWFwQXV0aBITCgttYXN0ZXJfdXNlchgFIAEoCRIYChBtYXN0ZXJfc2VwYXJhdG9yGAYgASgJEhoKEmNhX2NlcnRpZmljYXRlX3BlbRgHIAEoCSLGAQoOU2VjcmV0TWV0YWRhdGESDQoFZmllbGQYASABKAkSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtmaW5nZXJwcmludBgFIAEoCSI9Cg1TZWNyZXRXYXJuaW5nEg0KBWZpZWxkGAEgASgJEgwKBGNvZGUYAiABKAkSDwoHbWVzc2FnZRgDIAEoCSJkCg5SZXF1ZXN0Q29udGV4dBIQCghhY3Rvcl9pZBgBIAEoCRIWCg5zb3VyY2VfYWRkcmVzcxgCIAEoCRISCgp1c2VyX2FnZW50GAMgASgJEhQKDGFjY2Vzc190b2tlbhgEIAEoCSLAAwoWQ3JlYXRlQ29ubmVjdG9yUmVxdWVzdBIOCgZvcmdfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIwCgRraW5kGAMgASgOMiIuZmVycnkuY29ubmVjdG9ycy52MS5Db25uZWN0b3JLaW5kEg4KBnNlY3JldBgEIAEoCRI0Cgdjb250ZXh0GAUgASgLMiMuZmVycnkuY29ubmVjdG9ycy52MS5SZXF1ZXN0Q29udGV4dBI7CgltaWNyb3NvZnQYBiABKAsyJi5mZXJyeS5jb25uZWN0b3JzLnYxLk1pY3Jvc29mdFNldHRpbmdzSAASNQoGZ29vZ2xlGAcgASgLMiMuZmVycnkuY29ubmVjdG9ycy52MS5Hb29nbGVTZXR0aW5nc0gAEjEKBGltYXAYCCABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkltYXBTZXR0aW5nc0gAEhEKCXdvcmtsb2FkcxgJIAMoCRITCgtwcm9qZWN0X3RhZxgKIAEoCRI1ChFzZWNyZXRfZXhwaXJlc19hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCCgoIc2V0dGluZ3MiTAoXQ3JlYXRlQ29ubmVjdG9yUmVzcG9uc2USMQoJY29ubmVjdG9yGAEgASgLMh4uZmVycnkuY29ubmVjdG9ycy52MS5Db25uZWN0b3IiXQoVTGlzdENvbm5lY3RvcnNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRI0Cgdjb250ZXh0GAIgASgLMiMuZmVycnkuY29ubmVjdG9ycy52MS5SZXF1ZXN0Q29udGV4dCJMChZMaXN0Q29ubmVjdG9yc1Jlc3BvbnNlEjIKCmNvbm5lY3RvcnMYASADKAsyHi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvciJqCgxDb25uZWN0b3JSZWYSDgoGb3JnX2lkGAEgASgJEhQKDGNvbm5lY3Rvcl9pZBgCIAEoCRI0Cgdjb250ZXh0GAMgASgLMiMuZmVycnkuY29ubmVjdG9ycy52MS5SZXF1ZXN0Q29udGV4dCJGChFDb25uZWN0b3JSZXNwb25zZRIxCgljb25uZWN0b3IYASABKAsyHi5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvciLWAQoWVXBkYXRlQ29ubmVjdG9yUmVxdWVzdBIuCgNyZWYYASABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvclJlZhIRCgRuYW1lGAIgASgJSACIAQESGQoRcmVwbGFjZV93b3JrbG9hZHMYAyABKAgSEQoJd29ya2xvYWRzGAQgAygJEhgKC3Byb2plY3RfdGFnGAUgASgJSAGIAQESGAoQZXhwZWN0ZWRfdmVyc2lvbhgGIAEoDUIHCgVfbmFtZUIOCgxfcHJvamVjdF90YWciMgoXRGVsZXRlQ29ubmVjdG9yUmVzcG9uc2USFwoPc2VjcmV0c19kZWxldGVkGAEgASgNIp4BChNSb3RhdGVTZWNyZXRSZXF1ZXN0Ei4KA3JlZhgBIAEoCzIhLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yUmVmEg4KBnNlY3JldBgCIAEoCRIXCg9jZXJ0aWZpY2F0ZV9wZW0YAyABKAkSLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZgoWSW1wb3J0SW1hcFVzZXJzUmVxdWVzdBIuCgNyZWYYASABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvclJlZhILCgNjc3YYAiABKAkSDwoHcmVwbGFjZRgDIAEoCCIoCghSb3dFcnJvchIMCgRsaW5lGAEgASgNEg4KBnJlYXNvbhgCIAEoCSJpChdJbXBvcnRJbWFwVXNlcnNSZXNwb25zZRIQCghpbXBvcnRlZBgBIAEoDRItCgZlcnJvcnMYAiADKAsyHS5mZXJyeS5jb25uZWN0b3JzLnYxLlJvd0Vycm9yEg0KBXRvdGFsGAMgASgNIlIKEUNvbm5lY3Rpb25GaW5kaW5nEg0KBWNoZWNrGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIOCgZkZXRhaWwYAyABKAkSDgoGcmVtZWR5GAQgASgJInIKFVRlc3RDb25uZWN0b3JSZXNwb25zZRIKCgJvaxgBIAEoCBI4CghmaW5kaW5ncxgCIAMoCzImLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdGlvbkZpbmRpbmcSEwoLZHVyYXRpb25fbXMYAyABKA0iewoeUHVyZ2VQcm9qZWN0Q3JlZGVudGlhbHNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRITCgtwcm9qZWN0X3RhZxgCIAEoCRI0Cgdjb250ZXh0GAMgASgLMiMuZmVycnkuY29ubmVjdG9ycy52MS5SZXF1ZXN0Q29udGV4dCJOCh9QdXJnZVByb2plY3RDcmVkZW50aWFsc1Jlc3BvbnNlEhIKCmNvbm5lY3RvcnMYASABKA0SFwoPc2VjcmV0c19kZWxldGVkGAIgASgNKo8BCg1Db25uZWN0b3JLaW5kEh4KGkNPTk5FQ1RPUl9LSU5EX1VOU1BFQ0lGSUVEEAASIAocQ09OTkVDVE9SX0tJTkRfTUlDUk9TT0ZUXzM2NRABEiMKH0NPTk5FQ1RPUl9LSU5EX0dPT0dMRV9XT1JLU1BBQ0UQAhIXChNDT05ORUNUT1JfS0lORF9JTUFQEAMqoAEKD0Nvbm5lY3RvclN0YXR1cxIgChxDT05ORUNUT1JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGwoXQ09OTkVDVE9SX1NUQVRVU19BQ1RJVkUQARIkCiBDT05ORUNUT1JfU1RBVFVTX1BFTkRJTkdfQ09OU0VOVBACEigKJENPTk5FQ1RPUl9TVEFUVVNfQ1JFREVOVElBTFNfUkVNT1ZFRBADKrEBCg1NaWNyb3NvZnRBdXRoEh4KGk1JQ1JPU09GVF9BVVRIX1VOU1BFQ0lGSUVEEAASHgoaTUlDUk9TT0ZUX0FVVEhfQ0VSVElGSUNBVEUQARIgChxNSUNST1NPRlRfQVVUSF9DTElFTlRfU0VDUkVUEAISIAocTUlDUk9TT0ZUX0FVVEhfQURNSU5fQ09OU0VOVBADEhwKGE1JQ1JPU09GVF9BVVRIX0RFTEVHQVRFRBAEKmUKCkdvb2dsZUF1dGgSGwoXR09PR0xFX0FVVEhfVU5TUEVDSUZJRUQQABIfChtHT09HTEVfQVVUSF9TRVJWSUNFX0FDQ09VTlQQARIZChVHT09HTEVfQVVUSF9ERUxFR0FURUQQAippCgxJbWFwU2VjdXJpdHkSHQoZSU1BUF9TRUNVUklUWV9VTlNQRUNJRklFRBAAEh4KGklNQVBfU0VDVVJJVFlfSU1QTElDSVRfVExTEAESGgoWSU1BUF9TRUNVUklUWV9TVEFSVFRMUxACKlgKCEltYXBBdXRoEhkKFUlNQVBfQVVUSF9VTlNQRUNJRklFRBAAEhYKEklNQVBfQVVUSF9QRVJfVVNFUhABEhkKFUlNQVBfQVVUSF9NQVNURVJfVVNFUhACYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Connector is a connector's metadata. Secrets are write-only: they never appear here.
@@ -56,11 +56,98 @@ export type Connector = Message<"ferry.connectors.v1.Connector"> & {
   createdAt?: Timestamp | undefined;
 
   /**
-   * Non-reversible fingerprint of the stored secret, so an operator can tell which one is stored.
+   * Non-reversible fingerprint of the primary secret, so an operator can tell which one is stored.
    *
    * @generated from field: string secret_fingerprint = 6;
    */
   secretFingerprint: string;
+
+  /**
+   * How the connector reaches its tenant; the one matching `kind` is set.
+   *
+   * @generated from oneof ferry.connectors.v1.Connector.settings
+   */
+  settings: {
+    /**
+     * Microsoft 365 settings.
+     *
+     * @generated from field: ferry.connectors.v1.MicrosoftSettings microsoft = 7;
+     */
+    value: MicrosoftSettings;
+    case: "microsoft";
+  } | {
+    /**
+     * Google Workspace settings.
+     *
+     * @generated from field: ferry.connectors.v1.GoogleSettings google = 8;
+     */
+    value: GoogleSettings;
+    case: "google";
+  } | {
+    /**
+     * IMAP server settings.
+     *
+     * @generated from field: ferry.connectors.v1.ImapSettings imap = 9;
+     */
+    value: ImapSettings;
+    case: "imap";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Workloads the connector is used for: mail, calendar, contacts, files, directory, freebusy.
+   *
+   * @generated from field: repeated string workloads = 10;
+   */
+  workloads: string[];
+
+  /**
+   * Migration project whose temporary credentials these are (empty: none); see PurgeProjectCredentials.
+   *
+   * @generated from field: string project_tag = 11;
+   */
+  projectTag: string;
+
+  /**
+   * Increments on every change of the connector or its secrets.
+   *
+   * @generated from field: uint32 version = 12;
+   */
+  version: number;
+
+  /**
+   * When the connector or one of its secrets last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 13;
+   */
+  updatedAt?: Timestamp | undefined;
+
+  /**
+   * Whether it can be used.
+   *
+   * @generated from field: ferry.connectors.v1.ConnectorStatus status = 14;
+   */
+  status: ConnectorStatus;
+
+  /**
+   * Metadata of each stored secret; never a value.
+   *
+   * @generated from field: repeated ferry.connectors.v1.SecretMetadata secrets = 15;
+   */
+  secrets: SecretMetadata[];
+
+  /**
+   * Secrets that are expired, expire soon or are older than the configured age.
+   *
+   * @generated from field: repeated ferry.connectors.v1.SecretWarning warnings = 16;
+   */
+  warnings: SecretWarning[];
+
+  /**
+   * Number of per-user credentials stored (IMAP users, delegated grants).
+   *
+   * @generated from field: uint32 user_credential_count = 17;
+   */
+  userCredentialCount: number;
 };
 
 /**
@@ -69,6 +156,279 @@ export type Connector = Message<"ferry.connectors.v1.Connector"> & {
  */
 export const ConnectorSchema: GenMessage<Connector> = /*@__PURE__*/
   messageDesc(file_ferry_connectors_v1_connector, 0);
+
+/**
+ * MicrosoftSettings are a Microsoft 365 connector's non-secret settings.
+ *
+ * @generated from message ferry.connectors.v1.MicrosoftSettings
+ */
+export type MicrosoftSettings = Message<"ferry.connectors.v1.MicrosoftSettings"> & {
+  /**
+   * How it authenticates.
+   *
+   * @generated from field: ferry.connectors.v1.MicrosoftAuth auth = 1;
+   */
+  auth: MicrosoftAuth;
+
+  /**
+   * Entra tenant id (GUID); set by the consent callback for admin-consent connectors.
+   *
+   * @generated from field: string tenant_id = 2;
+   */
+  tenantId: string;
+
+  /**
+   * App registration's client id (GUID); the installation's for admin-consent connectors.
+   *
+   * @generated from field: string client_id = 3;
+   */
+  clientId: string;
+
+  /**
+   * National cloud: global, usgov, usgov-dod, china, or custom (then both endpoints are required).
+   *
+   * @generated from field: string cloud = 4;
+   */
+  cloud: string;
+
+  /**
+   * Entra authority origin, for cloud = custom (checked against the outbound allow-list).
+   *
+   * @generated from field: string authority_host = 5;
+   */
+  authorityHost: string;
+
+  /**
+   * Microsoft Graph origin, for cloud = custom.
+   *
+   * @generated from field: string graph_origin = 6;
+   */
+  graphOrigin: string;
+
+  /**
+   * The certificate (public part, PEM) for certificate authentication.
+   *
+   * @generated from field: string certificate_pem = 7;
+   */
+  certificatePem: string;
+
+  /**
+   * SHA-256 thumbprint of that certificate (read only).
+   *
+   * @generated from field: string certificate_thumbprint = 8;
+   */
+  certificateThumbprint: string;
+
+  /**
+   * When that certificate expires (read only).
+   *
+   * @generated from field: google.protobuf.Timestamp certificate_expires_at = 9;
+   */
+  certificateExpiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.MicrosoftSettings.
+ * Use `create(MicrosoftSettingsSchema)` to create a new message.
+ */
+export const MicrosoftSettingsSchema: GenMessage<MicrosoftSettings> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 1);
+
+/**
+ * GoogleSettings are a Google Workspace connector's non-secret settings.
+ *
+ * @generated from message ferry.connectors.v1.GoogleSettings
+ */
+export type GoogleSettings = Message<"ferry.connectors.v1.GoogleSettings"> & {
+  /**
+   * How it authenticates.
+   *
+   * @generated from field: ferry.connectors.v1.GoogleAuth auth = 1;
+   */
+  auth: GoogleAuth;
+
+  /**
+   * Workspace customer id (e.g. C01abc2de).
+   *
+   * @generated from field: string customer_id = 2;
+   */
+  customerId: string;
+
+  /**
+   * Admin user to impersonate for directory calls. Write only: stored sealed, shown masked.
+   *
+   * @generated from field: string admin_user = 3;
+   */
+  adminUser: string;
+
+  /**
+   * OAuth client id, for delegated connectors.
+   *
+   * @generated from field: string oauth_client_id = 4;
+   */
+  oauthClientId: string;
+
+  /**
+   * Service account's numeric client id, from its key (read only): the id to authorise in the Admin console.
+   *
+   * @generated from field: string service_account_client_id = 5;
+   */
+  serviceAccountClientId: string;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.GoogleSettings.
+ * Use `create(GoogleSettingsSchema)` to create a new message.
+ */
+export const GoogleSettingsSchema: GenMessage<GoogleSettings> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 2);
+
+/**
+ * ImapSettings are an IMAP connector's non-secret settings.
+ *
+ * @generated from message ferry.connectors.v1.ImapSettings
+ */
+export type ImapSettings = Message<"ferry.connectors.v1.ImapSettings"> & {
+  /**
+   * Server host name or IP address (checked against the outbound allow-list).
+   *
+   * @generated from field: string host = 1;
+   */
+  host: string;
+
+  /**
+   * TCP port.
+   *
+   * @generated from field: uint32 port = 2;
+   */
+  port: number;
+
+  /**
+   * Connection security.
+   *
+   * @generated from field: ferry.connectors.v1.ImapSecurity security = 3;
+   */
+  security: ImapSecurity;
+
+  /**
+   * Login mode.
+   *
+   * @generated from field: ferry.connectors.v1.ImapAuth auth = 4;
+   */
+  auth: ImapAuth;
+
+  /**
+   * Master user login name, for IMAP_AUTH_MASTER_USER.
+   *
+   * @generated from field: string master_user = 5;
+   */
+  masterUser: string;
+
+  /**
+   * Separator between user and master user in the login name (default `*`).
+   *
+   * @generated from field: string master_separator = 6;
+   */
+  masterSeparator: string;
+
+  /**
+   * Extra CA certificate (PEM) to trust for this server, for a private CA. Verification is never off.
+   *
+   * @generated from field: string ca_certificate_pem = 7;
+   */
+  caCertificatePem: string;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.ImapSettings.
+ * Use `create(ImapSettingsSchema)` to create a new message.
+ */
+export const ImapSettingsSchema: GenMessage<ImapSettings> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 3);
+
+/**
+ * SecretMetadata describes one stored secret. The value is write-only and never returned.
+ *
+ * @generated from message ferry.connectors.v1.SecretMetadata
+ */
+export type SecretMetadata = Message<"ferry.connectors.v1.SecretMetadata"> & {
+  /**
+   * Which secret: client-secret, certificate-key, service-account-key, oauth-client-secret, master-password, admin-user.
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * When it was stored.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 2;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When it expires (unset: no expiry given).
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * When it was last used to obtain a token or log in (unset: never).
+   *
+   * @generated from field: google.protobuf.Timestamp last_used_at = 4;
+   */
+  lastUsedAt?: Timestamp | undefined;
+
+  /**
+   * Non-reversible fingerprint (keyed HMAC), to tell two values apart.
+   *
+   * @generated from field: string fingerprint = 5;
+   */
+  fingerprint: string;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.SecretMetadata.
+ * Use `create(SecretMetadataSchema)` to create a new message.
+ */
+export const SecretMetadataSchema: GenMessage<SecretMetadata> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 4);
+
+/**
+ * SecretWarning is advice about a stored secret.
+ *
+ * @generated from message ferry.connectors.v1.SecretWarning
+ */
+export type SecretWarning = Message<"ferry.connectors.v1.SecretWarning"> & {
+  /**
+   * The secret it concerns.
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * expired, expires-soon, older-than-max-age.
+   *
+   * @generated from field: string code = 2;
+   */
+  code: string;
+
+  /**
+   * What to do, in words.
+   *
+   * @generated from field: string message = 3;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.SecretWarning.
+ * Use `create(SecretWarningSchema)` to create a new message.
+ */
+export const SecretWarningSchema: GenMessage<SecretWarning> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 5);
 
 /**
  * RequestContext carries who is asking, for authorisation and audit.
@@ -110,7 +470,7 @@ export type RequestContext = Message<"ferry.connectors.v1.RequestContext"> & {
  * Use `create(RequestContextSchema)` to create a new message.
  */
 export const RequestContextSchema: GenMessage<RequestContext> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_connector, 1);
+  messageDesc(file_ferry_connectors_v1_connector, 6);
 
 /**
  * CreateConnectorRequest creates a connector. Subject: `connectors.v1.rpc.create`.
@@ -152,6 +512,58 @@ export type CreateConnectorRequest = Message<"ferry.connectors.v1.CreateConnecto
    * @generated from field: ferry.connectors.v1.RequestContext context = 5;
    */
   context?: RequestContext | undefined;
+
+  /**
+   * Kind-specific settings; the one matching `kind` is required.
+   *
+   * @generated from oneof ferry.connectors.v1.CreateConnectorRequest.settings
+   */
+  settings: {
+    /**
+     * Microsoft 365 settings.
+     *
+     * @generated from field: ferry.connectors.v1.MicrosoftSettings microsoft = 6;
+     */
+    value: MicrosoftSettings;
+    case: "microsoft";
+  } | {
+    /**
+     * Google Workspace settings.
+     *
+     * @generated from field: ferry.connectors.v1.GoogleSettings google = 7;
+     */
+    value: GoogleSettings;
+    case: "google";
+  } | {
+    /**
+     * IMAP settings.
+     *
+     * @generated from field: ferry.connectors.v1.ImapSettings imap = 8;
+     */
+    value: ImapSettings;
+    case: "imap";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Workloads the connector is for (at least one).
+   *
+   * @generated from field: repeated string workloads = 9;
+   */
+  workloads: string[];
+
+  /**
+   * Migration project whose temporary credentials these are (optional).
+   *
+   * @generated from field: string project_tag = 10;
+   */
+  projectTag: string;
+
+  /**
+   * When the secret expires (optional); a certificate's own expiry applies when earlier.
+   *
+   * @generated from field: google.protobuf.Timestamp secret_expires_at = 11;
+   */
+  secretExpiresAt?: Timestamp | undefined;
 };
 
 /**
@@ -159,7 +571,7 @@ export type CreateConnectorRequest = Message<"ferry.connectors.v1.CreateConnecto
  * Use `create(CreateConnectorRequestSchema)` to create a new message.
  */
 export const CreateConnectorRequestSchema: GenMessage<CreateConnectorRequest> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_connector, 2);
+  messageDesc(file_ferry_connectors_v1_connector, 7);
 
 /**
  * CreateConnectorResponse returns the created connector's metadata.
@@ -180,7 +592,7 @@ export type CreateConnectorResponse = Message<"ferry.connectors.v1.CreateConnect
  * Use `create(CreateConnectorResponseSchema)` to create a new message.
  */
 export const CreateConnectorResponseSchema: GenMessage<CreateConnectorResponse> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_connector, 3);
+  messageDesc(file_ferry_connectors_v1_connector, 8);
 
 /**
  * ListConnectorsRequest lists an organisation's connectors. Subject: `connectors.v1.rpc.list`.
@@ -208,7 +620,7 @@ export type ListConnectorsRequest = Message<"ferry.connectors.v1.ListConnectorsR
  * Use `create(ListConnectorsRequestSchema)` to create a new message.
  */
 export const ListConnectorsRequestSchema: GenMessage<ListConnectorsRequest> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_connector, 4);
+  messageDesc(file_ferry_connectors_v1_connector, 9);
 
 /**
  * ListConnectorsResponse lists connectors' metadata.
@@ -229,7 +641,422 @@ export type ListConnectorsResponse = Message<"ferry.connectors.v1.ListConnectors
  * Use `create(ListConnectorsResponseSchema)` to create a new message.
  */
 export const ListConnectorsResponseSchema: GenMessage<ListConnectorsResponse> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_connector, 5);
+  messageDesc(file_ferry_connectors_v1_connector, 10);
+
+/**
+ * ConnectorRef names one connector of an organisation.
+ *
+ * @generated from message ferry.connectors.v1.ConnectorRef
+ */
+export type ConnectorRef = Message<"ferry.connectors.v1.ConnectorRef"> & {
+  /**
+   * Organisation, from the caller's verified token.
+   *
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * Connector id (UUID).
+   *
+   * @generated from field: string connector_id = 2;
+   */
+  connectorId: string;
+
+  /**
+   * Who is asking.
+   *
+   * @generated from field: ferry.connectors.v1.RequestContext context = 3;
+   */
+  context?: RequestContext | undefined;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.ConnectorRef.
+ * Use `create(ConnectorRefSchema)` to create a new message.
+ */
+export const ConnectorRefSchema: GenMessage<ConnectorRef> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 11);
+
+/**
+ * ConnectorResponse returns one connector's metadata.
+ *
+ * @generated from message ferry.connectors.v1.ConnectorResponse
+ */
+export type ConnectorResponse = Message<"ferry.connectors.v1.ConnectorResponse"> & {
+  /**
+   * The connector, without secrets.
+   *
+   * @generated from field: ferry.connectors.v1.Connector connector = 1;
+   */
+  connector?: Connector | undefined;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.ConnectorResponse.
+ * Use `create(ConnectorResponseSchema)` to create a new message.
+ */
+export const ConnectorResponseSchema: GenMessage<ConnectorResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 12);
+
+/**
+ * UpdateConnectorRequest changes a connector's name, workloads or project tag. Subject: `connectors.v1.rpc.update`.
+ *
+ * @generated from message ferry.connectors.v1.UpdateConnectorRequest
+ */
+export type UpdateConnectorRequest = Message<"ferry.connectors.v1.UpdateConnectorRequest"> & {
+  /**
+   * Which connector, and who is asking.
+   *
+   * @generated from field: ferry.connectors.v1.ConnectorRef ref = 1;
+   */
+  ref?: ConnectorRef | undefined;
+
+  /**
+   * New display name (unset: unchanged).
+   *
+   * @generated from field: optional string name = 2;
+   */
+  name?: string | undefined;
+
+  /**
+   * Set to replace the workloads.
+   *
+   * @generated from field: bool replace_workloads = 3;
+   */
+  replaceWorkloads: boolean;
+
+  /**
+   * The new workloads, when replace_workloads is set.
+   *
+   * @generated from field: repeated string workloads = 4;
+   */
+  workloads: string[];
+
+  /**
+   * New project tag (unset: unchanged; empty: none).
+   *
+   * @generated from field: optional string project_tag = 5;
+   */
+  projectTag?: string | undefined;
+
+  /**
+   * The version the caller read; a change in between is FAILED_PRECONDITION (0: do not check).
+   *
+   * @generated from field: uint32 expected_version = 6;
+   */
+  expectedVersion: number;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.UpdateConnectorRequest.
+ * Use `create(UpdateConnectorRequestSchema)` to create a new message.
+ */
+export const UpdateConnectorRequestSchema: GenMessage<UpdateConnectorRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 13);
+
+/**
+ * DeleteConnectorResponse confirms a deletion: the connector and every secret of it are gone.
+ *
+ * @generated from message ferry.connectors.v1.DeleteConnectorResponse
+ */
+export type DeleteConnectorResponse = Message<"ferry.connectors.v1.DeleteConnectorResponse"> & {
+  /**
+   * Secrets deleted with it.
+   *
+   * @generated from field: uint32 secrets_deleted = 1;
+   */
+  secretsDeleted: number;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.DeleteConnectorResponse.
+ * Use `create(DeleteConnectorResponseSchema)` to create a new message.
+ */
+export const DeleteConnectorResponseSchema: GenMessage<DeleteConnectorResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 14);
+
+/**
+ * RotateSecretRequest replaces a connector's primary secret. Subject: `connectors.v1.rpc.secret.rotate`.
+ *
+ * @generated from message ferry.connectors.v1.RotateSecretRequest
+ */
+export type RotateSecretRequest = Message<"ferry.connectors.v1.RotateSecretRequest"> & {
+  /**
+   * Which connector, and who is asking.
+   *
+   * @generated from field: ferry.connectors.v1.ConnectorRef ref = 1;
+   */
+  ref?: ConnectorRef | undefined;
+
+  /**
+   * The new secret value (client secret, private key PEM, service-account JSON key, master password).
+   *
+   * @generated from field: string secret = 2;
+   */
+  secret: string;
+
+  /**
+   * For certificate authentication: the new certificate (PEM) matching the new private key.
+   *
+   * @generated from field: string certificate_pem = 3;
+   */
+  certificatePem: string;
+
+  /**
+   * When the new secret expires (optional).
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.RotateSecretRequest.
+ * Use `create(RotateSecretRequestSchema)` to create a new message.
+ */
+export const RotateSecretRequestSchema: GenMessage<RotateSecretRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 15);
+
+/**
+ * ImportImapUsersRequest stores per-user IMAP credentials from CSV (`address,username,password` with a
+ * header row). Subject: `connectors.v1.rpc.imap.users.import`. All rows are checked before any is stored.
+ *
+ * @generated from message ferry.connectors.v1.ImportImapUsersRequest
+ */
+export type ImportImapUsersRequest = Message<"ferry.connectors.v1.ImportImapUsersRequest"> & {
+  /**
+   * Which connector, and who is asking.
+   *
+   * @generated from field: ferry.connectors.v1.ConnectorRef ref = 1;
+   */
+  ref?: ConnectorRef | undefined;
+
+  /**
+   * The CSV text (UTF-8, at most 4 MiB, at most 50,000 rows).
+   *
+   * @generated from field: string csv = 2;
+   */
+  csv: string;
+
+  /**
+   * Replace every stored user credential (true) or add and update (false).
+   *
+   * @generated from field: bool replace = 3;
+   */
+  replace: boolean;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.ImportImapUsersRequest.
+ * Use `create(ImportImapUsersRequestSchema)` to create a new message.
+ */
+export const ImportImapUsersRequestSchema: GenMessage<ImportImapUsersRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 16);
+
+/**
+ * RowError is one refused CSV row.
+ *
+ * @generated from message ferry.connectors.v1.RowError
+ */
+export type RowError = Message<"ferry.connectors.v1.RowError"> & {
+  /**
+   * 1-based line number in the file.
+   *
+   * @generated from field: uint32 line = 1;
+   */
+  line: number;
+
+  /**
+   * Why it was refused (never the value).
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.RowError.
+ * Use `create(RowErrorSchema)` to create a new message.
+ */
+export const RowErrorSchema: GenMessage<RowError> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 17);
+
+/**
+ * ImportImapUsersResponse reports the import; when errors is not empty nothing was stored.
+ *
+ * @generated from message ferry.connectors.v1.ImportImapUsersResponse
+ */
+export type ImportImapUsersResponse = Message<"ferry.connectors.v1.ImportImapUsersResponse"> & {
+  /**
+   * Rows stored.
+   *
+   * @generated from field: uint32 imported = 1;
+   */
+  imported: number;
+
+  /**
+   * Refused rows.
+   *
+   * @generated from field: repeated ferry.connectors.v1.RowError errors = 2;
+   */
+  errors: RowError[];
+
+  /**
+   * Per-user credentials stored after the import.
+   *
+   * @generated from field: uint32 total = 3;
+   */
+  total: number;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.ImportImapUsersResponse.
+ * Use `create(ImportImapUsersResponseSchema)` to create a new message.
+ */
+export const ImportImapUsersResponseSchema: GenMessage<ImportImapUsersResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 18);
+
+/**
+ * ConnectionFinding is one result of a connection test.
+ *
+ * @generated from message ferry.connectors.v1.ConnectionFinding
+ */
+export type ConnectionFinding = Message<"ferry.connectors.v1.ConnectionFinding"> & {
+  /**
+   * What was checked, e.g. credentials, permission:Mail.ReadWrite, scope:<url>, login:user-3.
+   *
+   * @generated from field: string check = 1;
+   */
+  check: string;
+
+  /**
+   * ok, missing or failed.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * What was found.
+   *
+   * @generated from field: string detail = 3;
+   */
+  detail: string;
+
+  /**
+   * How to fix it, for missing and failed checks.
+   *
+   * @generated from field: string remedy = 4;
+   */
+  remedy: string;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.ConnectionFinding.
+ * Use `create(ConnectionFindingSchema)` to create a new message.
+ */
+export const ConnectionFindingSchema: GenMessage<ConnectionFinding> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 19);
+
+/**
+ * TestConnectorResponse is a connection test's report. Subject: `connectors.v1.rpc.test`.
+ *
+ * @generated from message ferry.connectors.v1.TestConnectorResponse
+ */
+export type TestConnectorResponse = Message<"ferry.connectors.v1.TestConnectorResponse"> & {
+  /**
+   * True when every finding is ok.
+   *
+   * @generated from field: bool ok = 1;
+   */
+  ok: boolean;
+
+  /**
+   * Every check, in order.
+   *
+   * @generated from field: repeated ferry.connectors.v1.ConnectionFinding findings = 2;
+   */
+  findings: ConnectionFinding[];
+
+  /**
+   * How long the test took, in milliseconds.
+   *
+   * @generated from field: uint32 duration_ms = 3;
+   */
+  durationMs: number;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.TestConnectorResponse.
+ * Use `create(TestConnectorResponseSchema)` to create a new message.
+ */
+export const TestConnectorResponseSchema: GenMessage<TestConnectorResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 20);
+
+/**
+ * PurgeProjectCredentialsRequest deletes every secret of the connectors tagged with a project, once the
+ * project is complete. Subject: `connectors.v1.rpc.project.purge`.
+ *
+ * @generated from message ferry.connectors.v1.PurgeProjectCredentialsRequest
+ */
+export type PurgeProjectCredentialsRequest = Message<"ferry.connectors.v1.PurgeProjectCredentialsRequest"> & {
+  /**
+   * Organisation, from the caller's verified token.
+   *
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * The project tag.
+   *
+   * @generated from field: string project_tag = 2;
+   */
+  projectTag: string;
+
+  /**
+   * Who is asking.
+   *
+   * @generated from field: ferry.connectors.v1.RequestContext context = 3;
+   */
+  context?: RequestContext | undefined;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.PurgeProjectCredentialsRequest.
+ * Use `create(PurgeProjectCredentialsRequestSchema)` to create a new message.
+ */
+export const PurgeProjectCredentialsRequestSchema: GenMessage<PurgeProjectCredentialsRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 21);
+
+/**
+ * PurgeProjectCredentialsResponse counts what was purged.
+ *
+ * @generated from message ferry.connectors.v1.PurgeProjectCredentialsResponse
+ */
+export type PurgeProjectCredentialsResponse = Message<"ferry.connectors.v1.PurgeProjectCredentialsResponse"> & {
+  /**
+   * Connectors whose credentials were removed.
+   *
+   * @generated from field: uint32 connectors = 1;
+   */
+  connectors: number;
+
+  /**
+   * Secrets deleted, per-user credentials included.
+   *
+   * @generated from field: uint32 secrets_deleted = 2;
+   */
+  secretsDeleted: number;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.PurgeProjectCredentialsResponse.
+ * Use `create(PurgeProjectCredentialsResponseSchema)` to create a new message.
+ */
+export const PurgeProjectCredentialsResponseSchema: GenMessage<PurgeProjectCredentialsResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_connector, 22);
 
 /**
  * ConnectorKind is the kind of tenant a connector reaches.
@@ -269,4 +1096,185 @@ export enum ConnectorKind {
  */
 export const ConnectorKindSchema: GenEnum<ConnectorKind> = /*@__PURE__*/
   enumDesc(file_ferry_connectors_v1_connector, 0);
+
+/**
+ * ConnectorStatus says whether a connector can issue tokens.
+ *
+ * @generated from enum ferry.connectors.v1.ConnectorStatus
+ */
+export enum ConnectorStatus {
+  /**
+   * @generated from enum value: CONNECTOR_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Configured; tokens can be issued.
+   *
+   * @generated from enum value: CONNECTOR_STATUS_ACTIVE = 1;
+   */
+  ACTIVE = 1,
+
+  /**
+   * Waiting for a Microsoft 365 admin to grant consent.
+   *
+   * @generated from enum value: CONNECTOR_STATUS_PENDING_CONSENT = 2;
+   */
+  PENDING_CONSENT = 2,
+
+  /**
+   * Its credentials were purged (project complete); it keeps its history but issues nothing.
+   *
+   * @generated from enum value: CONNECTOR_STATUS_CREDENTIALS_REMOVED = 3;
+   */
+  CREDENTIALS_REMOVED = 3,
+}
+
+/**
+ * Describes the enum ferry.connectors.v1.ConnectorStatus.
+ */
+export const ConnectorStatusSchema: GenEnum<ConnectorStatus> = /*@__PURE__*/
+  enumDesc(file_ferry_connectors_v1_connector, 1);
+
+/**
+ * MicrosoftAuth is how a Microsoft 365 connector authenticates.
+ *
+ * @generated from enum ferry.connectors.v1.MicrosoftAuth
+ */
+export enum MicrosoftAuth {
+  /**
+   * @generated from enum value: MICROSOFT_AUTH_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * App-only with a certificate (preferred): the private key is the secret.
+   *
+   * @generated from enum value: MICROSOFT_AUTH_CERTIFICATE = 1;
+   */
+  CERTIFICATE = 1,
+
+  /**
+   * App-only with a client secret.
+   *
+   * @generated from enum value: MICROSOFT_AUTH_CLIENT_SECRET = 2;
+   */
+  CLIENT_SECRET = 2,
+
+  /**
+   * App-only through the installation's multi-tenant app, after an admin granted consent.
+   *
+   * @generated from enum value: MICROSOFT_AUTH_ADMIN_CONSENT = 3;
+   */
+  ADMIN_CONSENT = 3,
+
+  /**
+   * Per-user OAuth grants: Ferry can do only what each user could do.
+   *
+   * @generated from enum value: MICROSOFT_AUTH_DELEGATED = 4;
+   */
+  DELEGATED = 4,
+}
+
+/**
+ * Describes the enum ferry.connectors.v1.MicrosoftAuth.
+ */
+export const MicrosoftAuthSchema: GenEnum<MicrosoftAuth> = /*@__PURE__*/
+  enumDesc(file_ferry_connectors_v1_connector, 2);
+
+/**
+ * GoogleAuth is how a Google Workspace connector authenticates.
+ *
+ * @generated from enum ferry.connectors.v1.GoogleAuth
+ */
+export enum GoogleAuth {
+  /**
+   * @generated from enum value: GOOGLE_AUTH_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A service account with domain-wide delegation: the JSON key is the secret.
+   *
+   * @generated from enum value: GOOGLE_AUTH_SERVICE_ACCOUNT = 1;
+   */
+  SERVICE_ACCOUNT = 1,
+
+  /**
+   * Per-user OAuth grants through an OAuth client: its client secret is the secret.
+   *
+   * @generated from enum value: GOOGLE_AUTH_DELEGATED = 2;
+   */
+  DELEGATED = 2,
+}
+
+/**
+ * Describes the enum ferry.connectors.v1.GoogleAuth.
+ */
+export const GoogleAuthSchema: GenEnum<GoogleAuth> = /*@__PURE__*/
+  enumDesc(file_ferry_connectors_v1_connector, 3);
+
+/**
+ * ImapSecurity is how an IMAP connection is protected; both need TLS 1.2 or later and a verified certificate.
+ *
+ * @generated from enum ferry.connectors.v1.ImapSecurity
+ */
+export enum ImapSecurity {
+  /**
+   * @generated from enum value: IMAP_SECURITY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * TLS from the first byte (usually port 993).
+   *
+   * @generated from enum value: IMAP_SECURITY_IMPLICIT_TLS = 1;
+   */
+  IMPLICIT_TLS = 1,
+
+  /**
+   * STARTTLS before login (usually port 143); a server that does not offer it is refused.
+   *
+   * @generated from enum value: IMAP_SECURITY_STARTTLS = 2;
+   */
+  STARTTLS = 2,
+}
+
+/**
+ * Describes the enum ferry.connectors.v1.ImapSecurity.
+ */
+export const ImapSecuritySchema: GenEnum<ImapSecurity> = /*@__PURE__*/
+  enumDesc(file_ferry_connectors_v1_connector, 4);
+
+/**
+ * ImapAuth is how Ferry logs in to mailboxes on an IMAP server.
+ *
+ * @generated from enum ferry.connectors.v1.ImapAuth
+ */
+export enum ImapAuth {
+  /**
+   * @generated from enum value: IMAP_AUTH_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * One credential per user, imported from CSV.
+   *
+   * @generated from enum value: IMAP_AUTH_PER_USER = 1;
+   */
+  PER_USER = 1,
+
+  /**
+   * One administrative login that may open every mailbox (Dovecot master-user style); its password is the secret.
+   *
+   * @generated from enum value: IMAP_AUTH_MASTER_USER = 2;
+   */
+  MASTER_USER = 2,
+}
+
+/**
+ * Describes the enum ferry.connectors.v1.ImapAuth.
+ */
+export const ImapAuthSchema: GenEnum<ImapAuth> = /*@__PURE__*/
+  enumDesc(file_ferry_connectors_v1_connector, 5);
 
