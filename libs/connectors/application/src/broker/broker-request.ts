@@ -1,0 +1,55 @@
+import { type BrokerGrant, brokerGrantOf, type Connector, UUID_PATTERN } from '@ferry/connectors/domain';
+import { BrokerDeniedError, ConnectorNotFoundError, ConnectorStateError, InvalidCommandError, ServiceNotAuthenticatedError } from '../connectors.errors';
+import type { ConnectorAuditEntry, ConnectorAuditTrail, ConnectorRepository, ServiceAuthenticator } from '../connector.ports';
+
+const ADDRESS = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
+
+/** A broker request after the caller proved who it is and the connector was found in its organisation. */
+export interface AdmittedRequest {
+  readonly service: string;
+  readonly grant: BrokerGrant;
+  readonly connector: Connector;
+  /** Normalised address to act as, or null. */
+  readonly subject: string | null;
+}
+
+/** The steps every broker request takes first: service identity, policy, ids, connector, status. */
+export async function admit(
+  deps: { authenticator: ServiceAuthenticator; connectors: ConnectorRepository; audit: ConnectorAuditTrail },
+  input: { serviceToken: string; orgId: string; connectorId: string; subject: string },
+): Promise<AdmittedRequest> {
+  let service: string;
+  try {
+    ({ service } = await deps.authenticator.verify(input.serviceToken));
+  } catch {
+    throw new ServiceNotAuthenticatedError('the service assertion is missing, expired or not trusted');
+  }
+  const grant = brokerGrantOf(service);
+  if (!grant) throw new BrokerDeniedError(`service ${service} may not use the broker`);
+  if (!UUID_PATTERN.test(input.orgId) || !UUID_PATTERN.test(input.connectorId)) {
+    throw new InvalidCommandError([{ field: 'orgId/connectorId', reason: 'must be UUIDs' }]);
+  }
+  const subject = input.subject.trim().toLowerCase();
+  if (subject !== '' && (!ADDRESS.test(subject) || subject.length > 254)) throw new InvalidCommandError([{ field: 'subject', reason: 'must be a mail address' }]);
+  const orgId = input.orgId.toLowerCase();
+  const connector = await deps.connectors.get(orgId, input.connectorId.toLowerCase());
+  if (!connector) throw new ConnectorNotFoundError();
+  const deny = async (reason: string): Promise<never> => {
+    await deps.audit.record(serviceEntry(service, connector, 'connector.token.denied', 'denied', { reason })).catch(() => undefined);
+    throw new BrokerDeniedError(reason);
+  };
+  if (!grant.kinds.includes(connector.kind)) await deny(`service ${service} may not use ${connector.kind} connectors`);
+  if (connector.status !== 'active') throw new ConnectorStateError(`the connector is ${connector.status}`);
+  return { service, grant, connector, subject: subject === '' ? null : subject };
+}
+
+/** An audit record of a service acting on a connector. */
+export function serviceEntry(
+  service: string,
+  connector: Connector,
+  action: ConnectorAuditEntry['action'],
+  outcome: ConnectorAuditEntry['outcome'],
+  detail: Record<string, string>,
+): ConnectorAuditEntry {
+  return { orgId: connector.orgId, actor: { kind: 'service', id: service }, action, connectorId: connector.id, outcome, sourceAddress: '', userAgent: '', detail };
+}

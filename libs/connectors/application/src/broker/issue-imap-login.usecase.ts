@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ImapSettings, userCredentialField } from '@ferry/connectors/domain';
+import { BrokerDeniedError, ConnectorStateError, InvalidCommandError } from '../connectors.errors';
+import {
+  CONNECTOR_AUDIT_TRAIL,
+  CONNECTOR_REPOSITORY,
+  type ConnectorAuditTrail,
+  type ConnectorRepository,
+  FINGERPRINTER,
+  type Fingerprinter,
+  SECRET_VAULT,
+  SERVICE_AUTHENTICATOR,
+  type SecretVault,
+  type ServiceAuthenticator,
+} from '../connector.ports';
+import { admit, serviceEntry } from './broker-request';
+
+export interface ImapLogin {
+  readonly server: ImapSettings;
+  readonly username: string;
+  readonly password: string;
+  readonly connectorVersion: number;
+}
+
+/**
+ * Hands one mailbox's IMAP login to a service allowed IMAP access. IMAP servers that take LOGIN or
+ * AUTHENTICATE PLAIN need the password from whoever opens the connection, so this is the one secret
+ * that leaves the connectors service; every handover is audited first (no audit, no login).
+ */
+@Injectable()
+export class IssueImapLoginUseCase {
+  constructor(
+    @Inject(SERVICE_AUTHENTICATOR) private readonly authenticator: ServiceAuthenticator,
+    @Inject(CONNECTOR_REPOSITORY) private readonly connectors: ConnectorRepository,
+    @Inject(SECRET_VAULT) private readonly vault: SecretVault,
+    @Inject(FINGERPRINTER) private readonly fingerprinter: Fingerprinter,
+    @Inject(CONNECTOR_AUDIT_TRAIL) private readonly audit: ConnectorAuditTrail,
+  ) {}
+
+  async execute(input: { serviceToken: string; orgId: string; connectorId: string; subject: string }): Promise<ImapLogin> {
+    const { service, grant, connector, subject } = await admit({ authenticator: this.authenticator, connectors: this.connectors, audit: this.audit }, input);
+    if (connector.settings.kind !== 'imap') throw new BrokerDeniedError('only IMAP connectors issue logins');
+    if (!grant.imapLogin) throw new BrokerDeniedError(`service ${service} may not receive IMAP logins`);
+    if (!subject) throw new InvalidCommandError([{ field: 'subject', reason: 'the mailbox address is required' }]);
+    const settings = connector.settings;
+    const pseudonym = this.fingerprinter.pseudonym(subject);
+    let username: string;
+    let password: string;
+    if (settings.auth === 'master-user') {
+      const master = await this.vault.open(connector, 'master-password');
+      if (master === null) throw new ConnectorStateError('the master password is not stored');
+      username = `${subject}${settings.masterSeparator ?? '*'}${settings.masterUser ?? ''}`;
+      password = master;
+    } else {
+      const stored = await this.vault.open(connector, userCredentialField(pseudonym));
+      if (stored === null) throw new ConnectorStateError('no credential is stored for this mailbox');
+      ({ username, password } = JSON.parse(stored) as { username: string; password: string });
+    }
+    await this.audit.record(serviceEntry(service, connector, 'connector.imap_login.issued', 'success', { subject: pseudonym, auth: settings.auth }));
+    return { server: settings, username, password, connectorVersion: connector.version };
+  }
+}

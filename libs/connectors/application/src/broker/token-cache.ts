@@ -1,0 +1,97 @@
+import type { IssuedToken } from '@ferry/providers/core';
+import type { Clock } from '../connector.ports';
+
+export interface TokenCacheOptions {
+  /** Refresh a token this long before it expires (default 5 minutes; a quarter of its life if that is shorter). */
+  readonly refreshMarginMs?: number;
+  /** Entries kept; the least recently used go first (default 10,000). */
+  readonly maxEntries?: number;
+}
+
+interface Entry {
+  token: IssuedToken;
+  issuedAt: number;
+  /** Services this very token was handed to, so each handover is audited once. */
+  readonly servedTo: Set<string>;
+}
+
+/**
+ * Access tokens in the connectors process's memory only, until shortly before they expire. Refreshes are
+ * single-flight: concurrent requests for one key share one call to the provider.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<Entry>>();
+  private readonly margin: number;
+  private readonly max: number;
+
+  constructor(
+    private readonly clock: Clock,
+    options: TokenCacheOptions = {},
+  ) {
+    this.margin = options.refreshMarginMs ?? 5 * 60_000;
+    this.max = options.maxEntries ?? 10_000;
+  }
+
+  /**
+   * The cached token for `key` or a new one from `fetch`; `firstFor` is true the first time this token is
+   * handed to `service` (the caller audits that handover).
+   */
+  async get(key: string, service: string, fetch: () => Promise<IssuedToken>): Promise<{ token: IssuedToken; cached: boolean; firstFor: boolean }> {
+    let entry = this.fresh(key);
+    const cached = entry !== undefined;
+    if (!entry) {
+      let pending = this.inflight.get(key);
+      if (!pending) {
+        pending = fetch().then((token) => this.store(key, token));
+        this.inflight.set(key, pending);
+        // Whatever the outcome, the next request after this one starts its own fetch.
+        const clear = () => {
+          if (this.inflight.get(key) === pending) this.inflight.delete(key);
+        };
+        pending.then(clear, clear);
+      }
+      entry = await pending;
+    }
+    const firstFor = !entry.servedTo.has(service);
+    entry.servedTo.add(service);
+    return { token: entry.token, cached, firstFor };
+  }
+
+  /** Forgets every token of a connector (deleted, rotated, purged). Tokens of older versions also miss by key. */
+  evictConnector(connectorId: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(`${connectorId}:`)) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private fresh(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const now = this.clock.now().getTime();
+    const expires = entry.token.expiresAt.getTime();
+    const margin = Math.min(this.margin, (expires - entry.issuedAt) / 4);
+    if (expires - now <= margin) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Map order is insertion order: re-inserting marks it most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private store(key: string, token: IssuedToken): Entry {
+    const entry: Entry = { token, issuedAt: this.clock.now().getTime(), servedTo: new Set() };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    return entry;
+  }
+}

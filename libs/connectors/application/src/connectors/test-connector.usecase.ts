@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConnectionReport } from '@ferry/providers/core';
+import { auditBeforeCommit, type CallerInfo, changeEntry } from '../caller';
+import { ConnectorNotFoundError, ConnectorStateError } from '../connectors.errors';
+import {
+  CLOCK,
+  type Clock,
+  CONNECTION_TESTER,
+  type ConnectionTester,
+  CONNECTOR_AUDIT_TRAIL,
+  CONNECTOR_REPOSITORY,
+  type ConnectorAuditTrail,
+  type ConnectorRepository,
+  SECRET_VAULT,
+  type SecretVault,
+} from '../connector.ports';
+import { connectorRef } from './connector-ref';
+import { credentialAccess } from './credential-access';
+
+/** Per-user logins a test tries: enough to catch a bad import, few enough not to trip the server's limits. */
+export const TEST_LOGIN_SAMPLE = 5;
+
+/**
+ * Tests a connector against its tenant: credentials, then every permission or scope its workloads need,
+ * with how to grant what is missing. Audited with its outcome (never its secrets).
+ */
+@Injectable()
+export class TestConnectorUseCase {
+  constructor(
+    @Inject(CONNECTOR_REPOSITORY) private readonly connectors: ConnectorRepository,
+    @Inject(SECRET_VAULT) private readonly vault: SecretVault,
+    @Inject(CONNECTION_TESTER) private readonly tester: ConnectionTester,
+    @Inject(CONNECTOR_AUDIT_TRAIL) private readonly audit: ConnectorAuditTrail,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(input: { orgId: string; connectorId: string; caller: CallerInfo }): Promise<ConnectionReport & { durationMs: number }> {
+    const { orgId, connectorId } = connectorRef(input.orgId, input.connectorId);
+    const connector = await this.connectors.get(orgId, connectorId);
+    if (!connector) throw new ConnectorNotFoundError();
+    if (connector.status !== 'active') throw new ConnectorStateError(`the connector is ${connector.status}`);
+    const started = this.clock.now().getTime();
+    const fields = await this.vault.sampleUserCredentials(orgId, connectorId, TEST_LOGIN_SAMPLE);
+    const samples = fields.map((field) => ({ field, label: `user:${field.slice('user/'.length, 'user/'.length + 8)}` }));
+    const report = await this.tester.test(connector, credentialAccess(this.vault, connector), samples);
+    const durationMs = this.clock.now().getTime() - started;
+    const missing = report.findings.filter((f) => f.status !== 'ok').map((f) => f.check);
+    await auditBeforeCommit(this.audit, [
+      {
+        ...changeEntry(input.caller, orgId, connectorId, 'connector.tested', { ok: String(report.ok), notOk: missing.join(',').slice(0, 500) }),
+        outcome: report.ok ? 'success' : 'failure',
+      },
+    ])();
+    return { ...report, durationMs };
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Connector, userCredentialField } from '@ferry/connectors/domain';
+import { auditBeforeCommit, type CallerInfo, changeEntry } from '../caller';
+import { ConnectorNotFoundError, ConnectorStateError } from '../connectors.errors';
+import {
+  CLOCK,
+  type Clock,
+  CONNECTOR_AUDIT_TRAIL,
+  CONNECTOR_REPOSITORY,
+  type ConnectorAuditTrail,
+  type ConnectorRepository,
+  FINGERPRINTER,
+  type Fingerprinter,
+  SECRET_VAULT,
+  type SecretVault,
+} from '../connector.ports';
+import { connectorRef } from '../connectors/connector-ref';
+import { type CsvRowError, parseImapUsersCsv } from './imap-users.csv';
+
+export interface ImportImapUsersResult {
+  readonly imported: number;
+  readonly errors: readonly CsvRowError[];
+  readonly total: number;
+}
+
+/**
+ * Stores per-user IMAP credentials from CSV, each sealed under the user's pseudonym (the address is
+ * never stored in clear). All rows are checked first: with any error nothing is stored.
+ */
+@Injectable()
+export class ImportImapUsersUseCase {
+  constructor(
+    @Inject(CONNECTOR_REPOSITORY) private readonly connectors: ConnectorRepository,
+    @Inject(SECRET_VAULT) private readonly vault: SecretVault,
+    @Inject(FINGERPRINTER) private readonly fingerprinter: Fingerprinter,
+    @Inject(CONNECTOR_AUDIT_TRAIL) private readonly audit: ConnectorAuditTrail,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(input: { orgId: string; connectorId: string; csv: string; replace: boolean; caller: CallerInfo }): Promise<ImportImapUsersResult> {
+    const { orgId, connectorId } = connectorRef(input.orgId, input.connectorId);
+    const current = await this.connectors.get(orgId, connectorId);
+    if (!current) throw new ConnectorNotFoundError();
+    if (current.settings.kind !== 'imap' || current.settings.auth !== 'per-user') throw new ConnectorStateError('only per-user IMAP connectors take a user list');
+    const { rows, errors } = parseImapUsersCsv(input.csv);
+    if (errors.length > 0) return { imported: 0, errors, total: await this.vault.countUserCredentials(orgId, connectorId) };
+    const entries = rows.map((r) => ({
+      field: userCredentialField(this.fingerprinter.pseudonym(r.address)),
+      value: JSON.stringify({ username: r.username, password: r.password }),
+      expiresAt: null,
+    }));
+    const next: Connector = { ...current, status: 'active', version: current.version + 1, updatedAt: this.clock.now() };
+    const stored = await this.vault.putUserCredentials(
+      next,
+      entries,
+      input.replace,
+      auditBeforeCommit(this.audit, [changeEntry(input.caller, orgId, connectorId, 'connector.imap_users.imported', { rows: String(rows.length), replace: String(input.replace) })]),
+    );
+    if (!stored) throw new ConnectorStateError('the connector changed meanwhile; try again');
+    return { imported: rows.length, errors: [], total: await this.vault.countUserCredentials(orgId, connectorId) };
+  }
+}
