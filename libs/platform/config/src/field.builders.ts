@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { z } from 'zod';
 
 // Value builders parse one environment string; presence wrappers (requiredVar, optionalVar,
@@ -95,13 +95,27 @@ function isUrlWithScheme(entry: string, schemes: readonly string[]): boolean {
 /** A path to an existing, readable regular file (checked at load time, so a typo fails at boot). */
 export function readableFileValue() {
   const reason = 'must be the path of a readable file';
-  return z.string({ error: requiredOr(reason) }).refine(isReadableFile, reason);
+  return z
+    .string({ error: requiredOr(reason) })
+    .refine((path) => accessible(path, constants.R_OK, (stats) => stats.isFile()), reason);
 }
 
-function isReadableFile(path: string): boolean {
+/** A path to an existing directory this process may list (checked at load time, like {@link readableFileValue}). */
+export function readableDirectoryValue() {
+  const reason = 'must be the path of a readable directory';
+  return z
+    .string({ error: requiredOr(reason) })
+    .refine(
+      (path) => accessible(path, constants.R_OK | constants.X_OK, (stats) => stats.isDirectory()),
+      reason,
+    );
+}
+
+/** Whether `path` exists, this process has `access` to it, and it is of the expected `kind`. */
+function accessible(path: string, access: number, kind: (stats: Stats) => boolean): boolean {
   try {
-    accessSync(path, constants.R_OK);
-    return statSync(path).isFile();
+    accessSync(path, access);
+    return kind(statSync(path));
   } catch {
     return false;
   }

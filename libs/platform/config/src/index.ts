@@ -18,6 +18,7 @@ export {
   integerValue,
   optionalVar,
   patternValue,
+  readableDirectoryValue,
   readableFileValue,
   requiredVar,
   stringValue,
@@ -44,4 +45,5 @@ export {
   withDatabase,
   type BaseServiceConfig,
 } from './base-service.schema';
+export { serviceKeyFileField, serviceTrustDirField } from './service-identity.fields';
 export { unknownFerryVariables } from './unknown-variables.guard';
