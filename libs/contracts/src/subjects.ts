@@ -25,6 +25,7 @@ import {
   PurgeProjectCredentialsRequestSchema,
   PurgeProjectCredentialsResponseSchema,
   RotateSecretRequestSchema,
+  TestConnectorRequestSchema,
   TestConnectorResponseSchema,
   UpdateConnectorRequestSchema,
 } from './gen/ferry/connectors/v1/connector_pb';
@@ -143,7 +144,7 @@ export const Rpc = {
     test: {
       kind: 'rpc',
       subject: 'connectors.v1.rpc.test',
-      request: ConnectorRefSchema,
+      request: TestConnectorRequestSchema,
       response: TestConnectorResponseSchema,
     },
     purgeProject: {

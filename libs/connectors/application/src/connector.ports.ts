@@ -129,7 +129,7 @@ export interface TokenSource {
 
 /** Tests a connector against its tenant. */
 export interface ConnectionTester {
-  test(connector: Connector, credentials: CredentialAccess, userLogins: readonly UserLoginSample[]): Promise<ConnectionReport>;
+  test(connector: Connector, credentials: CredentialAccess, userLogins: readonly UserLoginSample[], sampleMailbox: string | null): Promise<ConnectionReport>;
 }
 
 /** A stored per-user credential picked for a connection test: labelled by pseudonym, never by address. */

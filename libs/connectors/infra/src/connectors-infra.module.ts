@@ -1,42 +1,102 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import {
+  BROKER_TOKEN_CACHE,
+  CLOCK,
+  type Clock,
+  CONNECTION_TESTER,
   CONNECTOR_AUDIT_TRAIL,
   CONNECTOR_REPOSITORY,
   CreateConnectorUseCase,
-  ListConnectorsUseCase,
-  SECRET_FINGERPRINTER,
+  CREDENTIAL_INSPECTOR,
+  DeleteConnectorUseCase,
+  FINGERPRINTER,
+  ImportImapUsersUseCase,
+  IssueImapLoginUseCase,
+  IssueTokenUseCase,
+  PurgeProjectCredentialsUseCase,
+  ReadConnectorsUseCase,
+  RotateSecretUseCase,
+  SECRET_AGE_POLICY,
+  SECRET_VAULT,
+  SERVICE_AUTHENTICATOR,
+  TestConnectorUseCase,
+  TOKEN_SOURCE,
+  TokenCache,
+  UpdateConnectorUseCase,
 } from '@ferry/connectors/application';
-import { createKeyProvider, EnvelopeCipher, fingerprint } from '@ferry/platform/crypto';
+import { ServiceTokenVerifier } from '@ferry/platform/auth';
+import { createKeyProvider, EnvelopeCipher } from '@ferry/platform/crypto';
 import { CONNECTORS_INFRA_OPTIONS, type ConnectorsInfraOptions } from './connectors-infra.options';
+import { BrokerRpcHandler } from './messaging/broker-rpc.handler';
 import { ConnectorsRpcHandler } from './messaging/connectors-rpc.handler';
 import { NatsConnectorAuditTrail } from './messaging/nats-connector-audit.trail';
+import { SecretSealer } from './persistence/secret-sealer';
 import { TypeormConnectorRepository } from './persistence/typeorm-connector.repository';
+import { TypeormSecretVault } from './persistence/typeorm-secret.vault';
+import { HmacFingerprinter } from './security/hmac-fingerprinter';
+import { ServiceAssertionAuthenticator } from './security/service-assertion.authenticator';
+import { SYSTEM_CLOCK } from './system-clock';
+import { GoogleTenant } from './tenants/google.tenant';
+import { ImapTenant } from './tenants/imap.tenant';
+import { MicrosoftTenant } from './tenants/microsoft.tenant';
+import { createOutbound } from './tenants/outbound';
+import { TenantAdapters } from './tenants/tenant-adapters';
 
-/** The connectors service's adapters. Requires MessagingModule and PersistenceModule in the importing app. */
+const TENANT_ADAPTERS = Symbol('TenantAdapters');
+
+/** The connectors service's adapters and use cases. Requires MessagingModule, PersistenceModule and AuthModule in the app. */
 @Module({})
 export class ConnectorsInfraModule {
-  static forRoot(options: { useFactory: (...deps: never[]) => ConnectorsInfraOptions; inject?: (string | symbol)[] }): DynamicModule {
+  static forRoot(options: { useFactory: (...deps: never[]) => ConnectorsInfraOptions | Promise<ConnectorsInfraOptions>; inject?: (string | symbol)[]; clock?: Clock }): DynamicModule {
     return {
       module: ConnectorsInfraModule,
       providers: [
         { provide: CONNECTORS_INFRA_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        { provide: CLOCK, useValue: options.clock ?? SYSTEM_CLOCK },
         {
           provide: EnvelopeCipher,
           // A missing or unreadable key ring fails start-up: the service must not run without its KEK.
           useFactory: async (o: ConnectorsInfraOptions) => new EnvelopeCipher(await createKeyProvider(o.keyProvider)),
           inject: [CONNECTORS_INFRA_OPTIONS],
         },
+        { provide: FINGERPRINTER, useFactory: (o: ConnectorsInfraOptions) => new HmacFingerprinter(o.fingerprintKey), inject: [CONNECTORS_INFRA_OPTIONS] },
+        { provide: SECRET_AGE_POLICY, useFactory: (o: ConnectorsInfraOptions) => o.secretAge, inject: [CONNECTORS_INFRA_OPTIONS] },
         {
-          provide: SECRET_FINGERPRINTER,
-          useFactory: (o: ConnectorsInfraOptions) => ({ fingerprint: (secret: string) => fingerprint(secret, o.fingerprintKey) }),
+          provide: SERVICE_AUTHENTICATOR,
+          useFactory: (o: ConnectorsInfraOptions, clock: Clock) =>
+            new ServiceAssertionAuthenticator(new ServiceTokenVerifier({ audience: 'svc:connectors', trusted: o.trustedServices, now: () => clock.now() })),
+          inject: [CONNECTORS_INFRA_OPTIONS, CLOCK],
+        },
+        {
+          provide: TENANT_ADAPTERS,
+          useFactory: (o: ConnectorsInfraOptions) => {
+            const outbound = createOutbound(o.outbound);
+            return new TenantAdapters({ microsoft: new MicrosoftTenant(outbound), google: new GoogleTenant(outbound, o.google), imap: new ImapTenant(outbound) });
+          },
           inject: [CONNECTORS_INFRA_OPTIONS],
         },
+        { provide: CREDENTIAL_INSPECTOR, useExisting: TENANT_ADAPTERS },
+        { provide: TOKEN_SOURCE, useExisting: TENANT_ADAPTERS },
+        { provide: CONNECTION_TESTER, useExisting: TENANT_ADAPTERS },
+        { provide: BROKER_TOKEN_CACHE, useFactory: (clock: Clock) => new TokenCache(clock), inject: [CLOCK] },
+        SecretSealer,
         { provide: CONNECTOR_REPOSITORY, useClass: TypeormConnectorRepository },
+        { provide: SECRET_VAULT, useClass: TypeormSecretVault },
         { provide: CONNECTOR_AUDIT_TRAIL, useClass: NatsConnectorAuditTrail },
         CreateConnectorUseCase,
-        ListConnectorsUseCase,
+        ReadConnectorsUseCase,
+        UpdateConnectorUseCase,
+        DeleteConnectorUseCase,
+        RotateSecretUseCase,
+        ImportImapUsersUseCase,
+        TestConnectorUseCase,
+        PurgeProjectCredentialsUseCase,
+        IssueTokenUseCase,
+        IssueImapLoginUseCase,
         ConnectorsRpcHandler,
+        BrokerRpcHandler,
       ],
+      exports: [EnvelopeCipher, BROKER_TOKEN_CACHE],
     };
   }
 }

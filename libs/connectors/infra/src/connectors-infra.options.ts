@@ -1,13 +1,24 @@
+import type { KeyObject } from 'node:crypto';
+import type { SecretAgePolicy } from '@ferry/connectors/domain';
 import type { KeyProviderConfig } from '@ferry/platform/crypto';
+import type { GoogleEndpoints } from '@ferry/providers/google';
 
 /** Settings the connectors adapters need from the service's configuration. */
 export interface ConnectorsInfraOptions {
   /** Where the key-encryption key comes from. */
   readonly keyProvider: KeyProviderConfig;
-  /** HMAC key for secret fingerprints (at least 32 bytes; never a key-encryption key). */
+  /** HMAC key for secret fingerprints and user pseudonyms (at least 32 bytes; never a key-encryption key). */
   readonly fingerprintKey: Buffer;
   /** Region token for audit subjects. */
   readonly region: string;
+  /** Outbound SSRF policy: hosts, addresses or CIDR blocks allowed although private; blocks denied on top of the built-in ones. */
+  readonly outbound: { readonly allow: readonly string[]; readonly deny: readonly string[] };
+  /** Google's endpoints (the public ones unless a test cloud stands in). */
+  readonly google: GoogleEndpoints;
+  /** When stored secrets get warnings. */
+  readonly secretAge: SecretAgePolicy;
+  /** Public keys of the services the token broker serves, by service name; empty: the broker refuses everyone. */
+  readonly trustedServices: ReadonlyMap<string, KeyObject[]>;
 }
 
 export const CONNECTORS_INFRA_OPTIONS = Symbol('ConnectorsInfraOptions');

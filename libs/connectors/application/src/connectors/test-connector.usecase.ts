@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionReport } from '@ferry/providers/core';
 import { auditBeforeCommit, type CallerInfo, changeEntry } from '../caller';
-import { ConnectorNotFoundError, ConnectorStateError } from '../connectors.errors';
+import { ConnectorNotFoundError, ConnectorStateError, InvalidCommandError } from '../connectors.errors';
 import {
   CLOCK,
   type Clock,
@@ -34,7 +34,7 @@ export class TestConnectorUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(input: { orgId: string; connectorId: string; caller: CallerInfo }): Promise<ConnectionReport & { durationMs: number }> {
+  async execute(input: { orgId: string; connectorId: string; sampleMailbox?: string; caller: CallerInfo }): Promise<ConnectionReport & { durationMs: number }> {
     const { orgId, connectorId } = connectorRef(input.orgId, input.connectorId);
     const connector = await this.connectors.get(orgId, connectorId);
     if (!connector) throw new ConnectorNotFoundError();
@@ -42,7 +42,9 @@ export class TestConnectorUseCase {
     const started = this.clock.now().getTime();
     const fields = await this.vault.sampleUserCredentials(orgId, connectorId, TEST_LOGIN_SAMPLE);
     const samples = fields.map((field) => ({ field, label: `user:${field.slice('user/'.length, 'user/'.length + 8)}` }));
-    const report = await this.tester.test(connector, credentialAccess(this.vault, connector), samples);
+    const mailbox = input.sampleMailbox?.trim().toLowerCase() ?? '';
+    if (mailbox.length > 254 || /[\s\x00-\x1f]/.test(mailbox)) throw new InvalidCommandError([{ field: 'sampleMailbox', reason: 'must be a mailbox address' }]);
+    const report = await this.tester.test(connector, credentialAccess(this.vault, connector), samples, mailbox === '' ? null : mailbox);
     const durationMs = this.clock.now().getTime() - started;
     const missing = report.findings.filter((f) => f.status !== 'ok').map((f) => f.check);
     await auditBeforeCommit(this.audit, [

@@ -1,80 +1,133 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
-  AuditUnavailableError,
+  type CallerInfo,
+  callerInfo,
   CreateConnectorCommand,
   CreateConnectorUseCase,
-  InvalidCommandError,
-  ListConnectorsUseCase,
+  DeleteConnectorUseCase,
+  ImportImapUsersUseCase,
+  PurgeProjectCredentialsUseCase,
+  ReadConnectorsUseCase,
+  RotateSecretUseCase,
+  TestConnectorUseCase,
+  UpdateConnectorUseCase,
 } from '@ferry/connectors/application';
-import type { Connector, ConnectorKindName } from '@ferry/connectors/domain';
-import { ConnectorKind, Rpc, RpcErrorCode } from '@ferry/contracts';
+import { type RequestContext, Rpc, RpcErrorCode } from '@ferry/contracts';
 import { AccessTokenVerifier, authorizeCall } from '@ferry/platform/auth';
 import { MessagingClient, RpcException } from '@ferry/platform/messaging';
+import type { Permission } from '@ferry/platform/rbac';
+import { connectorMessage, settingsFromRequest } from './connector.message';
+import { asRpc } from './rpc-errors';
 
-const KINDS: Record<ConnectorKind, ConnectorKindName | undefined> = {
-  [ConnectorKind.UNSPECIFIED]: undefined,
-  [ConnectorKind.MICROSOFT_365]: 'microsoft-365',
-  [ConnectorKind.GOOGLE_WORKSPACE]: 'google-workspace',
-  [ConnectorKind.IMAP]: 'imap',
-};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toMessage(c: Connector) {
-  const kind = (Object.entries(KINDS).find(([, name]) => name === c.kind)?.[0] ?? '0') as `${ConnectorKind}`;
-  return {
-    id: c.id,
-    orgId: c.orgId,
-    name: c.name,
-    kind: Number(kind) as ConnectorKind,
-    createdAt: timestampFromDate(c.createdAt),
-    secretFingerprint: c.secretFingerprint,
-  };
-}
-
-/** Serves the connectors RPC subjects: validates, builds a command, delegates. */
+/** Serves the connectors' administration subjects: verify the caller again, build a command, delegate. */
 @Injectable()
 export class ConnectorsRpcHandler implements OnApplicationBootstrap {
   constructor(
     @Inject(MessagingClient) private readonly messaging: MessagingClient,
-    @Inject(CreateConnectorUseCase) private readonly create: CreateConnectorUseCase,
-    @Inject(ListConnectorsUseCase) private readonly list: ListConnectorsUseCase,
     @Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier,
+    @Inject(CreateConnectorUseCase) private readonly create: CreateConnectorUseCase,
+    @Inject(ReadConnectorsUseCase) private readonly read: ReadConnectorsUseCase,
+    @Inject(UpdateConnectorUseCase) private readonly update: UpdateConnectorUseCase,
+    @Inject(DeleteConnectorUseCase) private readonly remove: DeleteConnectorUseCase,
+    @Inject(RotateSecretUseCase) private readonly rotate: RotateSecretUseCase,
+    @Inject(ImportImapUsersUseCase) private readonly importUsers: ImportImapUsersUseCase,
+    @Inject(TestConnectorUseCase) private readonly test: TestConnectorUseCase,
+    @Inject(PurgeProjectCredentialsUseCase) private readonly purge: PurgeProjectCredentialsUseCase,
   ) {}
+
+  /** The gateway checked the token too; a service trusts only what identity signed. */
+  private async caller(orgId: string, context: RequestContext | undefined, permission: Permission): Promise<CallerInfo> {
+    if (!UUID.test(orgId)) throw new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid organisation', [{ field: 'org_id', reason: 'must be a UUID' }]);
+    const claims = await authorizeCall(this.verifier, context?.accessToken ?? '', permission, orgId.toLowerCase());
+    return callerInfo({ accountId: claims.accountId, sourceAddress: context?.sourceAddress ?? '', userAgent: context?.userAgent ?? '' });
+  }
 
   onApplicationBootstrap(): void {
     void this.messaging.serve(Rpc.connectors.create, async (req) => {
-      // The gateway checked the token too; a service trusts only what identity signed.
-      const claims = await authorizeCall(this.verifier, req.context?.accessToken ?? '', 'connectors.manage', req.orgId.toLowerCase());
-      let command: CreateConnectorCommand;
-      try {
-        command = CreateConnectorCommand.create({
+      const caller = await this.caller(req.orgId, req.context, 'connectors.manage');
+      return asRpc(async () => {
+        const command = CreateConnectorCommand.create({
           orgId: req.orgId,
           name: req.name,
-          kind: KINDS[req.kind],
+          settings: settingsFromRequest(req),
+          workloads: req.workloads,
+          projectTag: req.projectTag,
           secret: req.secret,
-          actorId: claims.accountId,
-          sourceAddress: req.context?.sourceAddress ?? '',
-          userAgent: req.context?.userAgent ?? '',
+          secretExpiresAt: req.secretExpiresAt ? timestampDate(req.secretExpiresAt) : null,
+          ...(req.settings.case === 'google' && { adminUser: req.settings.value.adminUser }),
+          caller,
         });
-      } catch (err) {
-        if (err instanceof InvalidCommandError) {
-          throw new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid connector', [...err.violations]);
-        }
-        throw err;
-      }
-      try {
-        return { connector: toMessage(await this.create.execute(command)) };
-      } catch (err) {
-        if (err instanceof AuditUnavailableError) throw new RpcException(RpcErrorCode.UNAVAILABLE, err.message);
-        throw err;
-      }
+        const connector = await this.create.execute(command);
+        return { connector: connectorMessage(connector, await this.read.view(connector)) };
+      });
     });
     void this.messaging.serve(Rpc.connectors.list, async (req) => {
-      if (!/^[0-9a-f-]{36}$/i.test(req.orgId)) {
-        throw new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid organisation', [{ field: 'org_id', reason: 'must be a UUID' }]);
-      }
-      await authorizeCall(this.verifier, req.context?.accessToken ?? '', 'connectors.read', req.orgId.toLowerCase());
-      return { connectors: (await this.list.execute(req.orgId.toLowerCase())).map(toMessage) };
+      await this.caller(req.orgId, req.context, 'connectors.read');
+      return asRpc(async () => ({ connectors: (await this.read.list(req.orgId)).map((v) => connectorMessage(v.connector, v)) }));
+    });
+    void this.messaging.serve(Rpc.connectors.get, async (req) => {
+      await this.caller(req.orgId, req.context, 'connectors.read');
+      return asRpc(async () => {
+        const view = await this.read.get(req.orgId, req.connectorId);
+        return { connector: connectorMessage(view.connector, view) };
+      });
+    });
+    void this.messaging.serve(Rpc.connectors.update, async (req) => {
+      const ref = req.ref;
+      const caller = await this.caller(ref?.orgId ?? '', ref?.context, 'connectors.manage');
+      return asRpc(async () => {
+        const connector = await this.update.execute({
+          orgId: ref?.orgId ?? '',
+          connectorId: ref?.connectorId ?? '',
+          ...(req.name !== undefined && { name: req.name }),
+          ...(req.replaceWorkloads && { workloads: req.workloads }),
+          ...(req.projectTag !== undefined && { projectTag: req.projectTag }),
+          expectedVersion: req.expectedVersion,
+          caller,
+        });
+        return { connector: connectorMessage(connector, await this.read.view(connector)) };
+      });
+    });
+    void this.messaging.serve(Rpc.connectors.delete, async (req) => {
+      const caller = await this.caller(req.orgId, req.context, 'connectors.manage');
+      return asRpc(async () => ({ secretsDeleted: await this.remove.execute({ orgId: req.orgId, connectorId: req.connectorId, caller }) }));
+    });
+    void this.messaging.serve(Rpc.connectors.rotateSecret, async (req) => {
+      const ref = req.ref;
+      const caller = await this.caller(ref?.orgId ?? '', ref?.context, 'connectors.manage');
+      return asRpc(async () => {
+        const connector = await this.rotate.execute({
+          orgId: ref?.orgId ?? '',
+          connectorId: ref?.connectorId ?? '',
+          secret: req.secret,
+          ...(req.certificatePem && { certificatePem: req.certificatePem }),
+          expiresAt: req.expiresAt ? timestampDate(req.expiresAt) : null,
+          caller,
+        });
+        return { connector: connectorMessage(connector, await this.read.view(connector)) };
+      });
+    });
+    void this.messaging.serve(Rpc.connectors.importImapUsers, async (req) => {
+      const ref = req.ref;
+      const caller = await this.caller(ref?.orgId ?? '', ref?.context, 'connectors.manage');
+      return asRpc(async () => {
+        const result = await this.importUsers.execute({ orgId: ref?.orgId ?? '', connectorId: ref?.connectorId ?? '', csv: req.csv, replace: req.replace, caller });
+        return { imported: result.imported, total: result.total, errors: result.errors.map((e) => ({ ...e })) };
+      });
+    });
+    void this.messaging.serve(Rpc.connectors.test, async (req) => {
+      const caller = await this.caller(req.orgId, req.context, 'connectors.manage');
+      return asRpc(async () => {
+        const report = await this.test.execute({ orgId: req.orgId, connectorId: req.connectorId, sampleMailbox: req.sampleMailbox, caller });
+        return { ok: report.ok, durationMs: report.durationMs, findings: report.findings.map((f) => ({ check: f.check, status: f.status, detail: f.detail, remedy: f.remedy ?? '' })) };
+      });
+    });
+    void this.messaging.serve(Rpc.connectors.purgeProject, async (req) => {
+      const caller = await this.caller(req.orgId, req.context, 'connectors.manage');
+      return asRpc(() => this.purge.execute({ orgId: req.orgId, projectTag: req.projectTag, caller }));
     });
   }
 }

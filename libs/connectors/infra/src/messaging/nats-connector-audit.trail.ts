@@ -4,6 +4,9 @@ import { ActorKind, Outcome } from '@ferry/contracts';
 import { MessagingClient, publishAuditEvent } from '@ferry/platform/messaging';
 import { CONNECTORS_INFRA_OPTIONS, type ConnectorsInfraOptions } from '../connectors-infra.options';
 
+const ACTOR_KIND = { account: ActorKind.ACCOUNT, service: ActorKind.SERVICE, anonymous: ActorKind.ANONYMOUS } as const;
+const OUTCOME = { success: Outcome.SUCCESS, failure: Outcome.FAILURE, denied: Outcome.DENIED } as const;
+
 /** Publishes connector audit records on the JetStream audit stream and waits for the stream's ack. */
 @Injectable()
 export class NatsConnectorAuditTrail implements ConnectorAuditTrail {
@@ -15,12 +18,13 @@ export class NatsConnectorAuditTrail implements ConnectorAuditTrail {
   async record(entry: ConnectorAuditEntry): Promise<void> {
     await publishAuditEvent(this.messaging, this.options.region, {
       orgId: entry.orgId,
-      actor: { kind: entry.actorId === 'unauthenticated' ? ActorKind.ANONYMOUS : ActorKind.ACCOUNT, id: entry.actorId },
+      actor: { kind: ACTOR_KIND[entry.actor.kind], id: entry.actor.id },
       action: entry.action,
       target: { type: 'connector', id: entry.connectorId },
-      outcome: Outcome.SUCCESS,
+      outcome: OUTCOME[entry.outcome],
       sourceAddress: entry.sourceAddress,
       userAgent: entry.userAgent,
+      ...(entry.detail && { detail: entry.detail }),
     });
   }
 }

@@ -1,10 +1,10 @@
-import type { ConnectorKindName } from '@ferry/connectors/domain';
-import { EncryptedColumn, type SealedValue } from '@ferry/platform/crypto';
+import type { ConnectorKindName, ConnectorStatus } from '@ferry/connectors/domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A connector row. The secret is stored sealed, bound to (org, connector, field). */
+/** A connector row: metadata and non-secret settings only; secrets are rows of connector_secrets. */
 @Entity({ name: 'connectors' })
 @Index('ix_connectors_org', ['orgId', 'createdAt'])
+@Index('ix_connectors_project', ['orgId', 'projectTag'])
 export class ConnectorEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -18,13 +18,27 @@ export class ConnectorEntity {
   @Column({ type: 'varchar', length: 32 })
   kind!: ConnectorKindName;
 
+  /** JSON of the kind's non-secret settings (tenant, client id, endpoints, certificate's public part, IMAP server). */
+  @Column({ type: 'text' })
+  settings!: string;
+
+  /** Comma-separated workloads. */
+  @Column({ type: 'varchar', length: 200 })
+  workloads!: string;
+
+  @Column({ name: 'project_tag', type: 'varchar', length: 64, nullable: true })
+  projectTag!: string | null;
+
+  @Column({ type: 'varchar', length: 24 })
+  status!: ConnectorStatus;
+
+  @Column({ type: 'int' })
+  version!: number;
+
   // The driver picks the dialect's type; the migration states the exact one.
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 
-  @Column({ name: 'secret_fingerprint', type: 'varchar', length: 64 })
-  secretFingerprint!: string;
-
-  @EncryptedColumn({ name: 'secret_sealed' })
-  secret!: SealedValue;
+  @Column({ name: 'updated_at', type: Date })
+  updatedAt!: Date;
 }

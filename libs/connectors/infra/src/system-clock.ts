@@ -1,0 +1,3 @@
+import type { Clock } from '@ferry/connectors/application';
+
+export const SYSTEM_CLOCK: Clock = { now: () => new Date() };

@@ -1,0 +1,18 @@
+import { ConnectorStateError, type CredentialAccess, type InspectedCredentials, type TokenRequest, type UserLoginSample } from '@ferry/connectors/application';
+import type { Connector, ConnectorSettings } from '@ferry/connectors/domain';
+import type { ConnectionReport, IssuedToken } from '@ferry/providers/core';
+
+/** What the connectors service needs from one kind of tenant; one implementation per provider. */
+export interface TenantAdapter<S extends ConnectorSettings = ConnectorSettings> {
+  inspect(settings: S, secret: string | null): Promise<InspectedCredentials>;
+  acquire(connector: Connector & { settings: S }, request: TokenRequest, credentials: CredentialAccess): Promise<IssuedToken>;
+  scopesFor(settings: S, workloads: readonly string[]): readonly string[];
+  test(connector: Connector & { settings: S }, credentials: CredentialAccess, samples: readonly UserLoginSample[], sampleMailbox: string | null): Promise<ConnectionReport>;
+}
+
+/** A stored secret a provider call needs; its absence is a state the operator fixes (rotate or import). */
+export async function required(credentials: CredentialAccess, field: string): Promise<string> {
+  const value = await credentials.open(field);
+  if (value === null) throw new ConnectorStateError(`the connector has no ${field} stored`);
+  return value;
+}
