@@ -13,7 +13,7 @@ const AUTH = 'https://www.googleapis.com/auth/';
 describe('Google scope tables', () => {
   it('names least-privilege scopes for every workload', () => {
     expect(GOOGLE_DELEGATION_SCOPES).toEqual({
-      mail: [`${AUTH}gmail.readonly`, `${AUTH}gmail.insert`, `${AUTH}gmail.labels`],
+      mail: [`${AUTH}gmail.modify`],
       calendar: [
         `${AUTH}calendar.events.owned`,
         `${AUTH}calendar.calendars`,
@@ -27,10 +27,9 @@ describe('Google scope tables', () => {
     expect(Object.keys(GOOGLE_DELEGATION_SCOPES).sort()).toEqual([...WORKLOADS].sort());
   });
 
-  it('never asks for full mail access, full calendar access or write access to the directory', () => {
+  it('never asks for permanent mail deletion, full calendar access or write access to the directory', () => {
     const all = Object.values(GOOGLE_DELEGATION_SCOPES).flat();
     expect(all).not.toContain('https://mail.google.com/');
-    expect(all).not.toContain(`${AUTH}gmail.modify`);
     expect(all).not.toContain(`${AUTH}calendar`);
     expect(all.filter((s) => s.includes('admin.directory') && !s.endsWith('.readonly'))).toEqual([]);
   });
@@ -59,7 +58,7 @@ describe('googleDelegationScopesFor', () => {
     ]);
     const all = googleDelegationScopesFor(WORKLOADS);
     expect(new Set(all).size).toBe(all.length);
-    expect(all).toHaveLength(11);
+    expect(all).toHaveLength(9);
   });
 
   it('refuses an unknown workload as invalid-input', () => {

@@ -11,10 +11,10 @@ export const GOOGLE_DIRECTORY_USER_READONLY_SCOPE = `${AUTH}admin.directory.user
  * writing. Accepted scopes per method are those the googleapis 176 method docs list.
  */
 export const GOOGLE_DELEGATION_SCOPES: Readonly<Record<Workload, readonly string[]>> = Object.freeze({
-  // Read messages, labels and history (source); messages.import/insert (target) accept gmail.insert, and
-  // labels.create gmail.labels. Not gmail.modify or mail.google.com: Ferry never changes, trashes or
-  // deletes existing mail, so label or read-state changes on already-migrated messages are not re-applied.
-  mail: Object.freeze([`${AUTH}gmail.readonly`, `${AUTH}gmail.insert`, `${AUTH}gmail.labels`]),
+  // One scope for both directions: read messages, labels and history (source); import, create labels
+  // and, on delta passes, re-apply read state, stars and label moves and trash mirrored deletions
+  // (target). Not mail.google.com, the only scope that deletes mail permanently.
+  mail: Object.freeze([`${AUTH}gmail.modify`]),
   // Events on the user's own calendars (read and import), creating secondary calendars, and listing the
   // calendars the user has. Not `calendar`, which also covers sharing (ACLs) and every calendar the user can see.
   calendar: Object.freeze([

@@ -30,6 +30,11 @@ export const DEFAULT_DWD_SCOPES = [
   'https://www.googleapis.com/auth/gmail.insert',
   'https://www.googleapis.com/auth/gmail.labels',
   'https://www.googleapis.com/auth/calendar',
+  // What Ferry's README tells an admin to delegate for calendars and free/busy.
+  'https://www.googleapis.com/auth/calendar.events.owned',
+  'https://www.googleapis.com/auth/calendar.calendars',
+  'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
+  'https://www.googleapis.com/auth/calendar.freebusy',
   'https://www.googleapis.com/auth/drive',
   'https://www.googleapis.com/auth/contacts',
 ] as const;

@@ -8,7 +8,7 @@ import { type AuditEvent, AuditEventSchema, Rpc, Streams } from '@ferry/contract
 import { AuthModule, ServiceTokenSigner } from '@ferry/platform/auth';
 import { HealthModule } from '@ferry/platform/health';
 import { MessagingClient, MessagingModule } from '@ferry/platform/messaging';
-import { DatabaseReadinessProbe, PersistenceModule } from '@ferry/platform/persistence';
+import { DatabaseConnectionService, DatabaseReadinessProbe, PersistenceModule } from '@ferry/platform/persistence';
 import { createHttpApp } from '@ferry/platform/runtime';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: real NATS namespace, database, log and span capture
 import { createTestDatabase, installSpanCapture, natsTestNamespace, RecordingLogger, type SpanCapture, TEST_NATS_URL } from '@ferry/platform/testing';
@@ -112,8 +112,8 @@ async function start(options: ConnectorsServiceOptions, undo: (() => Promise<unk
   await app.init();
   const messaging = app.get(MessagingClient);
   await messaging.declareStream(Streams.audit);
-  await app.get(DataSource).query('SELECT 1');
-  await waitForMigrations(app.get(DataSource));
+  // The database connects and migrates in the background; tests begin once it is ready.
+  await app.get(DatabaseConnectionService).whenReady();
 
   const peer = new MessagingClient({ servers: [TEST_NATS_URL], service: 'gateway', region: REGION, prefix: ns.prefix });
   undo.push(() => peer.close());
@@ -144,16 +144,6 @@ async function start(options: ConnectorsServiceOptions, undo: (() => Promise<unk
     tables: () => dumpSchema(db),
     close,
   };
-}
-
-async function waitForMigrations(db: DataSource): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [row] = await db.query<{ n: string }[]>("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'connectors' AND table_name = 'connector_secrets'");
-    if (Number(row?.n) === 1) return;
-    if (Date.now() > deadline) throw new Error('the connectors schema was not migrated within 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function dumpSchema(db: DataSource): Promise<Map<string, Record<string, unknown>[]>> {

@@ -11,8 +11,8 @@ import { parseDateTime } from './zoned-time';
 const SCOPE = 'https://www.googleapis.com/auth/';
 /** Scope sets from each method's "Authorization scopes" list in the Calendar API reference. */
 export const SCOPES = {
-  eventsRead: [`${SCOPE}calendar`, `${SCOPE}calendar.readonly`, `${SCOPE}calendar.events`, `${SCOPE}calendar.events.readonly`],
-  eventsWrite: [`${SCOPE}calendar`, `${SCOPE}calendar.events`],
+  eventsRead: [`${SCOPE}calendar`, `${SCOPE}calendar.readonly`, `${SCOPE}calendar.events`, `${SCOPE}calendar.events.readonly`, `${SCOPE}calendar.events.owned`, `${SCOPE}calendar.events.owned.readonly`],
+  eventsWrite: [`${SCOPE}calendar`, `${SCOPE}calendar.events`, `${SCOPE}calendar.events.owned`],
   calendarsRead: [`${SCOPE}calendar`, `${SCOPE}calendar.readonly`, `${SCOPE}calendar.calendars`, `${SCOPE}calendar.calendars.readonly`],
   calendarsWrite: [`${SCOPE}calendar`, `${SCOPE}calendar.calendars`],
   calendarListRead: [`${SCOPE}calendar`, `${SCOPE}calendar.readonly`, `${SCOPE}calendar.calendarlist`, `${SCOPE}calendar.calendarlist.readonly`],
