@@ -30,6 +30,8 @@ export interface ConnectorsServiceOptions {
   /** Names the database and NATS prefix of the run. */
   readonly label: string;
   readonly google?: ConnectorsInfraOptions['google'];
+  /** Outbound allow-list (default: the sandbox's 127.0.0.1). */
+  readonly allow?: readonly string[];
 }
 
 /** The connectors service in one Nest app over real NATS and PostgreSQL, with identity's JWKS faked on the bus. */
@@ -83,7 +85,7 @@ async function start(options: ConnectorsServiceOptions, undo: (() => Promise<unk
     keyProvider: { provider: 'local', file: join(keyDir, 'kek.json'), createIfMissing: true },
     fingerprintKey: Buffer.alloc(32, 7),
     region: REGION,
-    outbound: { allow: ['127.0.0.1'], deny: [] },
+    outbound: { allow: options.allow ?? ['127.0.0.1'], deny: [] },
     google: options.google ?? { apiRoot: 'https://www.googleapis.com/', authUri: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUri: 'https://oauth2.googleapis.com/token' },
     secretAge: { maxAgeDays: 90, expiryWarningDays: 14 },
     trustedServices,

@@ -40,14 +40,13 @@ export class ImapTenant implements TenantAdapter<ImapSettings> {
         logins.push({ label: sample.label, login: stored });
       }
     }
-    const report = await checkImapConnection({ endpoint: endpointOf(s), logins, policy: this.outbound.policy });
-    if (logins.length > 0) return report;
-    // A test that logged in nowhere has not shown the credentials work: say what is missing.
+    if (logins.length > 0) return checkImapConnection({ endpoint: endpointOf(s), logins, policy: this.outbound.policy });
+    // The server's capabilities are read after a login: with nothing to log in with, say what is missing.
     const finding =
       s.auth === 'master-user'
         ? { check: 'login:master-user', status: 'missing' as const, detail: 'the master-user login was not tried: no mailbox to open', remedy: 'run the test again naming a mailbox (sampleMailbox)' }
         : { check: 'login', status: 'missing' as const, detail: 'no user credentials are stored', remedy: 'import the users CSV (address,username,password)' };
-    return { ok: false, findings: [...report.findings, finding] };
+    return { ok: false, findings: [finding] };
   }
 }
 
