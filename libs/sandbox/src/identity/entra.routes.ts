@@ -1,16 +1,16 @@
-import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { readForm } from '../http/body';
 import { sendJson } from '../http/respond';
 import type { Route } from '../http/route';
 import type { SandboxRequest } from '../http/sandbox-request';
-import type { VendorError } from '../http/vendor-error';
-import { oauthError } from '../http/vendor-errors';
 import type { SandboxContext } from '../sandbox-context';
 import type { EntraApp, MicrosoftTenant } from '../state/directory';
 import { ASSERTION_CLOCK_SKEW_S } from './clock';
+import { entraAdminConsentRoutes } from './entra-admin-consent.routes';
 import { entraGroupsClaim } from './entra-claims';
+import { entraError, entraTenantOf, graphPermissionName, isGraphDefaultScope, redirectAllowed } from './entra-protocol';
 import { sendSignInPage } from './sign-in-page';
 import { GRAPH_AUDIENCE } from './token-service';
 
@@ -28,17 +28,6 @@ interface PendingCode {
   readonly expiresAt: number;
 }
 
-/** An Entra error as the v2.0 endpoint writes it: the AADSTS code in the text and in `error_codes`. */
-function entraError(status: number, error: string, aadsts: number, text: string): VendorError {
-  return oauthError(status, error, `AADSTS${aadsts}: ${text} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`, {
-    error_codes: [aadsts],
-    timestamp: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    trace_id: randomUUID(),
-    correlation_id: randomUUID(),
-    error_uri: `https://login.microsoftonline.com/error?code=${aadsts}`,
-  });
-}
-
 /** Base64url SHA-1 and SHA-256 thumbprints of a certificate, as `x5t` and `x5t#S256` carry them. */
 export function certificateThumbprints(pem: string): { x5t: string; x5tS256: string; cert: X509Certificate } {
   const cert = new X509Certificate(pem);
@@ -49,22 +38,6 @@ export function certificateThumbprints(pem: string): { x5t: string; x5tS256: str
   };
 }
 
-/** Loopback redirect URIs match with any port, as Entra allows for native apps (RFC 8252 7.3). */
-function redirectAllowed(app: EntraApp, uri: string): boolean {
-  if (app.redirectUris.has(uri)) return true;
-  try {
-    const u = new URL(uri);
-    if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost' && u.hostname !== '[::1]') return false;
-    for (const registered of app.redirectUris) {
-      const r = new URL(registered);
-      if (r.hostname === u.hostname && r.pathname === u.pathname && r.protocol === u.protocol) return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
-}
-
 /**
  * Entra ID v2.0: OIDC discovery, JWKS, the token endpoint (client credentials with a secret or a
  * certificate assertion, authorization code with PKCE, refresh token) and a sign-in page for the
@@ -73,14 +46,7 @@ function redirectAllowed(app: EntraApp, uri: string): boolean {
 export function entraRoutes(ctx: SandboxContext): Route[] {
   const codes = new Map<string, PendingCode>();
 
-  const tenantOf = (req: SandboxRequest): MicrosoftTenant => {
-    const t = req.params['tenant'] ?? '';
-    const tenant = ctx.directory.microsoftTenant(t);
-    if (!tenant) {
-      throw entraError(400, 'invalid_request', 90002, `Tenant '${t.slice(0, 64)}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-    }
-    return tenant;
-  };
+  const tenantOf = (req: SandboxRequest): MicrosoftTenant => entraTenantOf(ctx, req.params['tenant'] ?? '');
 
   const appOf = (tenant: MicrosoftTenant, clientId: string | null): EntraApp => {
     if (!clientId) throw entraError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
@@ -137,7 +103,7 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
         const scope = form.get('scope');
         if (!scope) throw entraError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
         const scopes = scope.split(' ').filter(Boolean);
-        if (scopes.length !== 1 || !(scopes[0] === `${GRAPH_AUDIENCE}/.default` || scopes[0] === '00000003-0000-0000-c000-000000000000/.default')) {
+        if (scopes.length !== 1 || !isGraphDefaultScope(ctx, scopes[0] ?? '')) {
           throw entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope.slice(0, 200)} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
         }
         const { token: accessToken, expiresIn } = await ctx.tokens.microsoftAccessToken({ kind: 'microsoft', tenantId: tenant.tenantId, appId: app.clientId, roles: [...app.applicationPermissions], scopes: [] });
@@ -169,7 +135,10 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
           throw entraError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
         }
         if (app.secrets.size > 0 || app.certificates.size > 0) await authenticateClient(tenant, app, form, tokenUrl);
-        await issueUserTokens(res, tenant, app, principal.userId, [...principal.scopes, 'offline_access'], undefined);
+        // As in Entra, a refresh may ask for any consented scope (and openid for a new ID token); without
+        // a scope parameter it renews what the refresh token was issued for.
+        const asked = (form.get('scope') ?? '').split(' ').filter(Boolean);
+        await issueUserTokens(res, tenant, app, principal.userId, [...new Set([...(asked.length > 0 ? asked : principal.scopes), 'offline_access'])], undefined);
         return;
       }
       default:
@@ -182,7 +151,7 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
     if (!user || !user.accountEnabled) throw entraError(400, 'invalid_grant', 50057, 'The user account is disabled.');
     const apiScopes = requested
       .filter((s) => !OIDC_SCOPES.has(s))
-      .map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//, ''))
+      .map((s) => graphPermissionName(ctx, s))
       .filter((s) => app.delegatedPermissions.has(s));
     const { token: accessToken, expiresIn } = await ctx.tokens.microsoftAccessToken({ kind: 'microsoft', tenantId: tenant.tenantId, appId: app.clientId, roles: [], scopes: apiScopes, userId });
     const body: Record<string, unknown> = { token_type: 'Bearer', scope: apiScopes.map((s) => `${GRAPH_AUDIENCE}/${s}`).join(' '), expires_in: expiresIn, ext_expires_in: expiresIn, access_token: accessToken };
@@ -294,5 +263,6 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
     { vendor: 'entra', method: 'POST', pattern: '/:tenant/oauth2/v2.0/token', operation: 'entra.token', auth: none, handler: token },
     { vendor: 'entra', method: 'GET', pattern: '/:tenant/oauth2/v2.0/authorize', operation: 'entra.authorize', auth: none, handler: authorize },
     { vendor: 'entra', method: 'POST', pattern: '/:tenant/oauth2/v2.0/authorize', operation: 'entra.authorize', auth: none, handler: authorize },
+    ...entraAdminConsentRoutes(ctx),
   ];
 }

@@ -22,6 +22,7 @@ describe('signInPageHtml', () => {
     ['heading', { heading: HOSTILE }],
     ['user-name label', { userLabel: HOSTILE }],
     ['submit button', { submit: HOSTILE }],
+    ['decline button', { decline: HOSTILE }],
     ['error alert', { error: HOSTILE }],
     ['login_hint', { params: new URLSearchParams({ login_hint: HOSTILE }) }],
     ['hidden parameter value', { params: new URLSearchParams({ state: HOSTILE }) }],
@@ -44,5 +45,12 @@ describe('signInPageHtml', () => {
   it('shows the alert only after a failed attempt', () => {
     expect(signInPageHtml(page())).not.toContain('role="alert"');
     expect(signInPageHtml(page({ error: 'Wrong password. Try again.' }))).toContain('<p role="alert">Wrong password. Try again.</p>');
+  });
+
+  it('offers a decline button only when asked, and never carries a decline over from the request', () => {
+    expect(signInPageHtml(page())).not.toContain('name="decline"');
+    const html = signInPageHtml(page({ decline: 'Cancel', params: new URLSearchParams({ client_id: 'app', decline: '1' }) }));
+    expect(html).toContain('<button type="submit" name="decline" value="1">Cancel</button>');
+    expect(html).not.toContain('<input type="hidden" name="decline"');
   });
 });

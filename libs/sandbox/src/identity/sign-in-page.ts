@@ -7,6 +7,8 @@ export interface SignInPage {
   /** The label of the user-name field (`Username`, `Email`). */
   readonly userLabel: string;
   readonly submit: string;
+  /** A second button that submits `decline=1` (a consent screen's Cancel); none unless given. */
+  readonly decline?: string;
   /** The alert shown after a failed attempt; none on the first view. */
   readonly error?: string;
   /** The authorization request's parameters: echoed as hidden fields, `login_hint` pre-fills the user name. */
@@ -18,17 +20,17 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&
 
 /**
  * The sandbox's sign-in form (Entra and Google alike): posts back to the authorization endpoint
- * with the request's parameters, minus any user name and password, as hidden fields. Every value
+ * with the request's parameters, minus any user name, password and decline, as hidden fields. Every value
  * is escaped, since all of them can come from the request.
  */
 export function signInPageHtml(page: SignInPage): string {
   const e = escapeHtml;
   const hidden = [...page.params.entries()]
-    .filter(([k]) => k !== 'username' && k !== 'password')
+    .filter(([k]) => k !== 'username' && k !== 'password' && k !== 'decline')
     .map(([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`)
     .join('');
   const alert = page.error === undefined ? '' : `<p role="alert">${e(page.error)}</p>`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${e(page.title)}</title></head><body><h1>${e(page.heading)}</h1>${alert}<form method="post">${hidden}<label>${e(page.userLabel)} <input name="username" value="${e(page.params.get('login_hint') ?? '')}"></label><label>Password <input type="password" name="password"></label><button type="submit">${e(page.submit)}</button></form></body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${e(page.title)}</title></head><body><h1>${e(page.heading)}</h1>${alert}<form method="post">${hidden}<label>${e(page.userLabel)} <input name="username" value="${e(page.params.get('login_hint') ?? '')}"></label><label>Password <input type="password" name="password"></label><button type="submit">${e(page.submit)}</button>${page.decline === undefined ? '' : `<button type="submit" name="decline" value="1">${e(page.decline)}</button>`}</form></body></html>`;
 }
 
 /** Answers with the sign-in form: never cached, and a CSP that allows nothing but posting it back. */

@@ -1,6 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 
-/** An Entra app registration: credentials and the permissions an admin consented to. */
+/**
+ * An app in a tenant's `apps`: either the app registration itself (the application object, in its home
+ * tenant), or, with `homeTenantId` set, the service principal an admin of another tenant created by
+ * consenting to that multi-tenant app. As in Entra, credentials and redirect URIs live on the
+ * application object, so a service principal shares its registration's `secrets`, `certificates` and
+ * `redirectUris` (the same objects); consent is per tenant, so the permissions are its own.
+ */
 export interface EntraApp {
   readonly clientId: string;
   readonly displayName: string;
@@ -13,6 +19,13 @@ export interface EntraApp {
   /** Consented delegated permissions, carried as the `scp` claim. */
   readonly delegatedPermissions: Set<string>;
   readonly redirectUris: Set<string>;
+  /**
+   * The registration's "required permissions" (manifest `requiredResourceAccess`): the application
+   * permissions admin consent grants in a tenant. Unset: the permissions consented in the home tenant.
+   */
+  requiredApplicationPermissions?: Set<string>;
+  /** Set on a service principal: the tenant that owns the app registration. */
+  readonly homeTenantId?: string;
   /**
    * The app registration's "groups claim" (manifest `groupMembershipClaims`): with `SecurityGroup`
    * or `All`, ID tokens carry the user's group object ids as `groups`; absent or `None`, no claim.
