@@ -1,0 +1,21 @@
+export { adminConsentUrl, type AdminConsentResult, parseAdminConsentCallback } from './admin-consent';
+export {
+  type CertificateDescription,
+  describeCertificate,
+  type MicrosoftClientCredential,
+} from './client-credential';
+export { checkMicrosoftConnection, type MicrosoftConnectionCheckOptions } from './connection-check';
+export { createGraphClient, type GraphClientOptions, graphProviderError } from './graph-client';
+export {
+  applicationPermissionsFor,
+  delegatedScopesFor,
+  GRAPH_APPLICATION_PERMISSIONS,
+  GRAPH_DELEGATED_SCOPES,
+} from './graph-permissions';
+export { MicrosoftIdentityClient, type MicrosoftIdentityClientOptions } from './identity-client';
+export {
+  MICROSOFT_CLOUDS,
+  type MicrosoftCloud,
+  type MicrosoftEndpoints,
+  validateEndpoints,
+} from './microsoft-cloud';
