@@ -33,6 +33,11 @@ const CLOSED = new Set([
 ]);
 const NO_ROUTE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL']);
 
+/** Node's codes for a certificate chain that does not end at a trusted CA. */
+export function isUntrustedCertificate(code: string | undefined): boolean {
+  return code !== undefined && UNTRUSTED.has(code);
+}
+
 /** Failures where another address of the same host may still work. */
 export function isRouteFailure(err: unknown): boolean {
   const code = (err as ImapFailure | undefined)?.code;
@@ -63,7 +68,7 @@ export function toImapProviderError(
     return unreachable(`no answer within ${timeoutMs === undefined ? 'the time limit' : `${timeoutMs} ms`}`);
   }
   if (failure.authenticationFailed === true) return authenticationError(failure, where, details);
-  if (code !== undefined && UNTRUSTED.has(code)) {
+  if (isUntrustedCertificate(code)) {
     return unreachable('certificate not trusted (add the CA that issued it to the connector)');
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return unreachable('certificate does not match the host name');

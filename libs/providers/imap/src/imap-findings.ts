@@ -1,14 +1,7 @@
 import type { ConnectionFinding } from '@ferry/providers/core';
 import type { ProviderError } from '@ferry/providers/core';
 import type { ImapEndpoint } from './imap-endpoint';
-
-const CERTIFICATE_NOT_TRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-]);
+import { isUntrustedCertificate } from './imap-errors';
 
 /** `connect` passed: the TLS session was established (a refused login still proves that). */
 export function connectOk(endpoint: ImapEndpoint, tlsVersion: string | undefined): ConnectionFinding {
@@ -29,8 +22,8 @@ function connectRemedy(error: ProviderError): string {
   if (error.code === 'destination-refused') {
     return 'The host resolves to a loopback, private or link-local address, which Ferry refuses by default. If this server really is on the internal network, ask the Ferry operator to add the host (or its address) to the outbound allow-list.';
   }
-  const code = error.details.providerCode ?? '';
-  if (CERTIFICATE_NOT_TRUSTED.has(code)) {
+  const code = error.details.providerCode;
+  if (isUntrustedCertificate(code)) {
     return "Add the PEM certificate of the CA that issued the server's certificate to the connector's CA field, or install a certificate from a public CA on the server. Certificate verification cannot be turned off.";
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
