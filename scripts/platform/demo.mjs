@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: starts the sandbox clouds and the platform, drives the walking skeleton through the
 // public API with the sandbox tenant's credentials, shows what happened (the stored secret is sealed,
-// the audit record, one trace across three services), and stops.
+// the connection test's findings, the audit record, one trace across three services), and stops.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,27 +112,42 @@ try {
   const token = admin.accessToken;
   say(`   -> signed in as org-admin of ${org}`);
 
-  say(`4. POST /api/v1/orgs/${org}/connectors  (the sandbox Microsoft 365 tenant's app, with its client secret)`);
+  say(`4. POST /api/v1/orgs/${org}/connectors  (the sandbox Microsoft 365 tenant's app registration: client secret, its cloud's endpoints)`);
   const created = await fetch(`${api}/orgs/${org}/connectors`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'ferry-demo', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ name: `${clouds.microsoft.domain} (sandbox)`, kind: 'microsoft-365', secret }),
+    body: JSON.stringify({
+      name: `${clouds.microsoft.domain} (sandbox)`,
+      kind: 'microsoft-365',
+      workloads: ['mail', 'calendar', 'contacts', 'files'],
+      secret,
+      // The sandbox is a custom cloud: Ferry reaches it only because FERRY_OUTBOUND_ALLOW names loopback.
+      microsoft: { auth: 'client-secret', tenantId: clouds.microsoft.tenantId, clientId: clouds.microsoft.clientId, cloud: 'custom', authorityHost: clouds.entraAuthority, graphOrigin: new URL(clouds.graph).origin },
+    }),
   });
   const connector = await created.json();
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(connector)}`);
-  say(`   -> ${created.status} id=${connector.id} kind=${connector.kind} secretFingerprint=${connector.secretFingerprint}`);
+  const stored = connector.secrets[0];
+  say(`   -> ${created.status} id=${connector.id} kind=${connector.kind} status=${connector.status}; secret ${stored.field} fingerprint=${stored.fingerprint} (its value is never returned)`);
 
   say('5. the connectors service stored the secret sealed (AES-256-GCM envelope), never in clear');
   const db = new pg.Client({ connectionString: platform.databaseUrl.replace('?tls=disable', '') });
   await db.connect();
-  const { rows } = await db.query('SELECT * FROM connectors.connectors WHERE id = $1', [connector.id]);
-  const dump = JSON.stringify(rows);
+  const { rows } = await db.query('SELECT * FROM connectors.connector_secrets WHERE connector_id = $1', [connector.id]);
+  const { rows: connectorRows } = await db.query('SELECT * FROM connectors.connectors WHERE id = $1', [connector.id]);
+  const dump = JSON.stringify([rows, connectorRows]);
   await db.end();
   const sealedColumn = Object.entries(rows[0] ?? {}).find(([, v]) => typeof v === 'string' && v.startsWith('v1.'));
   if (!sealedColumn || dump.includes(secret)) throw new Error('the stored row does not look sealed');
-  say(`   -> column ${sealedColumn[0]} = ${sealedColumn[1].slice(0, 40)}... (${sealedColumn[1].length} chars); plaintext present: no`);
+  say(`   -> connector_secrets.${sealedColumn[0]} (${rows[0].field}) = ${sealedColumn[1].slice(0, 40)}... (${sealedColumn[1].length} chars); plaintext present: no`);
 
-  say(`6. GET /api/v1/orgs/${org}/audit  (as the org-admin)`);
+  say(`6. POST /api/v1/orgs/${org}/connectors/${connector.id}/test  (credentials and the permissions the workloads need)`);
+  const tested = await call(`${api}/orgs/${org}/connectors/${connector.id}/test`, { method: 'POST', token, body: {} });
+  if (tested.status !== 200) throw new Error(`test answered ${tested.status}: ${JSON.stringify(tested.body)}`);
+  for (const f of tested.body.findings) say(`   ${f.status.padEnd(7)} ${f.check}: ${f.detail}${f.remedy ? ` -> ${f.remedy}` : ''}`);
+  say(`   -> ok=${tested.body.ok} in ${tested.body.durationMs} ms`);
+
+  say(`7. GET /api/v1/orgs/${org}/audit  (as the org-admin)`);
   const audit = await until('the audit record', async () => {
     const res = await fetch(`${api}/orgs/${org}/audit?limit=100`, { headers: { authorization: `Bearer ${token}` } });
     const body = await res.json();
@@ -142,7 +157,7 @@ try {
   const record = audit.items.find((i) => i.action === 'connector.created');
   say(`   -> #${record.sequence} ${record.action} target=${record.target.type}/${record.target.id} actor=${record.actor.id} outcome=${record.outcome} trace=${record.traceId}`);
 
-  say(`7. trace ${record.traceId} (from each service's span file in ${platform.tracesDir})`);
+  say(`8. trace ${record.traceId} (from each service's span file in ${platform.tracesDir})`);
   const spans = await until('spans from gateway, connectors and audit', async () => {
     const found = spansOf(platform.tracesDir, record.traceId);
     const services = new Set(found.map((s) => s.service));

@@ -2,10 +2,11 @@
 // cleanly. Used by `npm start`, `npm run demo` and the end-to-end tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, persistentSecret, startNats, startPostgres } from './infrastructure.mjs';
+import { createServiceKeyPair } from './service-keys.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,6 +20,9 @@ export const SERVICES = [
   { name: 'mailrouting', database: false },
   { name: 'gateway', database: false },
 ];
+
+/** The services that ask the connectors service's token broker for tokens, each with its own key. */
+const BROKER_CALLERS = ['migration', 'freebusy', 'mailrouting'];
 
 const COLORS = [36, 33, 35, 32, 34, 31, 37];
 
@@ -95,6 +99,12 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
     // sign-in). Its password is a random file of mode 0600 in the state directory.
     const platformAdmin = { loginName: 'platform-admin', passwordFile: join(stateDir, 'platform-admin.password') };
     persistentSecret(stateDir, 'platform-admin.password', () => randomBytes(18).toString('base64url'));
+    // Service identity for the token broker: one key pair per caller, created once; the connectors
+    // service trusts the public halves (FERRY_SERVICE_TRUST_DIR).
+    const serviceKeys = join(stateDir, 'service-keys');
+    for (const caller of BROKER_CALLERS) {
+      if (!existsSync(join(serviceKeys, 'trust', `${caller}.pem`))) createServiceKeyPair(caller, serviceKeys);
+    }
     const pad = Math.max(...SERVICES.map((s) => s.name.length));
     const urls = {};
     for (const [i, svc] of SERVICES.entries()) {
@@ -106,7 +116,16 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
         HTTP_PORT: String(port),
         FERRY_TRACE_FILE: join(tracesDir, `${svc.name}.ndjson`),
         ...(svc.database ? { DATABASE_URL: pg.url } : {}),
-        ...(svc.name === 'connectors' ? { FERRY_KEK_PROVIDER: 'local', FERRY_KEK_FILE: join(stateDir, 'kek.json') } : {}),
+        ...(svc.name === 'connectors'
+          ? {
+              FERRY_KEK_PROVIDER: 'local',
+              FERRY_KEK_FILE: join(stateDir, 'kek.json'),
+              FERRY_SERVICE_TRUST_DIR: join(serviceKeys, 'trust'),
+              // The tenants of a platform on this machine are the sandbox clouds, on loopback, which
+              // the SSRF guard refuses unless allow-listed.
+              FERRY_OUTBOUND_ALLOW: process.env.FERRY_OUTBOUND_ALLOW ?? '127.0.0.1',
+            }
+          : {}),
         ...(svc.name === 'identity'
           ? {
               FERRY_KEK_PROVIDER: 'local',

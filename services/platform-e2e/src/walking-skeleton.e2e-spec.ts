@@ -7,6 +7,18 @@ import { startOtlpReceiver } from './otlp-receiver';
 import { type PlatformProcess, startPlatformProcess } from './platform-process';
 
 const SECRET = `e2e-planted-secret-${randomUUID()}`;
+const ROTATED = `e2e-rotated-secret-${randomUUID()}`;
+/**
+ * An IMAP connector with a master user, whose password is the planted secret: it needs no cloud (the
+ * sandbox is not running here), and loopback is on the platform's outbound allow-list.
+ */
+const imapConnector = (secret: string) => ({
+  name: 'Contoso mail server',
+  kind: 'imap',
+  workloads: ['mail'],
+  secret,
+  imap: { host: '127.0.0.1', port: 993, security: 'implicit-tls', auth: 'master-user', masterUser: 'ferry-e2e' },
+});
 
 async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -77,14 +89,15 @@ describe('the walking skeleton across seven service processes', () => {
     const res = await fetch(`${api}/orgs/${org}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth() },
-      body: JSON.stringify({ name: 'Contoso', kind: 'microsoft-365', secret: SECRET }),
+      body: JSON.stringify(imapConnector(SECRET)),
     });
     const text = await res.text();
     expect(res.status).toBe(201);
     expect(text).not.toContain(SECRET);
-    const body = JSON.parse(text) as { id: string; orgId: string; kind: string; secretFingerprint: string };
-    expect(body).toMatchObject({ orgId: org, kind: 'microsoft-365' });
-    expect(body.secretFingerprint).toMatch(/^[0-9a-f]{16}$/);
+    const body = JSON.parse(text) as { id: string; orgId: string; kind: string; status: string; secrets: { field: string; fingerprint: string }[] };
+    expect(body).toMatchObject({ orgId: org, kind: 'imap', status: 'active' });
+    expect(body.secrets.map((s) => s.field)).toEqual(['master-password']);
+    expect(body.secrets[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     connectorId = body.id;
     const list = (await (await fetch(`${api}/orgs/${org}/connectors`, { headers: auth() })).json()) as { items: { id: string }[] };
     expect(list.items.map((c) => c.id)).toEqual([connectorId]);
@@ -110,6 +123,36 @@ describe('the walking skeleton across seven service processes', () => {
     expect([...services]).toEqual(expect.arrayContaining(['gateway', 'connectors', 'audit']));
   });
 
+  it('reads, updates, rotates, tests and deletes a connector through the gateway', async () => {
+    const url = `${api}/orgs/${org}/connectors/${connectorId}`;
+    const send = (method: string, path: string, body?: unknown) =>
+      fetch(`${url}${path}`, { method, headers: { ...auth(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const read = (await (await send('GET', '')).json()) as { version: number };
+    const renamed = await send('PATCH', '', { name: 'Contoso IMAP', expectedVersion: read.version });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ name: 'Contoso IMAP', version: read.version + 1 });
+    expect((await send('PATCH', '', { name: 'stale', expectedVersion: read.version })).status).toBe(409);
+
+    const rotated = await send('PUT', '/secret', { secret: ROTATED });
+    const rotatedText = await rotated.text();
+    expect(rotated.status).toBe(200);
+    expect(rotatedText).not.toContain(ROTATED);
+    const fingerprints = (JSON.parse(rotatedText) as { secrets: { fingerprint: string }[] }).secrets.map((s) => s.fingerprint);
+    expect(fingerprints).toHaveLength(1);
+
+    // Nothing serves IMAP on loopback here, and no mailbox is named: the test runs and says what failed.
+    const tested = await send('POST', '/test');
+    expect(tested.status).toBe(200);
+    const report = (await tested.json()) as { ok: boolean; findings: { check: string; status: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.findings.some((f) => f.status !== 'ok')).toBe(true);
+
+    const deleted = await send('DELETE', '');
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ secretsDeleted: 1 });
+    expect((await send('GET', '')).status).toBe(404);
+  }, 60_000);
+
   it('records the sign-ins and the organisation set-up in the audit trail', async () => {
     const actions = await eventually('the sign-in records', async () => {
       const body = (await (await fetch(`${api}/orgs/${org}/audit?limit=500`, { headers: auth() })).json()) as { items: { action: string }[] };
@@ -126,13 +169,13 @@ describe('the walking skeleton across seven service processes', () => {
     const huge = await fetch(`${api}/orgs/${org}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth() },
-      body: JSON.stringify({ name: 'x', kind: 'imap', secret: 'y'.repeat(2 * 1024 * 1024) }),
+      body: JSON.stringify(imapConnector('y'.repeat(2 * 1024 * 1024))),
     });
     expect(huge.status).toBe(413);
     const unknownField = await fetch(`${api}/orgs/${org}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth() },
-      body: JSON.stringify({ name: 'x', kind: 'imap', secret: 'y', extra: 1 }),
+      body: JSON.stringify({ ...imapConnector('y'), extra: 1 }),
     });
     expect(unknownField.status).toBe(400);
     // Not the token's organisation, so it does not exist for the caller.
@@ -141,7 +184,7 @@ describe('the walking skeleton across seven service processes', () => {
   });
 
   it('keeps the planted secret, the passwords, TOTP secrets and tokens out of every exported span and log line', () => {
-    const planted = [SECRET, adminPassword, readFileSync(join(stateDir, 'platform-admin.password'), 'utf8').trim(), admin.totpSecret, platformAdmin.totpSecret, admin.accessToken, admin.refreshToken, platformAdmin.refreshToken, ...admin.recoveryCodes];
+    const planted = [SECRET, ROTATED, adminPassword, readFileSync(join(stateDir, 'platform-admin.password'), 'utf8').trim(), admin.totpSecret, platformAdmin.totpSecret, admin.accessToken, admin.refreshToken, platformAdmin.refreshToken, ...admin.recoveryCodes];
     expect(otlp.bodies.length).toBeGreaterThan(0);
     const logs = readdirSync(join(stateDir, 'logs')).map((f) => readFileSync(join(stateDir, 'logs', f), 'utf8'));
     expect(logs.join('').length).toBeGreaterThan(0);
