@@ -43,7 +43,7 @@ export class TestConnectorUseCase {
     const fields = await this.vault.sampleUserCredentials(orgId, connectorId, TEST_LOGIN_SAMPLE);
     const samples = fields.map((field) => ({ field, label: `user:${field.slice('user/'.length, 'user/'.length + 8)}` }));
     const mailbox = input.sampleMailbox?.trim().toLowerCase() ?? '';
-    if (mailbox.length > 254 || /[\s\x00-\x1f]/.test(mailbox)) throw new InvalidCommandError([{ field: 'sampleMailbox', reason: 'must be a mailbox address' }]);
+    if (mailbox.length > 254 || /[\s\p{Cc}]/u.test(mailbox)) throw new InvalidCommandError([{ field: 'sampleMailbox', reason: 'must be a mailbox address' }]);
     const report = await this.tester.test(connector, credentialAccess(this.vault, connector), samples, mailbox === '' ? null : mailbox);
     const durationMs = this.clock.now().getTime() - started;
     const missing = report.findings.filter((f) => f.status !== 'ok').map((f) => f.check);

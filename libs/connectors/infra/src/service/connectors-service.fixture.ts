@@ -3,19 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplication, Module } from '@nestjs/common';
-import { fromBinary, toJson } from '@bufbuild/protobuf';
-import { type AuditEvent, AuditEventSchema, Rpc, Streams } from '@ferry/contracts';
+import { type AuditEvent, Rpc, Streams } from '@ferry/contracts';
 import { AuthModule, ServiceTokenSigner } from '@ferry/platform/auth';
 import { HealthModule } from '@ferry/platform/health';
-import { MessagingClient, MessagingModule } from '@ferry/platform/messaging';
+import { MessagingClient, MessagingModule, RpcFailure } from '@ferry/platform/messaging';
 import { DatabaseConnectionService, DatabaseReadinessProbe, PersistenceModule } from '@ferry/platform/persistence';
 import { createHttpApp } from '@ferry/platform/runtime';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: real NATS namespace, database, log and span capture
-import { createTestDatabase, installSpanCapture, natsTestNamespace, RecordingLogger, type SpanCapture, TEST_NATS_URL } from '@ferry/platform/testing';
+import { createTestDatabase, dumpSchema, installSpanCapture, natsTestNamespace, readAuditStream, RecordingLogger, type SpanCapture, TEST_NATS_URL } from '@ferry/platform/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture
+export { auditEventText } from '@ferry/platform/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: the emulated clouds
 import { type Sandbox, type ScenarioInput, startSandbox } from '@ferry/sandbox';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { connect } from 'nats';
 import { DataSource } from 'typeorm';
 import { ConnectorsInfraModule } from '../connectors-infra.module';
 import type { ConnectorsInfraOptions } from '../connectors-infra.options';
@@ -30,6 +30,8 @@ export interface ConnectorsServiceOptions {
   /** Names the database and NATS prefix of the run. */
   readonly label: string;
   readonly google?: ConnectorsInfraOptions['google'];
+  /** Admin consent and delegated grants (the installation app, the gateway's callback base URL). */
+  readonly onboarding?: ConnectorsInfraOptions['onboarding'];
   /** Outbound allow-list (default: the sandbox's 127.0.0.1). */
   readonly allow?: readonly string[];
 }
@@ -89,6 +91,7 @@ async function start(options: ConnectorsServiceOptions, undo: (() => Promise<unk
     google: options.google ?? { apiRoot: 'https://www.googleapis.com/', authUri: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUri: 'https://oauth2.googleapis.com/token' },
     secretAge: { maxAgeDays: 90, expiryWarningDays: 14 },
     trustedServices,
+    ...(options.onboarding && { onboarding: options.onboarding }),
   };
 
   @Module({
@@ -142,43 +145,21 @@ async function start(options: ConnectorsServiceOptions, undo: (() => Promise<unk
         .sign(identityKey.privateKey);
     },
     serviceToken: (service) => signers.get(service)!.token('svc:connectors'),
-    auditEvents: () => readAuditEvents(messaging.naming.stream(Streams.audit.name)),
-    tables: () => dumpSchema(db),
+    auditEvents: () => readAuditStream(messaging.naming.stream(Streams.audit.name)),
+    tables: () => dumpSchema(db, 'connectors'),
     close,
   };
 }
 
-async function dumpSchema(db: DataSource): Promise<Map<string, Record<string, unknown>[]>> {
-  const tables: { table_name: string }[] = await db.query(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'connectors' AND table_type = 'BASE TABLE' ORDER BY table_name",
-  );
-  const out = new Map<string, Record<string, unknown>[]>();
-  for (const { table_name } of tables) out.set(table_name, await db.query(`SELECT * FROM connectors."${table_name.replace(/"/g, '""')}"`));
-  return out;
-}
-
-async function readAuditEvents(stream: string): Promise<AuditEvent[]> {
-  const nc = await connect({ servers: TEST_NATS_URL });
+/** The RPC failure `p` ends in; fails the test when it succeeds or fails otherwise. */
+export async function rpcFailure(p: Promise<unknown>): Promise<RpcFailure> {
   try {
-    const info = await (await nc.jetstreamManager()).streams.info(stream);
-    const count = info.state.messages;
-    const events: AuditEvent[] = [];
-    if (count === 0) return events;
-    const consumer = await nc.jetstream().consumers.get(stream);
-    const messages = await consumer.fetch({ max_messages: count, expires: 10_000 });
-    for await (const m of messages) {
-      events.push(fromBinary(AuditEventSchema, m.data));
-      if (events.length >= count) break;
-    }
-    return events;
-  } finally {
-    await nc.close();
+    await p;
+  } catch (err) {
+    if (err instanceof RpcFailure) return err;
+    throw err;
   }
-}
-
-/** An audit event as JSON text, every field included, for scanning. */
-export function auditEventText(event: AuditEvent): string {
-  return JSON.stringify(toJson(AuditEventSchema, event));
+  throw new Error('expected an RPC failure');
 }
 
 /** A sandbox in the CA directory the test runner made this process trust (libs/sandbox/README.md). */

@@ -1,7 +1,6 @@
 import { ConnectorKind, GoogleAuth, Rpc, RpcErrorCode } from '@ferry/contracts';
-import { RpcFailure } from '@ferry/platform/messaging';
 import type { Sandbox } from '@ferry/sandbox';
-import { type ConnectorsService, ORG, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { type ConnectorsService, ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
 
 jest.setTimeout(120_000);
 
@@ -36,15 +35,7 @@ describe('a Google Workspace connector through the connectors service', () => {
   };
   const token = async (subject: string, scopes: string[] = [], service: 'migration' | 'freebusy' = 'migration') =>
     svc.peer.request(Rpc.broker.token, { serviceToken: await svc.serviceToken(service), orgId: ORG, connectorId, scopes, subject });
-  const failure = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (err) {
-      if (err instanceof RpcFailure) return err;
-      throw err;
-    }
-    throw new Error('expected an RPC failure');
-  };
+  const failure = rpcFailure;
 
   it('creates a service-account connector; the key and the admin user are sealed, the client id to authorise is shown', async () => {
     const { connector } = await svc.peer.request(Rpc.connectors.create, {

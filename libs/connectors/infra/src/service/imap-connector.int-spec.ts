@@ -1,8 +1,7 @@
 import { ConnectorKind, ImapAuth, ImapSecurity, Rpc, RpcErrorCode } from '@ferry/contracts';
 import { DestinationPolicy } from '@ferry/platform/net';
-import { RpcFailure } from '@ferry/platform/messaging';
 import { type DovecotServer, openImapSession, startDovecot } from '@ferry/providers/imap';
-import { auditEventText, type ConnectorsService, ORG, startConnectorsService } from './connectors-service.fixture';
+import { auditEventText, type ConnectorsService, ORG, rpcFailure, startConnectorsService } from './connectors-service.fixture';
 
 jest.setTimeout(120_000);
 
@@ -44,15 +43,7 @@ describe('an IMAP connector against a real Dovecot', () => {
   const test = async (connectorId: string, sampleMailbox = '') => svc.peer.request(Rpc.connectors.test, { orgId: ORG, connectorId, sampleMailbox, context: await context() });
   const login = async (connectorId: string, subject: string, service: 'migration' | 'freebusy' = 'migration') =>
     svc.peer.request(Rpc.broker.imapLogin, { serviceToken: await svc.serviceToken(service), orgId: ORG, connectorId, subject });
-  const failure = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (err) {
-      if (err instanceof RpcFailure) return err;
-      throw err;
-    }
-    throw new Error('expected an RPC failure');
-  };
+  const failure = rpcFailure;
 
   it('refuses servers in private, link-local and metadata ranges unless the operator allow-lists them', async () => {
     for (const host of ['10.1.2.3', '169.254.169.254', '192.168.0.10']) {

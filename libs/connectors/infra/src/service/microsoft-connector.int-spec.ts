@@ -1,8 +1,7 @@
 import { toJsonString } from '@bufbuild/protobuf';
 import { ConnectorKind, ConnectorSchema, MicrosoftAuth, Rpc, RpcErrorCode } from '@ferry/contracts';
-import { RpcFailure } from '@ferry/platform/messaging';
 import type { Sandbox } from '@ferry/sandbox';
-import { auditEventText, type ConnectorsService, ORG, OTHER_ORG, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { auditEventText, type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
 
 jest.setTimeout(120_000);
 
@@ -44,15 +43,7 @@ describe('a Microsoft 365 connector through the connectors service', () => {
     });
   const token = async (service: 'migration' | 'freebusy' | 'rogue' = 'migration', org = ORG, id = connectorId) =>
     svc.peer.request(Rpc.broker.token, { serviceToken: await svc.serviceToken(service), orgId: org, connectorId: id, scopes: [], subject: '' });
-  const failure = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (err) {
-      if (err instanceof RpcFailure) return err;
-      throw err;
-    }
-    throw new Error('expected an RPC failure');
-  };
+  const failure = rpcFailure;
 
   it('creates the connector with its secret write-only: metadata and a fingerprint come back, never the value', async () => {
     const { connector } = await create(ms().clientSecret);

@@ -9,16 +9,16 @@ import {
   googleDelegationScopesFor,
   parseServiceAccountKey,
 } from '@ferry/providers/google';
-import { type ConnectionReport, type IssuedToken, ProviderError, type Workload } from '@ferry/providers/core';
+import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderError, type Workload } from '@ferry/providers/core';
 import type { StoredGrant } from './microsoft.tenant';
 import { destinationViolation, type Outbound } from './outbound';
-import { required, type TenantAdapter } from './tenant.adapter';
+import { type DelegatingTenant, type DelegationCode, type DelegationStart, required, type TenantAdapter } from './tenant.adapter';
 
 /**
  * Google Workspace through a domain-wide-delegated service account (tokens minted per user) or per-user
  * OAuth grants; every call through the SSRF-guarded outbound path.
  */
-export class GoogleTenant implements TenantAdapter<GoogleSettings> {
+export class GoogleTenant implements TenantAdapter<GoogleSettings>, DelegatingTenant<GoogleSettings> {
   constructor(
     private readonly outbound: Outbound,
     /** The installation's Google endpoints (the public ones, or a test cloud's). */
@@ -50,12 +50,7 @@ export class GoogleTenant implements TenantAdapter<GoogleSettings> {
     if (!request.subjectPseudonym) throw new ProviderError('invalid-input', 'a delegated connector issues tokens per user: name the user');
     const field = userCredentialField(request.subjectPseudonym);
     const stored = JSON.parse(await required(credentials, field)) as StoredGrant;
-    const client = new GoogleOAuthClient({
-      clientId: connector.settings.oauthClientId ?? '',
-      clientSecret: await required(credentials, 'oauth-client-secret'),
-      endpoints: this.endpoints,
-      fetch: this.outbound.fetch,
-    });
+    const client = await this.oauthClient(connector.settings, credentials);
     const grant = await client.refresh({ refreshToken: stored.refreshToken });
     if ('refreshToken' in grant && grant.refreshToken && grant.refreshToken !== stored.refreshToken) {
       await credentials.replace(field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant));
@@ -78,10 +73,24 @@ export class GoogleTenant implements TenantAdapter<GoogleSettings> {
       clientId: key.clientId,
       adminUser: await required(credentials, 'admin-user'),
       customerId: connector.settings.customerId,
-      workloads: connector.workloads as Workload[],
+      workloads: connector.workloads,
       endpoints: this.endpoints,
       fetch: this.outbound.fetch,
     });
+  }
+
+  async authorizationUrl(connector: Connector & { settings: GoogleSettings }, start: DelegationStart, credentials: CredentialAccess): Promise<string> {
+    const { redirectUri, state, codeChallenge, scopes, loginHint } = start;
+    return (await this.oauthClient(connector.settings, credentials)).authorizationUrl({ redirectUri, state, codeChallenge, scopes, ...(loginHint !== null && { loginHint }) });
+  }
+
+  async redeem(connector: Connector & { settings: GoogleSettings }, code: DelegationCode, credentials: CredentialAccess): Promise<DelegatedGrant> {
+    const { redirectUri, codeVerifier } = code;
+    return (await this.oauthClient(connector.settings, credentials)).redeemAuthorizationCode({ code: code.code, redirectUri, codeVerifier });
+  }
+
+  private async oauthClient(settings: GoogleSettings, credentials: CredentialAccess): Promise<GoogleOAuthClient> {
+    return new GoogleOAuthClient({ clientId: settings.oauthClientId ?? '', clientSecret: await required(credentials, 'oauth-client-secret'), endpoints: this.endpoints, fetch: this.outbound.fetch });
   }
 
   private async serviceAccount(credentials: CredentialAccess): Promise<GoogleServiceAccountClient> {

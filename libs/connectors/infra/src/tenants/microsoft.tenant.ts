@@ -1,6 +1,6 @@
-import type { CredentialAccess, InspectedCredentials, TokenRequest, UserLoginSample } from '@ferry/connectors/application';
+import { ConnectorStateError, type CredentialAccess, type InspectedCredentials, type TokenRequest, type UserLoginSample } from '@ferry/connectors/application';
 import { type Connector, type MicrosoftSettings, userCredentialField, type Violation } from '@ferry/connectors/domain';
-import { type ConnectionReport, type IssuedToken, ProviderError, type Workload } from '@ferry/providers/core';
+import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderError, type Workload } from '@ferry/providers/core';
 import {
   checkMicrosoftConnection,
   describeCertificate,
@@ -11,20 +11,32 @@ import {
   MicrosoftIdentityClient,
   validateEndpoints,
 } from '@ferry/providers/microsoft';
+import type { MicrosoftInstallationApp } from './microsoft-installation.app';
 import { destinationViolation, type Outbound } from './outbound';
-import { required, type TenantAdapter } from './tenant.adapter';
+import { type DelegatingTenant, type DelegationCode, type DelegationStart, required, type TenantAdapter } from './tenant.adapter';
 
 /** A user's delegated grant as the vault keeps it (sealed under the user's pseudonym). */
 export interface StoredGrant {
   readonly refreshToken: string;
 }
 
-/** Microsoft 365 through Entra ID (MSAL) and Graph, every call through the SSRF-guarded outbound path. */
-export class MicrosoftTenant implements TenantAdapter<MicrosoftSettings> {
-  constructor(private readonly outbound: Outbound) {}
+/** A connector's Entra and Graph endpoints: its national cloud's, or its custom ones. */
+export function microsoftEndpointsOf(settings: MicrosoftSettings): MicrosoftEndpoints {
+  return settings.cloud === 'custom' && settings.endpoints ? validateEndpoints(settings.endpoints) : MICROSOFT_CLOUDS[settings.cloud === 'custom' ? 'global' : settings.cloud];
+}
+
+/**
+ * Microsoft 365 through Entra ID (MSAL) and Graph, every call through the SSRF-guarded outbound path.
+ * Admin-consent connectors have no secret of their own: they use the installation's app credential.
+ */
+export class MicrosoftTenant implements TenantAdapter<MicrosoftSettings>, DelegatingTenant<MicrosoftSettings> {
+  constructor(
+    private readonly outbound: Outbound,
+    private readonly installation: MicrosoftInstallationApp,
+  ) {}
 
   endpoints(settings: MicrosoftSettings): MicrosoftEndpoints {
-    return settings.cloud === 'custom' && settings.endpoints ? validateEndpoints(settings.endpoints) : MICROSOFT_CLOUDS[settings.cloud === 'custom' ? 'global' : settings.cloud];
+    return microsoftEndpointsOf(settings);
   }
 
   async inspect(settings: MicrosoftSettings, secret: string | null): Promise<InspectedCredentials> {
@@ -74,16 +86,29 @@ export class MicrosoftTenant implements TenantAdapter<MicrosoftSettings> {
     return [...new Set(workloads.flatMap((w) => GRAPH_DELEGATED_SCOPES[w as Workload] ?? []))].sort();
   }
 
+  async authorizationUrl(connector: Connector & { settings: MicrosoftSettings }, start: DelegationStart, credentials: CredentialAccess): Promise<string> {
+    const client = await this.client(connector.settings, credentials);
+    const { redirectUri, state, codeChallenge, scopes, loginHint } = start;
+    return client.authorizationUrl({ redirectUri, state, codeChallenge, scopes, ...(loginHint !== null && { loginHint }) });
+  }
+
+  async redeem(connector: Connector & { settings: MicrosoftSettings }, code: DelegationCode, credentials: CredentialAccess): Promise<DelegatedGrant> {
+    return (await this.client(connector.settings, credentials)).redeemAuthorizationCode(code);
+  }
+
   async test(connector: Connector & { settings: MicrosoftSettings }, credentials: CredentialAccess, _samples: readonly UserLoginSample[]): Promise<ConnectionReport> {
     const client = await this.client(connector.settings, credentials);
-    return checkMicrosoftConnection({ identity: client, endpoints: this.endpoints(connector.settings), fetch: this.outbound.fetch, workloads: connector.workloads as Workload[] });
+    return checkMicrosoftConnection({ identity: client, endpoints: this.endpoints(connector.settings), fetch: this.outbound.fetch, workloads: connector.workloads });
   }
 
   private async client(settings: MicrosoftSettings, credentials: CredentialAccess): Promise<MicrosoftIdentityClient> {
+    if (settings.auth === 'admin-consent' && !settings.tenantId) throw new ConnectorStateError('the connector is waiting for admin consent');
     const credential: MicrosoftClientCredential =
-      settings.auth === 'certificate' && settings.certificate
-        ? { kind: 'certificate', certificatePem: settings.certificate.pem, privateKeyPem: await required(credentials, 'certificate-key') }
-        : { kind: 'client-secret', secret: await required(credentials, 'client-secret') };
+      settings.auth === 'admin-consent'
+        ? this.installation.credentialFor(settings)
+        : settings.auth === 'certificate' && settings.certificate
+          ? { kind: 'certificate', certificatePem: settings.certificate.pem, privateKeyPem: await required(credentials, 'certificate-key') }
+          : { kind: 'client-secret', secret: await required(credentials, 'client-secret') };
     return new MicrosoftIdentityClient({ tenantId: settings.tenantId, clientId: settings.clientId, credential, endpoints: this.endpoints(settings), fetch: this.outbound.fetch });
   }
 }

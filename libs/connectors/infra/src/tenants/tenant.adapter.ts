@@ -1,6 +1,6 @@
 import { ConnectorStateError, type CredentialAccess, type InspectedCredentials, type TokenRequest, type UserLoginSample } from '@ferry/connectors/application';
 import type { Connector, ConnectorSettings } from '@ferry/connectors/domain';
-import type { ConnectionReport, IssuedToken } from '@ferry/providers/core';
+import type { ConnectionReport, DelegatedGrant, IssuedToken } from '@ferry/providers/core';
 
 /** What the connectors service needs from one kind of tenant; one implementation per provider. */
 export interface TenantAdapter<S extends ConnectorSettings = ConnectorSettings> {
@@ -15,4 +15,27 @@ export async function required(credentials: CredentialAccess, field: string): Pr
   const value = await credentials.open(field);
   if (value === null) throw new ConnectorStateError(`the connector has no ${field} stored`);
   return value;
+}
+
+/** A delegated grant's start, as a tenant adapter needs it: the registered redirect URI included. */
+export interface DelegationStart {
+  readonly redirectUri: string;
+  readonly state: string;
+  readonly codeChallenge: string;
+  readonly scopes: readonly string[];
+  readonly loginHint: string | null;
+}
+
+/** A delegated grant's code to redeem, with the verifier and the redirect URI it was issued for. */
+export interface DelegationCode {
+  readonly redirectUri: string;
+  readonly code: string;
+  readonly codeVerifier: string;
+  readonly scopes: readonly string[];
+}
+
+/** A tenant whose delegated connectors take per-user OAuth grants. */
+export interface DelegatingTenant<S extends ConnectorSettings = ConnectorSettings> {
+  authorizationUrl(connector: Connector & { settings: S }, start: DelegationStart, credentials: CredentialAccess): Promise<string>;
+  redeem(connector: Connector & { settings: S }, code: DelegationCode, credentials: CredentialAccess): Promise<DelegatedGrant>;
 }

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplication, Module } from '@nestjs/common';
-import { fromBinary, toJson } from '@bufbuild/protobuf';
-import { type AuditEvent, AuditEventSchema, Streams } from '@ferry/contracts';
+import { type AuditEvent, Streams } from '@ferry/contracts';
 // The service-level tests drive identity through the public HTTP API, so they boot the gateway's
 // controllers in-process; in production the two are separate services.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: identity behind the real gateway
@@ -17,14 +16,16 @@ import { DatabaseReadinessProbe, PersistenceModule } from '@ferry/platform/persi
 import { createHttpApp, listen } from '@ferry/platform/runtime';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: real NATS namespace, database, log and span capture
 import {
+  auditEventText,
   createTestDatabase,
+  dumpSchema,
   installSpanCapture,
   natsTestNamespace,
+  readAuditStream,
   RecordingLogger,
   type SpanCapture,
   TEST_NATS_URL,
 } from '@ferry/platform/testing';
-import { connect } from 'nats';
 import { DataSource } from 'typeorm';
 import { ApiClient } from './api-client.fixture';
 import { IdentityInfraModule } from '../identity-infra.module';
@@ -187,8 +188,8 @@ async function start(
     pseudonymKey,
     peer,
     clientFrom,
-    auditEvents: () => readAuditEvents(messaging.naming.stream(Streams.audit.name)),
-    identityTables: () => dumpIdentitySchema(db),
+    auditEvents: () => readAuditStream(messaging.naming.stream(Streams.audit.name)),
+    identityTables: () => dumpSchema(db, 'identity'),
     async signingKey() {
       const key = await new TypeormSigningKeyStore(db, app.get(EnvelopeCipher, { strict: false })).latest();
       if (!key) throw new Error('identity has no signing key yet');
@@ -210,41 +211,7 @@ async function waitUntilReady(client: ApiClient): Promise<void> {
   }
 }
 
-async function dumpIdentitySchema(db: DataSource): Promise<Map<string, Record<string, unknown>[]>> {
-  const tables: { table_name: string }[] = await db.query(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'identity' AND table_type = 'BASE TABLE' ORDER BY table_name",
-  );
-  const out = new Map<string, Record<string, unknown>[]>();
-  for (const { table_name } of tables) {
-    out.set(table_name, await db.query(`SELECT * FROM identity."${table_name.replace(/"/g, '""')}"`));
-  }
-  return out;
-}
-
-/** Reads the whole stream with an ordered consumer of its own connection. */
-async function readAuditEvents(stream: string): Promise<AuditEvent[]> {
-  const nc = await connect({ servers: TEST_NATS_URL });
-  try {
-    const info = await (await nc.jetstreamManager()).streams.info(stream);
-    const count = info.state.messages;
-    const events: AuditEvent[] = [];
-    if (count === 0) return events;
-    const consumer = await nc.jetstream().consumers.get(stream);
-    const messages = await consumer.fetch({ max_messages: count, expires: 10_000 });
-    for await (const m of messages) {
-      events.push(fromBinary(AuditEventSchema, m.data));
-      if (events.length >= count) break;
-    }
-    return events;
-  } finally {
-    await nc.close();
-  }
-}
-
-/** An audit event as JSON text, every field included, for scanning. */
-export function auditEventText(event: AuditEvent): string {
-  return JSON.stringify(toJson(AuditEventSchema, event));
-}
+export { auditEventText };
 
 /** One place where the service recorded something: a log line, a span, an audit event, a table row. */
 export interface Recorded {
