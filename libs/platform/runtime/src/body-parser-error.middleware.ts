@@ -18,7 +18,9 @@ export function translateBodyParserErrors(bodyLimitBytes: number): ErrorMiddlewa
   return (error, _request, _response, next) => {
     const parserError = findBodyParserError(error);
     if (!parserError) return next(error);
-    const { statusCode, message } = describeBodyParserError(parserError, bodyLimitBytes);
+    // A text type may have its own limit: body-parser's 413 carries the limit it applied.
+    const applied = (parserError as { limit?: unknown }).limit;
+    const { statusCode, message } = describeBodyParserError(parserError, typeof applied === 'number' ? applied : bodyLimitBytes);
     next(new HttpException({ statusCode, error: STATUS_CODES[statusCode], message }, statusCode));
   };
 }

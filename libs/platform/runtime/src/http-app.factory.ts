@@ -6,6 +6,9 @@ import { translateBodyParserErrors } from './body-parser-error.middleware';
 import { FORM_MEDIA_TYPE, JSON_MEDIA_TYPES, rejectUnparsedBodies } from './body-type.middleware';
 import { HttpErrorFilter } from './http-error.filter';
 
+/** A media type read as UTF-8 text, optionally with its own size limit (else `bodyLimitBytes`). */
+export type TextBodyType = string | { readonly type: string; readonly limitBytes: number };
+
 /** Which proxies to believe for client address and protocol, in Express `trust proxy` terms. */
 export type TrustProxy = boolean | number | string | readonly string[];
 
@@ -19,7 +22,7 @@ export interface HttpAppOptions {
    * Media types read as UTF-8 text (same limit) for endpoints that parse them themselves, e.g.
    * `text/xml` for SOAP. JSON and form bodies are always read; any other body is a 415.
    */
-  readonly textBodyTypes?: readonly string[];
+  readonly textBodyTypes?: readonly TextBodyType[];
   /** `X-Forwarded-*` is believed only from these proxies. Default `false`: never. */
   readonly trustProxy?: TrustProxy;
   /** Time allowed to receive a whole request, headers and body. Default 30 000 ms. */
@@ -54,13 +57,13 @@ export async function createHttpApp(
     typeof settings.trustProxy === 'object' ? [...settings.trustProxy] : settings.trustProxy,
   );
   app.use(helmet());
-  app.use(rejectUnparsedBodies([...JSON_MEDIA_TYPES, FORM_MEDIA_TYPE, ...settings.textBodyTypes]));
+  app.use(rejectUnparsedBodies([...JSON_MEDIA_TYPES, FORM_MEDIA_TYPE, ...settings.textBodyTypes.map((t) => t.type)]));
   const limit = settings.bodyLimitBytes;
   app.useBodyParser('json', { limit, type: [...JSON_MEDIA_TYPES] });
   // Flat forms only: nested qs objects are a parser-complexity risk no Ferry endpoint needs.
   app.useBodyParser('urlencoded', { limit, type: FORM_MEDIA_TYPE, extended: false });
-  if (settings.textBodyTypes.length > 0)
-    app.useBodyParser('text', { limit, type: [...settings.textBodyTypes] });
+  // One parser per text type, so e.g. a CSV upload may be larger than any JSON body.
+  for (const text of settings.textBodyTypes) app.useBodyParser('text', { limit: text.limitBytes, type: text.type });
   app.use(translateBodyParserErrors(limit));
   app.useGlobalFilters(new HttpErrorFilter(app.get(HttpAdapterHost).httpAdapter, options.logger));
   const server = app.getHttpServer();
@@ -72,21 +75,25 @@ export async function createHttpApp(
 
 interface Settings {
   readonly bodyLimitBytes: number;
-  readonly textBodyTypes: readonly string[];
+  readonly textBodyTypes: readonly { readonly type: string; readonly limitBytes: number }[];
   readonly trustProxy: TrustProxy;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
 }
 
 function validate(options: HttpAppOptions): Settings {
-  const textBodyTypes = (options.textBodyTypes ?? []).map((type) => type.trim().toLowerCase());
-  const badType = textBodyTypes.find((type) => !/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type));
+  const bodyLimitBytes = positiveInteger('bodyLimitBytes', options.bodyLimitBytes);
+  const textBodyTypes = (options.textBodyTypes ?? []).map((entry) => {
+    const { type, limitBytes } = typeof entry === 'string' ? { type: entry, limitBytes: bodyLimitBytes } : entry;
+    return { type: type.trim().toLowerCase(), limitBytes: positiveInteger(`textBodyTypes limit of ${type}`, limitBytes) };
+  });
+  const badType = textBodyTypes.find(({ type }) => !/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type));
   if (badType !== undefined)
     throw new Error(
-      `createHttpApp: textBodyTypes entries must be exact media types like "text/xml"; got "${badType}"`,
+      `createHttpApp: textBodyTypes entries must be exact media types like "text/xml"; got "${badType.type}"`,
     );
   return {
-    bodyLimitBytes: positiveInteger('bodyLimitBytes', options.bodyLimitBytes),
+    bodyLimitBytes,
     textBodyTypes,
     trustProxy: options.trustProxy ?? false,
     requestTimeoutMs: positiveInteger(

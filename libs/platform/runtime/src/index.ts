@@ -1,4 +1,4 @@
-export { createHttpApp, type HttpAppOptions, type TrustProxy } from './http-app.factory';
+export { createHttpApp, type HttpAppOptions, type TextBodyType, type TrustProxy } from './http-app.factory';
 export { listen, type ListenOptions, type ListeningAddress } from './listen.bootstrap';
 export {
   installShutdown,

@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { BaseServiceConfig, LoadedConfig } from '@ferry/platform/config';
-import { createHttpApp, installShutdown, listen, type ShutdownProcess } from '@ferry/platform/runtime';
+import { createHttpApp, installShutdown, listen, type ShutdownProcess, type TextBodyType } from '@ferry/platform/runtime';
 import { createLogger, NestPinoLogger, Pseudonymizer, type TelemetryHandle } from '@ferry/platform/telemetry';
 import { type ServiceDatabase, ServiceKitModule } from './service-kit.module';
 
@@ -15,6 +15,8 @@ export interface RunServiceOptions<C extends BaseServiceConfig> {
   /** The handle `startTelemetry` returned in the service's instrument.ts. */
   readonly telemetry: TelemetryHandle;
   readonly database?: ServiceDatabase;
+  /** Media types (beyond JSON and forms) the service's routes read as text, e.g. a CSV upload. */
+  readonly textBodyTypes?: readonly TextBodyType[];
   /** The service's own modules, given its validated configuration. */
   readonly modules?: (config: Readonly<C>) => (Type | DynamicModule)[];
 }
@@ -48,7 +50,7 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
     ],
   };
   try {
-    const app = await createHttpApp(root, { logger, bodyLimitBytes: base.HTTP_BODY_LIMIT, ...(base.HTTP_TRUST_PROXY === undefined ? {} : { trustProxy: base.HTTP_TRUST_PROXY }) });
+    const app = await createHttpApp(root, { logger, bodyLimitBytes: base.HTTP_BODY_LIMIT, ...(options.textBodyTypes ? { textBodyTypes: options.textBodyTypes } : {}), ...(base.HTTP_TRUST_PROXY === undefined ? {} : { trustProxy: base.HTTP_TRUST_PROXY }) });
     const exitAfterFlush: ShutdownProcess = {
       on: (signal, listener) => process.on(signal, listener),
       removeListener: (signal, listener) => process.removeListener(signal, listener),
