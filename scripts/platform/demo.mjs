@@ -121,6 +121,9 @@ try {
       kind: 'microsoft-365',
       workloads: ['mail', 'calendar', 'contacts', 'files'],
       secret,
+      // A temporary credential for one migration: it expires in a week and is purged with its project.
+      secretExpiresAt: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(),
+      projectTag: 'demo-migration',
       // The sandbox is a custom cloud: Ferry reaches it only because FERRY_OUTBOUND_ALLOW names loopback.
       microsoft: { auth: 'client-secret', tenantId: clouds.microsoft.tenantId, clientId: clouds.microsoft.clientId, cloud: 'custom', authorityHost: clouds.entraAuthority, graphOrigin: new URL(clouds.graph).origin },
     }),
@@ -129,6 +132,7 @@ try {
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(connector)}`);
   const stored = connector.secrets[0];
   say(`   -> ${created.status} id=${connector.id} kind=${connector.kind} status=${connector.status}; secret ${stored.field} fingerprint=${stored.fingerprint} (its value is never returned)`);
+  for (const w of connector.warnings) say(`   warning ${w.code} (${w.field}): ${w.message}`);
 
   say('5. the connectors service stored the secret sealed (AES-256-GCM envelope), never in clear');
   const db = new pg.Client({ connectionString: platform.databaseUrl.replace('?tls=disable', '') });
@@ -166,6 +170,12 @@ try {
   printTree(spans);
   const order = [...spans].sort((a, b) => String(a.startTime).localeCompare(String(b.startTime)));
   say(`   -> one trace, ${spans.length} spans, services in order: ${[...new Set(order.map((s) => s.service))].join(' -> ')}`);
+
+  say(`9. DELETE /api/v1/orgs/${org}/connector-credentials?project=demo-migration  (the migration is complete: its temporary credentials go)`);
+  const purged = await call(`${api}/orgs/${org}/connector-credentials?project=demo-migration`, { method: 'DELETE', token });
+  if (purged.status !== 200) throw new Error(`purge answered ${purged.status}: ${JSON.stringify(purged.body)}`);
+  const after = await call(`${api}/orgs/${org}/connectors/${connector.id}`, { token });
+  say(`   -> ${purged.body.secretsDeleted} secret(s) of ${purged.body.connectors} connector(s) deleted; the connector is now ${after.body.status} with ${after.body.secrets.length} secrets`);
   say(`walking skeleton OK in ${((Date.now() - started) / 1000).toFixed(1)} s; stopping`);
   await Promise.all([platform.stop(), sandbox.stop()]);
   process.exit(0);
