@@ -16,10 +16,10 @@ export class ConnectorNotFoundError extends Error {
   }
 }
 
-/** The change could not be audited and was therefore not applied. */
+/** The change (or handover) could not be audited and was therefore not applied. */
 export class AuditUnavailableError extends Error {
-  constructor() {
-    super('the audit trail is unavailable; the change was not applied');
+  constructor(message = 'the audit trail is unavailable; the change was not applied') {
+    super(message);
     this.name = 'AuditUnavailableError';
   }
 }

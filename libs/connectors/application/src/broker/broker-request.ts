@@ -2,7 +2,8 @@ import { type BrokerGrant, brokerGrantOf, type Connector, UUID_PATTERN } from '@
 import { BrokerDeniedError, ConnectorNotFoundError, ConnectorStateError, InvalidCommandError, ServiceNotAuthenticatedError } from '../connectors.errors';
 import type { ConnectorAuditEntry, ConnectorAuditTrail, ConnectorRepository, ServiceAuthenticator } from '../connector.ports';
 
-const ADDRESS = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
+/** No whitespace or control characters: a subject ends up in JWT `sub` claims and IMAP LOGIN commands. */
+const ADDRESS = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]{1,189}$/u;
 
 /** A broker request after the caller proved who it is and the connector was found in its organisation. */
 export interface AdmittedRequest {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type ImapSettings, userCredentialField } from '@ferry/connectors/domain';
-import { BrokerDeniedError, ConnectorStateError, InvalidCommandError } from '../connectors.errors';
+import { AuditUnavailableError, BrokerDeniedError, ConnectorStateError, InvalidCommandError } from '../connectors.errors';
 import {
   CONNECTOR_AUDIT_TRAIL,
   CONNECTOR_REPOSITORY,
@@ -54,9 +54,28 @@ export class IssueImapLoginUseCase {
     } else {
       const stored = await this.vault.open(connector, userCredentialField(pseudonym));
       if (stored === null) throw new ConnectorStateError('no credential is stored for this mailbox');
-      ({ username, password } = JSON.parse(stored) as { username: string; password: string });
+      const login = storedLogin(stored);
+      if (!login) throw new ConnectorStateError('the credential stored for this mailbox is unreadable; import it again');
+      ({ username, password } = login);
     }
-    await this.audit.record(serviceEntry(service, connector, 'connector.imap_login.issued', 'success', { subject: pseudonym, auth: settings.auth }));
+    await this.audit
+      .record(serviceEntry(service, connector, 'connector.imap_login.issued', 'success', { subject: pseudonym, auth: settings.auth }))
+      .catch(() => {
+        throw new AuditUnavailableError('the audit trail is unavailable; no login was issued');
+      });
     return { server: settings, username, password, connectorVersion: connector.version };
   }
+}
+
+/** The sealed `{ username, password }` of one mailbox, or null. JSON.parse's own errors quote their input: never rethrown. */
+function storedLogin(stored: string): { username: string; password: string } | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(stored);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { username, password } = value as Record<string, unknown>;
+  return typeof username === 'string' && typeof password === 'string' && username !== '' && password !== '' ? { username, password } : null;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IssuedToken } from '@ferry/providers/core';
-import { BrokerDeniedError, InvalidCommandError } from '../connectors.errors';
+import { AuditUnavailableError, BrokerDeniedError, InvalidCommandError } from '../connectors.errors';
 import {
   CONNECTOR_AUDIT_TRAIL,
   CONNECTOR_REPOSITORY,
@@ -75,18 +75,24 @@ export class IssueTokenUseCase {
     const actAs = appOnly ? null : subject;
     const pseudonym = actAs ? this.fingerprinter.pseudonym(actAs) : null;
     const key = `${connector.id}:${connector.version}:${pseudonym ?? ''}:${requested.join(' ')}`;
-    const { token, cached, firstFor } = await this.cache.get(key, service, () =>
-      this.tokens.acquire(connector, { scopes: requested, subject: actAs, subjectPseudonym: pseudonym }, credentialAccess(this.vault, connector)),
+    const { token, cached } = await this.cache.get(
+      key,
+      service,
+      () => this.tokens.acquire(connector, { scopes: requested, subject: actAs, subjectPseudonym: pseudonym }, credentialAccess(this.vault, connector)),
+      // Concurrent requests of this service wait for this audit: a handover that cannot be audited does not happen.
+      (issued) =>
+        this.audit
+          .record(
+            serviceEntry(service, connector, 'connector.token.issued', 'success', {
+              scopes: requested.join(' ').slice(0, 500),
+              ...(pseudonym && { subject: pseudonym }),
+              expiresAt: issued.expiresAt.toISOString(),
+            }),
+          )
+          .catch(() => {
+            throw new AuditUnavailableError('the audit trail is unavailable; no token was issued');
+          }),
     );
-    if (firstFor) {
-      await this.audit.record(
-        serviceEntry(service, connector, 'connector.token.issued', 'success', {
-          scopes: requested.join(' ').slice(0, 500),
-          ...(pseudonym && { subject: pseudonym }),
-          expiresAt: token.expiresAt.toISOString(),
-        }),
-      );
-    }
     return { token, connectorVersion: connector.version, cached };
   }
 }

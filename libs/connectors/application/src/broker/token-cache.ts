@@ -11,8 +11,8 @@ export interface TokenCacheOptions {
 interface Entry {
   token: IssuedToken;
   issuedAt: number;
-  /** Services this very token was handed to, so each handover is audited once. */
-  readonly servedTo: Set<string>;
+  /** Per service, the first handover of this very token (its audit): run once, awaited by every request. */
+  readonly handovers: Map<string, Promise<void>>;
 }
 
 /**
@@ -34,10 +34,16 @@ export class TokenCache {
   }
 
   /**
-   * The cached token for `key` or a new one from `fetch`; `firstFor` is true the first time this token is
-   * handed to `service` (the caller audits that handover).
+   * The cached token for `key` or a new one from `fetch`. The first time this token goes to `service`,
+   * `handover` runs (the caller audits there) and `firstFor` is true. Every request of that service waits
+   * for it: when it fails none of them gets the token, and the next request runs it again.
    */
-  async get(key: string, service: string, fetch: () => Promise<IssuedToken>): Promise<{ token: IssuedToken; cached: boolean; firstFor: boolean }> {
+  async get(
+    key: string,
+    service: string,
+    fetch: () => Promise<IssuedToken>,
+    handover: (token: IssuedToken) => Promise<void> = async () => undefined,
+  ): Promise<{ token: IssuedToken; cached: boolean; firstFor: boolean }> {
     let entry = this.fresh(key);
     const cached = entry !== undefined;
     if (!entry) {
@@ -53,9 +59,19 @@ export class TokenCache {
       }
       entry = await pending;
     }
-    const firstFor = !entry.servedTo.has(service);
-    entry.servedTo.add(service);
-    return { token: entry.token, cached, firstFor };
+    const served = entry;
+    let first = served.handovers.get(service);
+    const firstFor = first === undefined;
+    if (!first) {
+      const running = handover(served.token);
+      served.handovers.set(service, running);
+      running.catch(() => {
+        if (served.handovers.get(service) === running) served.handovers.delete(service);
+      });
+      first = running;
+    }
+    await first;
+    return { token: served.token, cached, firstFor };
   }
 
   /** Forgets every token of a connector (deleted, rotated, purged). Tokens of older versions also miss by key. */
@@ -84,7 +100,7 @@ export class TokenCache {
   }
 
   private store(key: string, token: IssuedToken): Entry {
-    const entry: Entry = { token, issuedAt: this.clock.now().getTime(), servedTo: new Set() };
+    const entry: Entry = { token, issuedAt: this.clock.now().getTime(), handovers: new Map() };
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.max) {

@@ -37,6 +37,8 @@ export class CreateConnectorCommand {
     caller: CallerInfo;
   }): CreateConnectorCommand {
     const projectTag = input.projectTag ? input.projectTag : null;
+    // Checked as it is stored: a pasted address with surrounding spaces is the same admin.
+    const adminUser = input.adminUser?.trim().toLowerCase() ?? '';
     const violations: Violation[] = [];
     if (!UUID_PATTERN.test(input.orgId)) violations.push({ field: 'orgId', reason: 'must be a UUID' });
     violations.push(...validateConnectorDraft({ name: input.name, settings: input.settings, workloads: input.workloads, projectTag }));
@@ -44,7 +46,7 @@ export class CreateConnectorCommand {
     if (input.settings && field) violations.push(...validateSecretValue(input.secret));
     if (input.settings && !field && input.secret.length > 0) violations.push({ field: 'secret', reason: 'this authentication mode takes no secret here' });
     if (input.settings?.kind === 'google-workspace' && input.settings.auth === 'service-account') {
-      if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(input.adminUser ?? '')) violations.push({ field: 'google.adminUser', reason: 'the admin user to impersonate (an address) is required' });
+      if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(adminUser)) violations.push({ field: 'google.adminUser', reason: 'the admin user to impersonate (an address) is required' });
     }
     if (input.secretExpiresAt && Number.isNaN(input.secretExpiresAt.getTime())) violations.push({ field: 'secretExpiresAt', reason: 'must be a date' });
     if (violations.length > 0 || !input.settings) throw new InvalidCommandError(violations);
@@ -56,7 +58,7 @@ export class CreateConnectorCommand {
       projectTag,
       field ? input.secret : null,
       input.secretExpiresAt ?? null,
-      input.adminUser ? input.adminUser.trim().toLowerCase() : null,
+      adminUser === '' ? null : adminUser,
       input.caller,
     );
   }
