@@ -42,7 +42,10 @@ const boundaries = (allowTesting) => [
     enforceBuildableLibDependency: false,
     banTransitiveDependencies: true,
     // A use case's specs use the testing library's fakes, and the fakes implement the use case's ports.
-    ignoredCircularDependencies: [['identity-application', 'identity-testing']],
+    ignoredCircularDependencies: [
+      ['identity-application', 'identity-testing'],
+      ['connectors-application', 'connectors-testing'],
+    ],
     allow: [],
     depConstraints: constraints(allowTesting),
   },
