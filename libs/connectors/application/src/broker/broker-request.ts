@@ -18,6 +18,7 @@ export interface AdmittedRequest {
 export async function admit(
   deps: { authenticator: ServiceAuthenticator; connectors: ConnectorRepository; audit: ConnectorAuditTrail },
   input: { serviceToken: string; orgId: string; connectorId: string; subject: string },
+  purpose: 'token' | 'imap-login',
 ): Promise<AdmittedRequest> {
   let service: string;
   try {
@@ -40,6 +41,9 @@ export async function admit(
     throw new BrokerDeniedError(reason);
   };
   if (!grant.kinds.includes(connector.kind)) await deny(`service ${service} may not use ${connector.kind} connectors`);
+  if (purpose === 'token' && connector.kind === 'imap') await deny('IMAP connectors issue logins, not tokens');
+  if (purpose === 'imap-login' && connector.kind !== 'imap') await deny('only IMAP connectors issue logins');
+  if (purpose === 'imap-login' && !grant.imapLogin) await deny(`service ${service} may not receive IMAP logins`);
   if (connector.status !== 'active') throw new ConnectorStateError(`the connector is ${connector.status}`);
   return { service, grant, connector, subject: subject === '' ? null : subject };
 }

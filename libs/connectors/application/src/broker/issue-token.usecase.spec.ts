@@ -89,8 +89,9 @@ describe('IssueTokenUseCase', () => {
 
     it('refuses tokens for an IMAP connector even to a service allowed IMAP (it issues logins)', async () => {
       const { f, useCase, input } = setup(aConnector({ settings: imapSettings(), workloads: ['mail'] }));
-      await expect(useCase.execute(input({ subject: ALICE }))).rejects.toBeInstanceOf(BrokerDeniedError);
+      await expect(useCase.execute(input({ subject: ALICE }))).rejects.toEqual(new BrokerDeniedError('IMAP connectors issue logins, not tokens'));
       expect(f.tokens.requests).toEqual([]);
+      expect(f.audit.entries.map((e) => [e.action, e.outcome])).toEqual([['connector.token.denied', 'denied']]);
     });
 
     it("another organisation's connector is not found", async () => {

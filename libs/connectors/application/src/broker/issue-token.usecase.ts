@@ -59,8 +59,7 @@ export class IssueTokenUseCase {
     if (input.scopes.length > MAX_SCOPES || input.scopes.some((s) => s.length === 0 || s.length > 256)) {
       throw new InvalidCommandError([{ field: 'scopes', reason: `at most ${MAX_SCOPES} scopes of 1-256 characters` }]);
     }
-    const { service, grant, connector, subject } = await admit({ authenticator: this.authenticator, connectors: this.connectors, audit: this.audit }, input);
-    if (connector.kind === 'imap') throw new BrokerDeniedError('IMAP connectors issue logins, not tokens');
+    const { service, grant, connector, subject } = await admit({ authenticator: this.authenticator, connectors: this.connectors, audit: this.audit }, input, 'token');
     const workloads = connector.workloads.filter((w) => grant.workloads.includes(w));
     const allowed = this.tokens.scopesFor(connector, workloads);
     const requested = input.scopes.length === 0 ? [...allowed] : [...new Set(input.scopes)];

@@ -118,6 +118,13 @@ describe('RotateSecretUseCase', () => {
     expect((await useCase.execute(input())).status).toBe('active');
   });
 
+  it('refuses to revive a purged service-account connector, whose sealed admin user went with the purge', async () => {
+    const purged = aConnector({ status: 'credentials-removed', kind: 'google-workspace', settings: googleSettings() });
+    const { f, useCase, input } = setup(purged, 'service-account-key');
+    await expect(useCase.execute(input())).rejects.toEqual(new ConnectorStateError('its credentials were purged, the admin user with them: create a new connector'));
+    expect(f.audit.entries).toEqual([]);
+  });
+
   it('when the audit record cannot be stored, it fails with AuditUnavailableError and the old secret stays', async () => {
     const { f, connector, useCase, input, stored } = setup();
     f.audit.failing = true;

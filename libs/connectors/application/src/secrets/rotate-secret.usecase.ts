@@ -45,6 +45,10 @@ export class RotateSecretUseCase {
     if (!current) throw new ConnectorNotFoundError();
     const field = primarySecretField(current.settings);
     if (!field) throw new ConnectorStateError('this connector has no secret of its own to rotate');
+    // A purge removed the sealed admin user too, and a rotation carries only the key: start afresh.
+    if (current.status === 'credentials-removed' && current.settings.kind === 'google-workspace' && current.settings.auth === 'service-account') {
+      throw new ConnectorStateError('its credentials were purged, the admin user with them: create a new connector');
+    }
     let settings = current.settings;
     if (settings.kind === 'microsoft-365' && settings.auth === 'certificate') {
       if (!input.certificatePem) throw new InvalidCommandError([{ field: 'certificatePem', reason: 'required with a new private key' }]);
