@@ -38,7 +38,7 @@ export class IssueImapLoginUseCase {
   ) {}
 
   async execute(input: { serviceToken: string; orgId: string; connectorId: string; subject: string }): Promise<ImapLogin> {
-    const { service, grant, connector, subject } = await admit({ authenticator: this.authenticator, connectors: this.connectors, audit: this.audit }, input, 'imap-login');
+    const { service, connector, subject } = await admit({ authenticator: this.authenticator, connectors: this.connectors, audit: this.audit }, input, 'imap-login');
     if (connector.settings.kind !== 'imap') throw new BrokerDeniedError('only IMAP connectors issue logins');
     if (!subject) throw new InvalidCommandError([{ field: 'subject', reason: 'the mailbox address is required' }]);
     const settings = connector.settings;
