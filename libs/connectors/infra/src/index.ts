@@ -6,6 +6,12 @@ import { CreateConnectorVault1733900000001 } from './persistence/1733900000001-c
 export { ConnectorsInfraModule } from './connectors-infra.module';
 export { CONNECTORS_INFRA_OPTIONS, type ConnectorsInfraOptions } from './connectors-infra.options';
 export { secretContext } from './persistence/secret-sealer';
+export {
+  type KekRotationOptions,
+  type KekRotationProgress,
+  type KekRotationReport,
+  rotateKek,
+} from './persistence/kek-rotation';
 export { ConnectorEntity, ConnectorSecretEntity };
 
 /** What the connectors service's PersistenceModule needs: its entities and migrations. */

@@ -68,6 +68,46 @@ export class EnvelopeCipher {
       dataKey.fill(0);
     }
   }
+
+  /**
+   * Re-wraps the data key of `sealed` with the active key of `target` (default: this cipher's provider),
+   * keeping IV, ciphertext and tag byte for byte: the payload is never decrypted, so no encryption context
+   * is needed. The data key is unwrapped by this cipher's provider, or by `target` when only its kind
+   * matches (a value already moved to the target provider, under an older key of it). Throws
+   * `DecryptionError` when no provider can unwrap it and `KeyProviderError` when a provider fails.
+   * The payload's tag is not checked here: `open` still authenticates it with the context.
+   */
+  async rewrap(sealed: SealedValue, target: KeyProvider = this.keys): Promise<SealedValue> {
+    if (!(sealed instanceof SealedValue)) {
+      throw new CryptoError('rewrap expects a SealedValue; use SealedValue.parse for stored text');
+    }
+    const unwrapper = this.unwrapperOf(sealed, target);
+    const dataKey = await guardProvider(() => unwrapper.unwrap(sealed.wrappedKey));
+    try {
+      if (dataKey.length !== AES_GCM.keyBytes) {
+        throw new DecryptionError('key-unwrap-failed', 'the unwrapped data key has the wrong length');
+      }
+      const wrapped = await guardProvider(() => target.wrap(dataKey));
+      return new SealedValue(wrapped, sealed.iv, sealed.ciphertext, sealed.tag);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** The provider kind and key id `seal` wraps new data keys with now. */
+  activeKey(): { readonly provider: string; readonly keyId: string } {
+    return { provider: this.keys.kind, keyId: this.keys.activeKeyId() };
+  }
+
+  private unwrapperOf(sealed: SealedValue, target: KeyProvider): KeyProvider {
+    const kind = sealed.wrappedKey.provider;
+    if (kind === this.keys.kind) return this.keys;
+    if (kind === target.kind) return target;
+    throw new DecryptionError(
+      'wrong-provider',
+      `it was wrapped by key provider '${kind}', neither '${this.keys.kind}' nor the target '${target.kind}'`,
+    );
+  }
 }
 
 // A third-party provider's own error could carry anything; only our errors pass through verbatim.

@@ -34,6 +34,7 @@ export {
   createKeyProvider,
   DEFAULT_LOCAL_KEYRING_FILE,
   type KeyProviderConfig,
+  type KeyProviderEnvOptions,
   readKeyProviderConfig,
 } from './key-provider.factory';
 export { LocalKeyFileProvider, type LocalKeyFileOptions } from './local-key-file.provider';

@@ -34,6 +34,27 @@ describe('readKeyProviderConfig', () => {
     });
   });
 
+  it('reads the same settings under another prefix, naming those variables in its errors', () => {
+    const keyId = 'https://ferry.vault.azure.net/keys/ferry-kek-2';
+    const env = {
+      FERRY_KEK_PROVIDER: 'local',
+      FERRY_KEK_TARGET_PROVIDER: 'azure-keyvault',
+      FERRY_KEK_TARGET_AZURE_KEY_ID: keyId,
+      FERRY_KEK_TARGET_AZURE_ALGORITHM: 'RSA-OAEP',
+    };
+
+    expect(readKeyProviderConfig(env, { prefix: 'FERRY_KEK_TARGET_' })).toEqual({
+      provider: 'azure-keyvault',
+      keyId,
+      algorithm: 'RSA-OAEP',
+    });
+    expect(() =>
+      readKeyProviderConfig({ FERRY_KEK_TARGET_PROVIDER: 'azure-keyvault' }, { prefix: 'FERRY_KEK_TARGET_' }),
+    ).toThrow(
+      'Invalid environment variables: FERRY_KEK_TARGET_AZURE_KEY_ID is required when FERRY_KEK_TARGET_PROVIDER=azure-keyvault',
+    );
+  });
+
   it.each([
     [{ FERRY_KEK_PROVIDER: 'vault' }, 'FERRY_KEK_PROVIDER must be local or azure-keyvault'],
     [{ FERRY_KEK_PROVIDER: 'azure-keyvault' }, 'FERRY_KEK_AZURE_KEY_ID is required'],

@@ -19,34 +19,48 @@ export type KeyProviderConfig =
       readonly algorithm: AzureKeyWrapAlgorithm;
     };
 
+/** Options for `readKeyProviderConfig`. */
+export interface KeyProviderEnvOptions {
+  /**
+   * Prefix of the variable names, default `FERRY_KEK_`. `rotate-kek` reads its target provider from
+   * `FERRY_KEK_TARGET_*` (`..._PROVIDER`, `..._FILE`, `..._AZURE_KEY_ID`, ...) with the same rules.
+   */
+  readonly prefix?: string;
+}
+
 /**
  * Reads `FERRY_KEK_PROVIDER` (`local` | `azure-keyvault`, default `local`), `FERRY_KEK_FILE`,
- * `FERRY_KEK_CREATE_IF_MISSING` (default true), `FERRY_KEK_AZURE_KEY_ID` and `FERRY_KEK_AZURE_ALGORITHM`.
- * Throws one error listing every problem.
+ * `FERRY_KEK_CREATE_IF_MISSING` (default true), `FERRY_KEK_AZURE_KEY_ID` and `FERRY_KEK_AZURE_ALGORITHM`
+ * (or the same names under `options.prefix`). Throws one error listing every problem.
  */
-export function readKeyProviderConfig(env: NodeJS.ProcessEnv = process.env): KeyProviderConfig {
+export function readKeyProviderConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: KeyProviderEnvOptions = {},
+): KeyProviderConfig {
+  const prefix = options.prefix ?? 'FERRY_KEK_';
+  const name = (suffix: string) => `${prefix}${suffix}`;
   const problems: string[] = [];
-  const provider = env['FERRY_KEK_PROVIDER'] || 'local';
+  const provider = env[name('PROVIDER')] || 'local';
   let config: KeyProviderConfig | undefined;
   if (provider === 'local') {
-    const create = env['FERRY_KEK_CREATE_IF_MISSING'] || 'true';
+    const create = env[name('CREATE_IF_MISSING')] || 'true';
     if (create !== 'true' && create !== 'false')
-      problems.push('FERRY_KEK_CREATE_IF_MISSING must be true or false');
+      problems.push(`${name('CREATE_IF_MISSING')} must be true or false`);
     config = {
       provider,
-      file: env['FERRY_KEK_FILE'] || DEFAULT_LOCAL_KEYRING_FILE,
+      file: env[name('FILE')] || DEFAULT_LOCAL_KEYRING_FILE,
       createIfMissing: create === 'true',
     };
   } else if (provider === 'azure-keyvault') {
-    const keyId = env['FERRY_KEK_AZURE_KEY_ID'] ?? '';
-    if (!keyId) problems.push('FERRY_KEK_AZURE_KEY_ID is required when FERRY_KEK_PROVIDER=azure-keyvault');
-    const algorithm = env['FERRY_KEK_AZURE_ALGORITHM'] || 'RSA-OAEP-256';
+    const keyId = env[name('AZURE_KEY_ID')] ?? '';
+    if (!keyId) problems.push(`${name('AZURE_KEY_ID')} is required when ${name('PROVIDER')}=azure-keyvault`);
+    const algorithm = env[name('AZURE_ALGORITHM')] || 'RSA-OAEP-256';
     if (!(AZURE_KEY_WRAP_ALGORITHMS as readonly string[]).includes(algorithm)) {
-      problems.push(`FERRY_KEK_AZURE_ALGORITHM must be one of ${AZURE_KEY_WRAP_ALGORITHMS.join(', ')}`);
+      problems.push(`${name('AZURE_ALGORITHM')} must be one of ${AZURE_KEY_WRAP_ALGORITHMS.join(', ')}`);
     }
     config = { provider, keyId, algorithm: algorithm as AzureKeyWrapAlgorithm };
   } else {
-    problems.push('FERRY_KEK_PROVIDER must be local or azure-keyvault');
+    problems.push(`${name('PROVIDER')} must be local or azure-keyvault`);
   }
   if (problems.length > 0 || !config) {
     throw new KeyProviderError('misconfigured', `Invalid environment variables: ${problems.join('; ')}`);
