@@ -1,5 +1,5 @@
 import { loaded, telemetry } from './instrument';
-import { CONNECTORS_ENTITIES, CONNECTORS_MIGRATIONS, ConnectorsInfraModule } from '@ferry/connectors/infra';
+import { CONNECTORS_ENTITIES, CONNECTORS_MIGRATIONS, ConnectorsInfraModule, InstallationAppConfigError, loadInstallationApp } from '@ferry/connectors/infra';
 import { AuthModule, loadTrustedServiceKeys } from '@ferry/platform/auth';
 import { readKeyProviderConfig } from '@ferry/platform/crypto';
 import { runService } from '@ferry/platform/service';
@@ -23,7 +23,27 @@ void runService({
         secretAge: { maxAgeDays: config.FERRY_SECRET_MAX_AGE_DAYS, expiryWarningDays: config.FERRY_SECRET_EXPIRY_WARNING_DAYS },
         // A trust directory that does not load fails start-up: the broker must know whom it serves.
         trustedServices: await loadTrustedServiceKeys(config.FERRY_SERVICE_TRUST_DIR),
+        ...(await onboarding(config)),
       }),
     }),
   ],
 });
+
+/** Admin consent and delegated grants: offered once the gateway's callback URL is known. */
+async function onboarding(config: typeof loaded.config) {
+  const microsoftApp = await loadInstallationApp({
+    clientId: config.FERRY_MICROSOFT_APP_CLIENT_ID,
+    certificateFile: config.FERRY_MICROSOFT_APP_CERTIFICATE_FILE,
+    keyFile: config.FERRY_MICROSOFT_APP_KEY_FILE,
+    secretFile: config.FERRY_MICROSOFT_APP_SECRET_FILE,
+    cloud: config.FERRY_MICROSOFT_APP_CLOUD,
+    authorityHost: config.FERRY_MICROSOFT_APP_AUTHORITY_HOST,
+    graphOrigin: config.FERRY_MICROSOFT_APP_GRAPH_ORIGIN,
+  });
+  if (!config.FERRY_CONNECTORS_CALLBACK_URL) {
+    // Entra must be told where to send the administrator back: an app without a callback is a mistake.
+    if (microsoftApp) throw new InstallationAppConfigError('FERRY_MICROSOFT_APP_CLIENT_ID is set but FERRY_CONNECTORS_CALLBACK_URL is not');
+    return {};
+  }
+  return { onboarding: { callbackBaseUrl: config.FERRY_CONNECTORS_CALLBACK_URL, ...(microsoftApp && { microsoftApp }) } };
+}

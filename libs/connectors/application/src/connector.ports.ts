@@ -85,6 +85,7 @@ export type ConnectorAuditAction =
   | 'connector.token.denied'
   | 'connector.imap_login.issued'
   | 'connector.consent.granted'
+  | 'connector.delegation.started'
   | 'connector.delegation.granted';
 
 /** An audit record as the use cases describe it; never a secret, a token or an address in clear. */

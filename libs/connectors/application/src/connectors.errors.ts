@@ -47,3 +47,40 @@ export class BrokerDeniedError extends Error {
     this.name = 'BrokerDeniedError';
   }
 }
+
+/** Why an onboarding callback was refused; each reason is audited, the caller sees only a fixed message. */
+export type OnboardingRefusal =
+  | 'invalid-callback'
+  | 'unknown-state'
+  | 'expired-or-used'
+  | 'wrong-flow'
+  | 'declined'
+  | 'account-mismatch'
+  | 'tenant-held-elsewhere'
+  | 'connector-changed'
+  | 'no-refresh-token';
+
+const REFUSAL_MESSAGES: Record<OnboardingRefusal, string> = {
+  'invalid-callback': 'the answer from the provider is incomplete',
+  // Unknown, replayed, expired and misdirected links look alike to the browser: no oracle for states.
+  'unknown-state': 'the link is unknown, already used or expired; start again from Ferry',
+  'expired-or-used': 'the link is unknown, already used or expired; start again from Ferry',
+  'wrong-flow': 'the link is unknown, already used or expired; start again from Ferry',
+  declined: 'access was not granted',
+  'account-mismatch': 'the grant was made with another account than the one the link was made for',
+  'tenant-held-elsewhere': 'this tenant cannot be connected here; ask your Ferry operator',
+  'connector-changed': 'the connector changed or was deleted while the link was open; start again from Ferry',
+  'no-refresh-token': 'the provider granted no offline access; start again and accept every permission',
+};
+
+/** An admin-consent or delegated-grant callback was refused (the state was spent all the same). */
+export class OnboardingRefusedError extends Error {
+  constructor(
+    readonly reason: OnboardingRefusal,
+    /** Machine codes for the audit record (a vendor's error code), never free text. */
+    readonly detail: Readonly<Record<string, string>> = {},
+  ) {
+    super(REFUSAL_MESSAGES[reason]);
+    this.name = 'OnboardingRefusedError';
+  }
+}

@@ -3,22 +3,29 @@ import {
   BROKER_TOKEN_CACHE,
   CLOCK,
   type Clock,
+  CompleteConsentUseCase,
+  CompleteDelegationUseCase,
   CONNECTION_TESTER,
   CONNECTOR_AUDIT_TRAIL,
   CONNECTOR_REPOSITORY,
   CreateConnectorUseCase,
   CREDENTIAL_INSPECTOR,
+  DELEGATION_PROVIDER,
   DeleteConnectorUseCase,
   FINGERPRINTER,
   ImportImapUsersUseCase,
+  INSTALLATION_APP,
   IssueImapLoginUseCase,
   IssueTokenUseCase,
+  ONBOARDING_STORE,
   PurgeProjectCredentialsUseCase,
   ReadConnectorsUseCase,
   RotateSecretUseCase,
   SECRET_AGE_POLICY,
   SECRET_VAULT,
   SERVICE_AUTHENTICATOR,
+  StartConsentUseCase,
+  StartDelegationUseCase,
   TestConnectorUseCase,
   TOKEN_SOURCE,
   TokenCache,
@@ -30,19 +37,24 @@ import { CONNECTORS_INFRA_OPTIONS, type ConnectorsInfraOptions } from './connect
 import { BrokerRpcHandler } from './messaging/broker-rpc.handler';
 import { ConnectorsRpcHandler } from './messaging/connectors-rpc.handler';
 import { NatsConnectorAuditTrail } from './messaging/nats-connector-audit.trail';
+import { OnboardingRpcHandler } from './messaging/onboarding-rpc.handler';
+import { CONSENT_CALLBACK_PATH, callbackUrl, DELEGATION_CALLBACK_PATH } from './onboarding/callback-urls';
 import { SecretSealer } from './persistence/secret-sealer';
 import { TypeormConnectorRepository } from './persistence/typeorm-connector.repository';
+import { TypeormOnboardingStore } from './persistence/typeorm-onboarding.store';
 import { TypeormSecretVault } from './persistence/typeorm-secret.vault';
 import { HmacFingerprinter } from './security/hmac-fingerprinter';
 import { ServiceAssertionAuthenticator } from './security/service-assertion.authenticator';
 import { SYSTEM_CLOCK } from './system-clock';
 import { GoogleTenant } from './tenants/google.tenant';
 import { ImapTenant } from './tenants/imap.tenant';
+import { MicrosoftInstallationApp } from './tenants/microsoft-installation.app';
 import { MicrosoftTenant } from './tenants/microsoft.tenant';
-import { createOutbound } from './tenants/outbound';
+import { createOutbound, type Outbound } from './tenants/outbound';
 import { TenantAdapters } from './tenants/tenant-adapters';
 
 const TENANT_ADAPTERS = Symbol('TenantAdapters');
+const OUTBOUND = Symbol('Outbound');
 
 /** The connectors service's adapters and use cases. Requires MessagingModule, PersistenceModule and AuthModule in the app. */
 @Module({})
@@ -67,22 +79,33 @@ export class ConnectorsInfraModule {
             new ServiceAssertionAuthenticator(new ServiceTokenVerifier({ audience: 'svc:connectors', trusted: o.trustedServices, now: () => clock.now() })),
           inject: [CONNECTORS_INFRA_OPTIONS, CLOCK],
         },
+        { provide: OUTBOUND, useFactory: (o: ConnectorsInfraOptions) => createOutbound(o.outbound), inject: [CONNECTORS_INFRA_OPTIONS] },
+        {
+          provide: INSTALLATION_APP,
+          // A malformed callback URL fails start-up rather than the first consent.
+          useFactory: (o: ConnectorsInfraOptions, outbound: Outbound) =>
+            new MicrosoftInstallationApp(outbound, o.onboarding?.microsoftApp, o.onboarding ? callbackUrl(o.onboarding.callbackBaseUrl, CONSENT_CALLBACK_PATH) : null, o.onboarding?.consentPropagation),
+          inject: [CONNECTORS_INFRA_OPTIONS, OUTBOUND],
+        },
         {
           provide: TENANT_ADAPTERS,
-          useFactory: (o: ConnectorsInfraOptions) => {
-            const outbound = createOutbound(o.outbound);
-            return new TenantAdapters({ microsoft: new MicrosoftTenant(outbound), google: new GoogleTenant(outbound, o.google), imap: new ImapTenant(outbound) });
-          },
-          inject: [CONNECTORS_INFRA_OPTIONS],
+          useFactory: (o: ConnectorsInfraOptions, outbound: Outbound, installation: MicrosoftInstallationApp) =>
+            new TenantAdapters(
+              { microsoft: new MicrosoftTenant(outbound, installation), google: new GoogleTenant(outbound, o.google), imap: new ImapTenant(outbound) },
+              o.onboarding ? callbackUrl(o.onboarding.callbackBaseUrl, DELEGATION_CALLBACK_PATH) : null,
+            ),
+          inject: [CONNECTORS_INFRA_OPTIONS, OUTBOUND, INSTALLATION_APP],
         },
         { provide: CREDENTIAL_INSPECTOR, useExisting: TENANT_ADAPTERS },
         { provide: TOKEN_SOURCE, useExisting: TENANT_ADAPTERS },
         { provide: CONNECTION_TESTER, useExisting: TENANT_ADAPTERS },
+        { provide: DELEGATION_PROVIDER, useExisting: TENANT_ADAPTERS },
         { provide: BROKER_TOKEN_CACHE, useFactory: (clock: Clock) => new TokenCache(clock), inject: [CLOCK] },
         SecretSealer,
         { provide: CONNECTOR_REPOSITORY, useClass: TypeormConnectorRepository },
         { provide: SECRET_VAULT, useClass: TypeormSecretVault },
         { provide: CONNECTOR_AUDIT_TRAIL, useClass: NatsConnectorAuditTrail },
+        { provide: ONBOARDING_STORE, useClass: TypeormOnboardingStore },
         CreateConnectorUseCase,
         ReadConnectorsUseCase,
         UpdateConnectorUseCase,
@@ -93,8 +116,13 @@ export class ConnectorsInfraModule {
         PurgeProjectCredentialsUseCase,
         IssueTokenUseCase,
         IssueImapLoginUseCase,
+        StartConsentUseCase,
+        CompleteConsentUseCase,
+        StartDelegationUseCase,
+        CompleteDelegationUseCase,
         ConnectorsRpcHandler,
         BrokerRpcHandler,
+        OnboardingRpcHandler,
       ],
       exports: [EnvelopeCipher, BROKER_TOKEN_CACHE],
     };

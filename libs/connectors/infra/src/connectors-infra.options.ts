@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { SecretAgePolicy } from '@ferry/connectors/domain';
 import type { KeyProviderConfig } from '@ferry/platform/crypto';
 import type { GoogleEndpoints } from '@ferry/providers/google';
+import type { MicrosoftInstallationAppOptions } from './tenants/microsoft-installation.app';
 
 /** Settings the connectors adapters need from the service's configuration. */
 export interface ConnectorsInfraOptions {
@@ -19,6 +20,15 @@ export interface ConnectorsInfraOptions {
   readonly secretAge: SecretAgePolicy;
   /** Public keys of the services the token broker serves, by service name; empty: the broker refuses everyone. */
   readonly trustedServices: ReadonlyMap<string, KeyObject[]>;
+  /** Admin consent and delegated grants; absent: neither flow is offered. */
+  readonly onboarding?: {
+    /** The gateway's public base URL (https); the callback routes' redirect URIs hang below it. */
+    readonly callbackBaseUrl: string;
+    /** The installation's multi-tenant Entra app; absent: admin consent is not offered. */
+    readonly microsoftApp?: MicrosoftInstallationAppOptions;
+    /** Test seam: how long a fresh consent is retried while Entra replicates it. */
+    readonly consentPropagation?: { readonly attempts: number; readonly delayMs: number };
+  };
 }
 
 export const CONNECTORS_INFRA_OPTIONS = Symbol('ConnectorsInfraOptions');

@@ -2,7 +2,6 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
   type CallerInfo,
-  callerInfo,
   CreateConnectorCommand,
   CreateConnectorUseCase,
   DeleteConnectorUseCase,
@@ -13,14 +12,13 @@ import {
   TestConnectorUseCase,
   UpdateConnectorUseCase,
 } from '@ferry/connectors/application';
-import { type RequestContext, Rpc, RpcErrorCode } from '@ferry/contracts';
-import { AccessTokenVerifier, authorizeCall } from '@ferry/platform/auth';
-import { MessagingClient, RpcException } from '@ferry/platform/messaging';
+import { type RequestContext, Rpc } from '@ferry/contracts';
+import { AccessTokenVerifier } from '@ferry/platform/auth';
+import { MessagingClient } from '@ferry/platform/messaging';
 import type { Permission } from '@ferry/platform/rbac';
 import { connectorMessage, settingsFromRequest } from './connector.message';
+import { rpcCaller } from './rpc-caller';
 import { asRpc } from './rpc-errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Serves the connectors' administration subjects: verify the caller again, build a command, delegate. */
 @Injectable()
@@ -38,11 +36,8 @@ export class ConnectorsRpcHandler implements OnApplicationBootstrap {
     @Inject(PurgeProjectCredentialsUseCase) private readonly purge: PurgeProjectCredentialsUseCase,
   ) {}
 
-  /** The gateway checked the token too; a service trusts only what identity signed. */
-  private async caller(orgId: string, context: RequestContext | undefined, permission: Permission): Promise<CallerInfo> {
-    if (!UUID.test(orgId)) throw new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid organisation', [{ field: 'org_id', reason: 'must be a UUID' }]);
-    const claims = await authorizeCall(this.verifier, context?.accessToken ?? '', permission, orgId.toLowerCase());
-    return callerInfo({ accountId: claims.accountId, sourceAddress: context?.sourceAddress ?? '', userAgent: context?.userAgent ?? '' });
+  private caller(orgId: string, context: RequestContext | undefined, permission: Permission): Promise<CallerInfo> {
+    return rpcCaller(this.verifier, orgId, context, permission);
   }
 
   onApplicationBootstrap(): void {

@@ -4,6 +4,8 @@ import {
   ConnectorNotFoundError,
   ConnectorStateError,
   InvalidCommandError,
+  OnboardingRefusedError,
+  type OnboardingRefusal,
   ServiceNotAuthenticatedError,
 } from '@ferry/connectors/application';
 import { RpcErrorCode } from '@ferry/contracts';
@@ -22,6 +24,19 @@ export async function asRpc<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What a refused callback answers: the gateway turns the code into its page (never the details, which are audited). */
+const REFUSAL_CODE: Record<OnboardingRefusal, RpcErrorCode> = {
+  'invalid-callback': RpcErrorCode.INVALID_ARGUMENT,
+  'unknown-state': RpcErrorCode.FAILED_PRECONDITION,
+  'expired-or-used': RpcErrorCode.FAILED_PRECONDITION,
+  'wrong-flow': RpcErrorCode.FAILED_PRECONDITION,
+  'connector-changed': RpcErrorCode.FAILED_PRECONDITION,
+  'no-refresh-token': RpcErrorCode.FAILED_PRECONDITION,
+  declined: RpcErrorCode.PERMISSION_DENIED,
+  'account-mismatch': RpcErrorCode.PERMISSION_DENIED,
+  'tenant-held-elsewhere': RpcErrorCode.PERMISSION_DENIED,
+};
+
 export function toRpcException(err: unknown): unknown {
   if (err instanceof RpcException) return err;
   if (err instanceof InvalidCommandError) return new RpcException(RpcErrorCode.INVALID_ARGUMENT, 'invalid request', [...err.violations]);
@@ -30,6 +45,7 @@ export function toRpcException(err: unknown): unknown {
   if (err instanceof AuditUnavailableError) return new RpcException(RpcErrorCode.UNAVAILABLE, err.message);
   if (err instanceof ServiceNotAuthenticatedError) return new RpcException(RpcErrorCode.UNAUTHENTICATED, err.message);
   if (err instanceof BrokerDeniedError) return new RpcException(RpcErrorCode.PERMISSION_DENIED, err.message);
+  if (err instanceof OnboardingRefusedError) return new RpcException(REFUSAL_CODE[err.reason], err.message);
   if (err instanceof ProviderError) {
     const message = `the tenant refused or could not be reached (${err.code}): ${err.message}`;
     switch (err.code) {

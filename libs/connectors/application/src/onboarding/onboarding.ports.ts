@@ -1,0 +1,72 @@
+import type { Connector, MicrosoftSettings } from '@ferry/connectors/domain';
+import type { DelegatedGrant } from '@ferry/providers/core';
+import type { BeforeCommit, CredentialAccess } from '../connector.ports';
+
+/** Admin consent to the installation's Entra app, or one user's delegated grant. */
+export type OnboardingKind = 'consent' | 'delegation';
+
+/** A started onboarding flow. The state itself is never stored: only its SHA-256. */
+export interface OnboardingTransaction {
+  readonly stateHash: string;
+  readonly kind: OnboardingKind;
+  readonly orgId: string;
+  readonly connectorId: string;
+  /** The PKCE verifier of a delegation: stored sealed, in clear only here. Null for consent. */
+  readonly codeVerifier: string | null;
+  /** Pseudonym of the account a delegation was started for (its login hint), or null for anyone. */
+  readonly expectedSubject: string | null;
+  /** Account id that started the flow. */
+  readonly startedBy: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+/** What spending a state found: spent now by this caller, or why not. */
+export type SpendOutcome =
+  | { readonly status: 'spent'; readonly transaction: OnboardingTransaction }
+  | { readonly status: 'replayed' | 'expired'; readonly transaction: OnboardingTransaction }
+  | { readonly status: 'unknown' };
+
+/** Onboarding transactions; implemented in infra. */
+export interface OnboardingStore {
+  /** Stores a transaction (sealing its PKCE verifier, bound to org, connector and `pkce`). */
+  insert(transaction: OnboardingTransaction): Promise<void>;
+  /** Stores a new connector and the consent transaction that will complete it, in one transaction. */
+  insertWithConnector(connector: Connector, transaction: OnboardingTransaction, beforeCommit: BeforeCommit): Promise<void>;
+  /**
+   * Spends a state with one conditional update (unspent and unexpired): of concurrent callers, on any
+   * replica, exactly one gets `spent`. A spent transaction keeps no verifier (`replayed`/`expired` carry none).
+   */
+  spend(stateHash: string, now: Date): Promise<SpendOutcome>;
+  /** Deletes transactions expired for a while (kept a day so that replays are told apart); returns how many. */
+  purgeExpired(now: Date): Promise<number>;
+  /** Whether a connector of another organisation is bound to this tenant through the installation's app. */
+  tenantHeldElsewhere(orgId: string, tenantId: string): Promise<boolean>;
+}
+
+/** The installation's own multi-tenant Entra app, which admin-consent connectors use. */
+export interface InstallationApp {
+  /** The settings of a new admin-consent connector (tenant empty). @throws ConnectorStateError when no app is configured */
+  consentSettings(): MicrosoftSettings;
+  /** The admin-consent link carrying `state`. */
+  consentUrl(state: string): string;
+  /** The consenting tenant from Entra's redirect. @throws ProviderError (`not-authorized` when consent was declined) */
+  readConsentCallback(query: URLSearchParams): { readonly tenantId: string };
+  /** Proves the tenant granted the app: an app-only token is issued there. @throws ProviderError */
+  verifyConsent(settings: MicrosoftSettings): Promise<void>;
+}
+
+/** A user's OAuth grant on a delegated connector (authorization code with PKCE S256). */
+export interface DelegationProvider {
+  authorizationUrl(
+    connector: Connector,
+    request: { readonly state: string; readonly codeChallenge: string; readonly scopes: readonly string[]; readonly loginHint: string | null },
+    credentials: CredentialAccess,
+  ): Promise<string>;
+  /** Redeems the code; the account comes from the provider's verified ID token. @throws ProviderError */
+  redeem(connector: Connector, request: { readonly code: string; readonly codeVerifier: string; readonly scopes: readonly string[] }, credentials: CredentialAccess): Promise<DelegatedGrant>;
+}
+
+export const ONBOARDING_STORE = Symbol('OnboardingStore');
+export const INSTALLATION_APP = Symbol('InstallationApp');
+export const DELEGATION_PROVIDER = Symbol('DelegationProvider');

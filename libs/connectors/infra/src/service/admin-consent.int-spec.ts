@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { ConnectorStatus, MicrosoftAuth, Outcome, Rpc, RpcErrorCode } from '@ferry/contracts';
+import { type Sandbox, signInAsBrowser } from '@ferry/sandbox';
+import { decodeJwt } from 'jose';
+import { type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { BROWSER, CONSENT_CALLBACK, entraUsers, observableText, queryOf, registerCallbacks, sandboxOnboarding } from './onboarding.fixture';
+
+jest.setTimeout(120_000);
+
+/**
+ * Admin consent end to end: the installation's app lives in one sandbox tenant (contoso), a customer
+ * (tailspin) consents to it, a third tenant (fourthcoffee) never does.
+ */
+describe('admin consent through the connectors service', () => {
+  let svc: ConnectorsService;
+  let sandbox: Sandbox;
+  let customer = '';
+  let bystander = '';
+  let admin = { userPrincipalName: '', password: '' };
+  const failures: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startServiceSandbox({
+      name: 'admin-consent',
+      microsoft: { tenants: [{ domain: 'contoso.example', users: 1 }, { domain: 'tailspin.example', users: 2 }, { domain: 'fourthcoffee.example', users: 1 }] },
+    });
+    const tenants = [...sandbox.context.directory.microsoft.values()];
+    customer = tenants.find((t) => t.domain === 'tailspin.example')!.tenantId;
+    bystander = tenants.find((t) => t.domain === 'fourthcoffee.example')!.tenantId;
+    admin = (await entraUsers(sandbox, customer))[0]!;
+    await registerCallbacks(sandbox);
+    svc = await startConnectorsService({ label: 'conn-consent', onboarding: sandboxOnboarding(sandbox) });
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await sandbox?.close();
+  });
+
+  const start = async (org = ORG, name = 'Tailspin') =>
+    svc.peer.request(Rpc.connectors.startConsent, { orgId: org, name, workloads: ['mail', 'directory'], context: { accessToken: await svc.accessToken({ org }), ...BROWSER } });
+  const complete = (query: string) => svc.peer.request(Rpc.connectors.completeConsent, { query, context: BROWSER });
+  const refused = async (p: Promise<unknown>) => {
+    const err = await rpcFailure(p);
+    failures.push(err.message);
+    return err.code;
+  };
+  const get = async (id: string, org = ORG) => (await svc.peer.request(Rpc.connectors.get, { orgId: org, connectorId: id, context: { accessToken: await svc.accessToken({ org }) } })).connector!;
+  const token = async (id: string, org = ORG) => svc.peer.request(Rpc.broker.token, { serviceToken: await svc.serviceToken('migration'), orgId: org, connectorId: id, scopes: [], subject: '' });
+  const stateOf = (url: string) => new URL(url).searchParams.get('state') ?? '';
+  const hash = (state: string) => createHash('sha256').update(state).digest('hex');
+  /** What Entra's Cancel button answers. */
+  const decline = async (consentUrl: string): Promise<string> => {
+    const form = new URLSearchParams([...new URL(consentUrl).searchParams, ['username', admin.userPrincipalName], ['password', admin.password], ['decline', '1']]);
+    const res = await fetch(consentUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
+    return res.headers.get('location') ?? '';
+  };
+
+  let connectorId = '';
+  let grantedQuery = '';
+  let grantedState = '';
+  const credentials = () => ({ username: admin.userPrincipalName, password: admin.password });
+
+  it("starts with a pending connector on the installation's app and a single-use link to Entra's admin-consent endpoint", async () => {
+    const { connector, consentUrl } = await start();
+    connectorId = connector!.id;
+    expect(connector).toMatchObject({ orgId: ORG, status: ConnectorStatus.PENDING_CONSENT, version: 1, secrets: [] });
+    expect(connector!.settings.value).toMatchObject({ auth: MicrosoftAuth.ADMIN_CONSENT, tenantId: '', clientId: sandbox.endpoints.microsoft.clientId });
+    const url = new URL(consentUrl);
+    expect(`${url.origin}${url.pathname}`).toBe(`${sandbox.endpoints.entraAuthority}/organizations/v2.0/adminconsent`);
+    expect(url.searchParams.get('redirect_uri')).toBe(CONSENT_CALLBACK);
+    expect(Buffer.from(stateOf(consentUrl), 'base64url')).toHaveLength(32);
+    const rows = (await svc.tables()).get('onboarding_transactions') ?? [];
+    expect(rows.find((r) => r['state_hash'] === hash(stateOf(consentUrl)))).toMatchObject({ kind: 'consent', org_id: ORG, connector_id: connectorId, spent: false, pkce_sealed: null });
+    expect(JSON.stringify([...(await svc.tables()).values()])).not.toContain(stateOf(consentUrl));
+    // Nothing to issue tokens with until the tenant is known.
+    expect(await refused(token(connectorId))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    grantedState = stateOf(consentUrl);
+    grantedQuery = queryOf(await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() }));
+  });
+
+  it("turns the connector active with the customer's tenant once its administrator consented", async () => {
+    const result = await complete(grantedQuery);
+    expect(result).toMatchObject({ orgId: ORG, connectorId });
+    const connector = await get(connectorId);
+    expect(connector).toMatchObject({ status: ConnectorStatus.ACTIVE, version: 2 });
+    expect(connector.settings.value).toMatchObject({ auth: MicrosoftAuth.ADMIN_CONSENT, tenantId: customer });
+  });
+
+  it("then issues app-only tokens from the installation's app in that tenant, which Graph accepts", async () => {
+    const issued = await token(connectorId);
+    expect(decodeJwt(issued.accessToken)).toMatchObject({ tid: customer, appid: sandbox.endpoints.microsoft.clientId });
+    const res = await fetch(`${sandbox.endpoints.graph}/users?$top=5&$select=userPrincipalName`, { headers: { authorization: `Bearer ${issued.accessToken}` } });
+    expect(res.status).toBe(200);
+    const users = ((await res.json()) as { value: { userPrincipalName: string }[] }).value;
+    expect(users.map((u) => u.userPrincipalName.split('@')[1])).toEqual(['tailspin.example', 'tailspin.example']);
+  });
+
+  it('refuses the same callback again: the state was spent', async () => {
+    expect(await refused(complete(grantedQuery))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    expect((await get(connectorId)).version).toBe(2);
+  });
+
+  it('refuses a declined consent, leaves the connector pending and spends the state', async () => {
+    const { connector, consentUrl } = await start(ORG, 'Tailspin (declined)');
+    const back = await decline(consentUrl);
+    expect(new URL(back).searchParams.get('error')).toBe('access_denied');
+    expect(await refused(complete(queryOf(back)))).toBe(RpcErrorCode.PERMISSION_DENIED);
+    expect((await get(connector!.id)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+    // The state is gone: a made-up success answer with it changes nothing.
+    expect(await refused(complete(`?admin_consent=True&tenant=${customer}&state=${stateOf(consentUrl)}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    expect((await get(connector!.id)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+  });
+
+  it('refuses an unknown state and an expired one', async () => {
+    expect(await refused(complete(`?admin_consent=True&tenant=${customer}&state=${'x'.repeat(43)}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    const { consentUrl } = await start(ORG, 'Tailspin (late)');
+    const back = await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() });
+    await svc.db.query(`UPDATE connectors.onboarding_transactions SET expires_at = now() - interval '1 second' WHERE state_hash = $1`, [hash(stateOf(consentUrl))]);
+    expect(await refused(complete(queryOf(back)))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+  });
+
+  it('does not activate a connector on a forged answer naming a tenant that never consented', async () => {
+    const { connector, consentUrl } = await start(ORG, 'Fourth Coffee (forged)');
+    expect(await refused(complete(`?admin_consent=True&tenant=${bystander}&state=${stateOf(consentUrl)}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    expect((await get(connector!.id)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+  });
+
+  it('refuses to bind a tenant that another organisation already holds', async () => {
+    const { connector, consentUrl } = await start(OTHER_ORG, 'Tailspin again');
+    const back = await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() });
+    expect(await refused(complete(queryOf(back)))).toBe(RpcErrorCode.PERMISSION_DENIED);
+    expect((await get(connector!.id, OTHER_ORG)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+  });
+
+  it('requires connectors.manage to start, and the access token of the organisation', async () => {
+    const viewer = await svc.accessToken({ roles: ['viewer'] });
+    expect(await refused(svc.peer.request(Rpc.connectors.startConsent, { orgId: ORG, name: 'x', workloads: ['mail'], context: { accessToken: viewer } }))).toBe(RpcErrorCode.PERMISSION_DENIED);
+    expect(await refused(svc.peer.request(Rpc.connectors.startConsent, { orgId: OTHER_ORG, name: 'x', workloads: ['mail'], context: { accessToken: await svc.accessToken() } }))).toBe(RpcErrorCode.NOT_FOUND);
+  });
+
+  it('audits the start, the grant with the tenant, and every refusal in the organisation of the link', async () => {
+    const events = (await svc.auditEvents()).filter((e) => e.action.startsWith('connector.'));
+    const mine = events.filter((e) => e.target?.id === connectorId).map((e) => `${e.action}:${Outcome[e.outcome]}`);
+    expect(mine).toEqual(['connector.created:SUCCESS', 'connector.consent.granted:SUCCESS', 'connector.token.issued:SUCCESS', 'connector.consent.granted:DENIED']);
+    const granted = events.find((e) => e.action === 'connector.consent.granted' && e.outcome === Outcome.SUCCESS);
+    expect(granted).toMatchObject({ orgId: ORG, detail: { tenantId: customer, startedBy: 'acct-admin' }, sourceAddress: BROWSER.sourceAddress });
+    const reasons = events.filter((e) => e.outcome !== Outcome.SUCCESS && e.action === 'connector.consent.granted').map((e) => `${e.orgId === ORG ? 'org' : 'other'}:${e.detail['reason']}`);
+    expect(reasons.sort()).toEqual(['org:declined', 'org:expired-or-used', 'org:expired-or-used', 'org:expired-or-used', 'org:provider', 'other:tenant-held-elsewhere'].sort());
+  });
+
+  it('keeps the installation secret, the states and the admin out of logs, spans, audit events, errors and tables', async () => {
+    const seen = [await observableText(svc), failures.join('\n'), JSON.stringify([...(await svc.tables()).values()])].join('\n');
+    expect(seen).not.toContain(sandbox.endpoints.microsoft.clientSecret);
+    expect(seen).not.toContain(grantedState);
+    expect(seen).not.toContain(admin.userPrincipalName);
+    expect(seen).not.toContain(admin.password);
+  });
+});

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { ConnectorKind, GoogleAuth, MicrosoftAuth, Outcome, Rpc, RpcErrorCode } from '@ferry/contracts';
+import { EnvelopeCipher, SealedValue } from '@ferry/platform/crypto';
+import { Pseudonymizer } from '@ferry/platform/telemetry';
+import { type Sandbox, signInAsBrowser } from '@ferry/sandbox';
+import { decodeJwt } from 'jose';
+import { secretContext } from '../persistence/secret-sealer';
+import { type ConnectorsService, ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { BROWSER, DELEGATION_CALLBACK, entraUsers, googleUsers, observableText, queryOf, registerCallbacks, sandboxOnboarding } from './onboarding.fixture';
+
+jest.setTimeout(120_000);
+
+/** The fixture's pseudonym key: the service keys per-user grants with these pseudonyms. */
+const pseudonyms = new Pseudonymizer(Buffer.alloc(32, 7));
+
+describe('delegated per-user grants through the connectors service', () => {
+  let svc: ConnectorsService;
+  let sandbox: Sandbox;
+  let ms: { id: string; userPrincipalName: string; password: string }[] = [];
+  let google: { primaryEmail: string; password: string }[] = [];
+  let msConnector = '';
+  let googleConnector = '';
+  const failures: string[] = [];
+  /** Everything secret the test saw, for the final scan. */
+  const secrets: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startServiceSandbox();
+    await registerCallbacks(sandbox);
+    ms = (await entraUsers(sandbox, sandbox.endpoints.microsoft.tenantId)).slice(1);
+    google = (await googleUsers(sandbox, sandbox.endpoints.google.customerId)).filter((u) => u.primaryEmail !== sandbox.endpoints.google.adminUser);
+    const root = sandbox.endpoints.googleRoot;
+    svc = await startConnectorsService({
+      label: 'conn-delegated',
+      google: { apiRoot: root, authUri: `${root}o/oauth2/v2/auth`, tokenUri: sandbox.endpoints.googleTokenUri },
+      onboarding: sandboxOnboarding(sandbox),
+    });
+    const context = { accessToken: await svc.accessToken() };
+    const m = sandbox.endpoints.microsoft;
+    const g = sandbox.endpoints.google;
+    secrets.push(m.clientSecret, g.oauthClient.clientSecret, ...ms.map((u) => u.password), ...google.map((u) => u.password));
+    msConnector = (
+      await svc.peer.request(Rpc.connectors.create, {
+        orgId: ORG,
+        name: 'Contoso mailboxes',
+        kind: ConnectorKind.MICROSOFT_365,
+        secret: m.clientSecret,
+        settings: { case: 'microsoft', value: { auth: MicrosoftAuth.DELEGATED, tenantId: m.tenantId, clientId: m.clientId, cloud: 'custom', authorityHost: sandbox.endpoints.entraAuthority, graphOrigin: new URL(sandbox.endpoints.graph).origin } },
+        workloads: ['mail'],
+        context,
+      })
+    ).connector!.id;
+    googleConnector = (
+      await svc.peer.request(Rpc.connectors.create, {
+        orgId: ORG,
+        name: 'Fabrikam mailboxes',
+        kind: ConnectorKind.GOOGLE_WORKSPACE,
+        secret: g.oauthClient.clientSecret,
+        settings: { case: 'google', value: { auth: GoogleAuth.DELEGATED, customerId: g.customerId, oauthClientId: g.oauthClient.clientId } },
+        workloads: ['mail'],
+        context,
+      })
+    ).connector!.id;
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await sandbox?.close();
+  });
+
+  const start = async (connectorId: string, loginHint = '') =>
+    (await svc.peer.request(Rpc.connectors.startDelegation, { ref: { orgId: ORG, connectorId, context: { accessToken: await svc.accessToken(), ...BROWSER } }, loginHint })).authorizationUrl;
+  const complete = (query: string) => svc.peer.request(Rpc.connectors.completeDelegation, { query, context: BROWSER });
+  const grant = async (url: string, user: { username: string; password: string }) => {
+    const back = await signInAsBrowser(url, { callbackPrefix: DELEGATION_CALLBACK, ...user });
+    secrets.push(new URL(back).searchParams.get('code') ?? '');
+    return queryOf(back);
+  };
+  const msUser = (i: number) => ({ username: ms[i]!.userPrincipalName, password: ms[i]!.password });
+  const googleUser = (i: number) => ({ username: google[i]!.primaryEmail, password: google[i]!.password });
+  const token = async (connectorId: string, subject: string) => {
+    const issued = await svc.peer.request(Rpc.broker.token, { serviceToken: await svc.serviceToken('migration'), orgId: ORG, connectorId, scopes: [], subject });
+    secrets.push(issued.accessToken);
+    return issued;
+  };
+  const refused = async (p: Promise<unknown>) => {
+    const err = await rpcFailure(p);
+    failures.push(err.message);
+    return err.code;
+  };
+  /** The refresh token the vault holds for `address` on a connector, opened as the service would. */
+  const storedGrant = async (connectorId: string, address: string): Promise<string | undefined> => {
+    const field = `user/${pseudonyms.pseudonym(address)}`;
+    const [row] = await svc.db.query<{ sealed: string }[]>('SELECT sealed FROM connectors.connector_secrets WHERE connector_id = $1 AND field = $2', [connectorId, field]);
+    if (!row) return undefined;
+    const opened = await svc.app.get(EnvelopeCipher).open(SealedValue.parse(row.sealed), secretContext(ORG, connectorId, field));
+    const { refreshToken } = JSON.parse(opened.toString('utf8')) as { refreshToken: string };
+    secrets.push(refreshToken);
+    return refreshToken;
+  };
+  const bump = async (connectorId: string, name: string) =>
+    svc.peer.request(Rpc.connectors.update, { ref: { orgId: ORG, connectorId, context: { accessToken: await svc.accessToken() } }, name });
+
+  describe('Microsoft 365', () => {
+    it("starts with Entra's authorize URL: PKCE S256, the login hint and the connector's delegated scopes; the verifier is stored sealed", async () => {
+      const url = new URL(await start(msConnector, ms[0]!.userPrincipalName));
+      expect(`${url.origin}${url.pathname}`).toBe(`${sandbox.endpoints.entraAuthority}/${sandbox.endpoints.microsoft.tenantId}/oauth2/v2.0/authorize`);
+      expect(Object.fromEntries(url.searchParams)).toMatchObject({ redirect_uri: DELEGATION_CALLBACK, code_challenge_method: 'S256', login_hint: ms[0]!.userPrincipalName, response_type: 'code' });
+      expect(url.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['offline_access', `${new URL(sandbox.endpoints.graph).origin}/Mail.ReadWrite`]));
+      const state = url.searchParams.get('state') ?? '';
+      const [row] = await svc.db.query<Record<string, unknown>[]>('SELECT * FROM connectors.onboarding_transactions WHERE state_hash = $1', [createHash('sha256').update(state).digest('hex')]);
+      expect(row).toMatchObject({ kind: 'delegation', connector_id: msConnector, expected_subject: pseudonyms.pseudonym(ms[0]!.userPrincipalName), started_by: 'acct-admin' });
+      expect(String(row!['pkce_sealed'])).toMatch(/^v1\./);
+    });
+
+    it("stores the user's refresh token sealed under their pseudonym once they granted access", async () => {
+      const result = await complete(await grant(await start(msConnector, ms[0]!.userPrincipalName), msUser(0)));
+      expect(result).toMatchObject({ orgId: ORG, connectorId: msConnector, userCredentialCount: 1 });
+      expect(await storedGrant(msConnector, ms[0]!.userPrincipalName)).toMatch(/^sandbox-rt\./);
+    });
+
+    it("then issues that user's tokens, which Graph accepts as that user, and stores the rotated refresh token", async () => {
+      const before = await storedGrant(msConnector, ms[0]!.userPrincipalName);
+      const issued = await token(msConnector, ms[0]!.userPrincipalName.toUpperCase());
+      expect(decodeJwt(issued.accessToken)).toMatchObject({ oid: ms[0]!.id, scp: 'Mail.ReadWrite' });
+      // Mail.ReadWrite reaches the user's own mailbox, and no one else's.
+      const own = await fetch(`${sandbox.endpoints.graph}/me/messages?$top=1&$select=id`, { headers: { authorization: `Bearer ${issued.accessToken}` } });
+      expect(own.status).toBe(200);
+      const other = await fetch(`${sandbox.endpoints.graph}/users/${ms[1]!.id}/messages?$top=1&$select=id`, { headers: { authorization: `Bearer ${issued.accessToken}` } });
+      expect(other.status).toBe(403);
+      const rotated = await storedGrant(msConnector, ms[0]!.userPrincipalName);
+      expect(rotated).not.toBe(before);
+      // The rotated token is the one in use: a token after the cache is bypassed comes from it.
+      await bump(msConnector, 'Contoso mailboxes (renamed)');
+      expect((await token(msConnector, ms[0]!.userPrincipalName)).accessToken).not.toBe(issued.accessToken);
+    });
+
+    it("does not let one user's grant act as another user", async () => {
+      expect(await refused(token(msConnector, ms[1]!.userPrincipalName))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+      expect(failures.at(-1)).not.toContain(ms[1]!.userPrincipalName);
+    });
+
+    it('refuses a grant by another account than the one the link was made for, and stores nothing for it', async () => {
+      expect(await refused(complete(await grant(await start(msConnector, ms[1]!.userPrincipalName), msUser(0))))).toBe(RpcErrorCode.PERMISSION_DENIED);
+      expect(await storedGrant(msConnector, ms[1]!.userPrincipalName)).toBeUndefined();
+    });
+
+    it("refuses a replayed callback, and one user's code presented with another link's state (PKCE)", async () => {
+      const query = await grant(await start(msConnector), msUser(1));
+      await complete(query);
+      expect(await refused(complete(query))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+      const stolen = new URLSearchParams(await grant(await start(msConnector), msUser(1))).get('code') ?? '';
+      const other = new URL(await start(msConnector)).searchParams.get('state') ?? '';
+      expect(await refused(complete(`?code=${encodeURIComponent(stolen)}&state=${other}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    });
+
+    it("refuses a consent's state at the delegation callback and a delegation's at the consent callback, spending both", async () => {
+      const consent = await svc.peer.request(Rpc.connectors.startConsent, { orgId: ORG, name: 'Pending', workloads: ['mail'], context: { accessToken: await svc.accessToken() } });
+      const consentState = new URL(consent.consentUrl).searchParams.get('state') ?? '';
+      expect(await refused(complete(`?code=x&state=${consentState}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+      expect(await refused(svc.peer.request(Rpc.connectors.completeConsent, { query: `?admin_consent=True&tenant=${sandbox.endpoints.microsoft.tenantId}&state=${consentState}`, context: BROWSER }))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+      const query = await grant(await start(msConnector), msUser(0));
+      expect(await refused(svc.peer.request(Rpc.connectors.completeConsent, { query, context: BROWSER }))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+      expect(await refused(complete(query))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    });
+
+    it('refuses starting a grant on a connector that takes none, and without connectors.manage', async () => {
+      const viewer = await svc.accessToken({ roles: ['viewer'] });
+      expect(await refused(svc.peer.request(Rpc.connectors.startDelegation, { ref: { orgId: ORG, connectorId: msConnector, context: { accessToken: viewer } }, loginHint: '' }))).toBe(RpcErrorCode.PERMISSION_DENIED);
+      const consent = await svc.peer.request(Rpc.connectors.startConsent, { orgId: ORG, name: 'Not delegated', workloads: ['mail'], context: { accessToken: await svc.accessToken() } });
+      expect(await refused(start(consent.connector!.id))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    });
+  });
+
+  describe('Google Workspace', () => {
+    it("stores a user's grant and issues their tokens, which Gmail accepts, again after the cache is bypassed", async () => {
+      const url = new URL(await start(googleConnector));
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('access_type')).toBe('offline');
+      expect(await complete(await grant(url.href, googleUser(0)))).toMatchObject({ connectorId: googleConnector, userCredentialCount: 1 });
+      const profile = async () => {
+        const issued = await token(googleConnector, google[0]!.primaryEmail);
+        const res = await fetch(`${sandbox.endpoints.googleRoot}gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${issued.accessToken}` } });
+        return ((await res.json()) as { emailAddress?: string }).emailAddress;
+      };
+      expect(await profile()).toBe(google[0]!.primaryEmail);
+      // Google does not rotate refresh tokens: the stored one keeps working.
+      const stored = await storedGrant(googleConnector, google[0]!.primaryEmail);
+      await bump(googleConnector, 'Fabrikam mailboxes (renamed)');
+      expect(await profile()).toBe(google[0]!.primaryEmail);
+      expect(await storedGrant(googleConnector, google[0]!.primaryEmail)).toBe(stored);
+      expect(await refused(token(googleConnector, google[1]!.primaryEmail))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    });
+  });
+
+  it('audits starts and grants by pseudonym, with who started them', async () => {
+    const events = (await svc.auditEvents()).filter((e) => e.action.startsWith('connector.delegation.'));
+    const granted = events.filter((e) => e.action === 'connector.delegation.granted' && e.outcome === Outcome.SUCCESS);
+    expect(granted.map((e) => e.detail['subject']).sort()).toEqual([ms[0], ms[1], google[0]].map((u) => pseudonyms.pseudonym(u && 'userPrincipalName' in u ? u.userPrincipalName : (u?.primaryEmail ?? ''))).sort());
+    expect(granted.every((e) => e.detail['startedBy'] === 'acct-admin' && e.actor?.id === '')).toBe(true);
+    const denied = events.filter((e) => e.outcome === Outcome.DENIED).map((e) => e.detail['reason']);
+    expect(denied.sort()).toEqual(['account-mismatch', 'expired-or-used', 'expired-or-used', 'wrong-flow'].sort());
+  });
+
+  it('keeps secrets, tokens, codes and addresses out of logs, spans, audit events, errors and tables', async () => {
+    const tables = JSON.stringify([...(await svc.tables()).values()]);
+    const seen = [await observableText(svc), failures.join('\n'), tables].join('\n');
+    for (const secret of secrets.filter((s) => s.length >= 8)) expect(seen).not.toContain(secret);
+    for (const address of [...ms.map((u) => u.userPrincipalName), ...google.map((u) => u.primaryEmail)]) expect(seen.toLowerCase()).not.toContain(address.toLowerCase());
+  });
+});
