@@ -5,9 +5,9 @@ import { AuditEventSchema, ConnectorKind, ConnectorStatus, GoogleAuth, Microsoft
 import { MessagingClient, MessagingModule, RpcException } from '@ferry/platform/messaging';
 import { createHttpApp, listen } from '@ferry/platform/runtime';
 import { natsTestNamespace, TEST_NATS_URL } from '@ferry/platform/testing';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { connect } from 'nats';
 import { GatewayApiModule } from './gateway-api.module';
+import { type AccessTokenSigner, standInIdentity } from './testing/stand-in-identity';
 
 const ORG = '0b6f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
 const OTHER_ORG = '5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a';
@@ -26,7 +26,7 @@ describe('the /api/v1 gateway over NATS', () => {
   let base: string;
   let api: string;
   const peers: MessagingClient[] = [];
-  let sign: (claims?: JWTPayload) => Promise<string>;
+  let sign: AccessTokenSigner;
   let adminToken: string;
 
   const peer = () => {
@@ -37,21 +37,7 @@ describe('the /api/v1 gateway over NATS', () => {
 
   beforeAll(async () => {
     // A stand-in identity service: publishes one ES256 key; the tests sign tokens with it.
-    const { privateKey, publicKey } = await generateKeyPair('ES256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-    await peer().serve(Rpc.identity.jwks, async () => ({ jwksJson: JSON.stringify({ keys: [jwk] }) }));
-    sign = (claims = {}) => {
-      const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ sid: 's1', org: ORG, roles: ['org-admin'], amr: ['pwd', 'otp'], jti: `j-${Math.random()}`, ...claims })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
-        .setIssuer(ISSUER)
-        .setAudience('ferry-api')
-        .setSubject('7a0c2b1e-0000-4000-8000-000000000001')
-        .setIssuedAt(now)
-        .setNotBefore(now)
-        .setExpirationTime(now + 300)
-        .sign(privateKey);
-    };
+    sign = await standInIdentity(peer(), { issuer: ISSUER, org: ORG });
     adminToken = await sign();
 
     @Module({

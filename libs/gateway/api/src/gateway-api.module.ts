@@ -5,6 +5,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { SsoController } from './auth/sso.controller';
 import { AuditingAccessDeniedRecorder } from './common/access-denied.recorder';
+import { ConnectorOnboardingController } from './connectors/connector-onboarding.controller';
 import { ConnectorsController } from './connectors/connectors.controller';
 import { GATEWAY_API_OPTIONS, type GatewayApiOptions } from './gateway-api.options';
 import { JwksController } from './auth/jwks.controller';
@@ -21,7 +22,7 @@ export class GatewayApiModule {
     return {
       module: GatewayApiModule,
       imports: [AuthModule.forRoot({ issuer: options.issuer })],
-      controllers: [AuthController, SsoController, JwksController, OrgsController, AccountsController, ConnectorsController, AuditController],
+      controllers: [AuthController, SsoController, JwksController, OrgsController, AccountsController, ConnectorsController, ConnectorOnboardingController, AuditController],
       providers: [
         { provide: GATEWAY_API_OPTIONS, useValue: options },
         { provide: ACCESS_DENIED_RECORDER, useClass: AuditingAccessDeniedRecorder },

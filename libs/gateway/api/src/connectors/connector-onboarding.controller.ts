@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Rpc } from '@ferry/contracts';
+import { AccessGuard, BearerToken, CurrentClaims, Public, RequirePermission } from '@ferry/platform/auth';
+import { MessagingClient, RpcFailure } from '@ferry/platform/messaging';
+import type { AccessClaims } from '@ferry/platform/rbac';
+import type { Request, Response } from 'express';
+import { callerOf } from '../common/caller';
+import { OrgIdPipe } from '../common/org-id.pipe';
+import { RpcFailureFilter } from '../common/rpc-failure.filter';
+import { ZodBodyPipe } from '../common/zod-body.pipe';
+import { StartConsentBody, StartDelegationBody } from './connector-onboarding.dto';
+import { type OnboardingOutcome, outcomeOfFailure, sendOnboardingPage } from './connector-onboarding.page';
+import { connectorView } from './connector.view';
+import { bindingCookie, boundToThisBrowser, CLEAR_BINDING_COOKIE } from './delegation-binding.cookie';
+
+const connectorId = new ParseUUIDPipe({ version: undefined });
+/** Longer callback URLs are refused unread (the providers' answers fit in a fraction of it). */
+const MAX_CALLBACK_URL = 8192;
+/** Completing a consent may wait for Entra to replicate it, a few seconds. */
+const COMPLETE_TIMEOUT_MS = 30_000;
+
+/** The raw query of a callback, or null when it is too long or its state is absent or repeated. */
+function callbackQuery(req: Request): { query: string; state: string } | null {
+  if (req.originalUrl.length > MAX_CALLBACK_URL) return null;
+  const q = req.originalUrl.indexOf('?');
+  const query = q < 0 ? '' : req.originalUrl.slice(q + 1);
+  const states = new URLSearchParams(query).getAll('state');
+  return states.length === 1 && states[0] ? { query, state: states[0] } : null;
+}
+
+/** A callback carries no token: only where it came from is passed on, for the audit record. */
+function sourceOf(req: Request): { sourceAddress: string; userAgent: string } {
+  const { sourceAddress, userAgent } = callerOf(req);
+  return { sourceAddress, userAgent };
+}
+
+/**
+ * Onboarding without pasted secrets. Admin consent: POST .../connectors/consent answers a link for a
+ * Microsoft 365 administrator; Entra sends their browser back to GET /api/v1/connectors/consent/callback.
+ * Delegated grants: POST .../connectors/{id}/delegations answers the provider's link and binds the flow
+ * to this browser with a cookie; the provider sends it back to GET /api/v1/connectors/delegations/callback.
+ * The callbacks are public (no Ferry token comes back from a provider): the single-use state is the
+ * authority, checked by the connectors service, and they answer a fixed page that echoes nothing.
+ */
+@UseFilters(RpcFailureFilter)
+@UseGuards(AccessGuard)
+@Controller('api/v1')
+export class ConnectorOnboardingController {
+  private readonly logger = new Logger('ConnectorOnboarding');
+
+  constructor(private readonly messaging: MessagingClient) {}
+
+  @RequirePermission('connectors.manage')
+  @Post('orgs/:org/connectors/consent')
+  @HttpCode(201)
+  async startConsent(@Param('org', OrgIdPipe) org: string, @Body(new ZodBodyPipe(StartConsentBody)) body: StartConsentBody, @CurrentClaims() claims: AccessClaims, @BearerToken() token: string, @Req() req: Request) {
+    const r = await this.messaging.request(Rpc.connectors.startConsent, {
+      orgId: org,
+      name: body.name,
+      workloads: body.workloads,
+      projectTag: body.projectTag ?? '',
+      context: { actorId: claims.accountId, ...callerOf(req, token) },
+    });
+    return { connector: connectorView(r.connector), consentUrl: r.consentUrl };
+  }
+
+  /**
+   * Not bound to a browser: the link is meant to be forwarded to the tenant's administrator, who may
+   * have no Ferry account. What protects it is in the connectors service (single use, the organisation
+   * and connector named by the state, the tenant proven to have consented and held by no other organisation).
+   */
+  @Public()
+  @Get('connectors/consent/callback')
+  async consentCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const callback = callbackQuery(req);
+    if (!callback) return sendOnboardingPage(res, 'incomplete');
+    const request = { query: callback.query, context: sourceOf(req) };
+    sendOnboardingPage(res, await this.complete(() => this.messaging.request(Rpc.connectors.completeConsent, request, { timeoutMs: COMPLETE_TIMEOUT_MS }), 'consent-granted'));
+  }
+
+  @RequirePermission('connectors.manage')
+  @Post('orgs/:org/connectors/:id/delegations')
+  @HttpCode(201)
+  async startDelegation(
+    @Param('org', OrgIdPipe) org: string,
+    @Param('id', connectorId) id: string,
+    @Body(new ZodBodyPipe(StartDelegationBody)) body: StartDelegationBody,
+    @CurrentClaims() claims: AccessClaims,
+    @BearerToken() token: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const r = await this.messaging.request(Rpc.connectors.startDelegation, {
+      ref: { orgId: org, connectorId: id, context: { actorId: claims.accountId, ...callerOf(req, token) } },
+      loginHint: body.loginHint ?? '',
+    });
+    const state = new URL(r.authorizationUrl).searchParams.get('state') ?? '';
+    res.setHeader('set-cookie', bindingCookie(state));
+    res.setHeader('cache-control', 'no-store');
+    return { authorizationUrl: r.authorizationUrl };
+  }
+
+  /**
+   * Completes only in the browser that started the grant (its binding cookie): a link someone else
+   * started cannot make this browser's user grant access into their connector (login CSRF, reversed).
+   */
+  @Public()
+  @Get('connectors/delegations/callback')
+  async delegationCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    res.setHeader('set-cookie', CLEAR_BINDING_COOKIE);
+    const callback = callbackQuery(req);
+    if (!callback) return sendOnboardingPage(res, 'incomplete');
+    if (!boundToThisBrowser(req, callback.state)) {
+      this.logger.warn('refused a delegation callback outside the browser that started it');
+      return sendOnboardingPage(res, 'other-browser');
+    }
+    const request = { query: callback.query, context: sourceOf(req) };
+    sendOnboardingPage(res, await this.complete(() => this.messaging.request(Rpc.connectors.completeDelegation, request, { timeoutMs: COMPLETE_TIMEOUT_MS }), 'delegation-granted'));
+  }
+
+  private async complete(send: () => Promise<unknown>, granted: OnboardingOutcome): Promise<OnboardingOutcome> {
+    try {
+      await send();
+      return granted;
+    } catch (err) {
+      if (err instanceof RpcFailure) return outcomeOfFailure(err.code);
+      // Only the error's kind: its text could quote the request.
+      this.logger.error(`an onboarding callback failed (${err instanceof Error ? err.name : typeof err})`);
+      return 'failed';
+    }
+  }
+}
