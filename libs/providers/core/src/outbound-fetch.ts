@@ -41,23 +41,30 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       if (err instanceof DestinationRefusedError) throw new ProviderError('destination-refused', err.message);
       throw err;
     }
-    const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+    const headers = new Headers(init.headers);
     const body = init.body instanceof URLSearchParams ? init.body.toString() : init.body;
     if (init.body instanceof URLSearchParams && !headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
     if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)));
     return new Promise<Response>((resolve, reject) => {
-      const req = request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent: options.agent, timeout: timeoutMs }, (res) => {
+      // One outcome per request: whichever of answer, overflow, deadline or error comes first wins.
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(asProviderError(err, url));
+        req.destroy();
+      };
+      const req = request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent: options.agent }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxBytes) {
-            req.destroy(new ProviderError('provider-error', `${url.host} answered more than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
+          if (size > maxBytes) fail(new ProviderError('provider-error', `${url.host} answered more than ${maxBytes} bytes`));
+          else chunks.push(chunk);
         });
         res.on('end', () => {
+          if (settled) return;
+          settled = true;
           const responseHeaders = new Headers();
           for (const [name, value] of Object.entries(res.headers)) {
             if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
@@ -68,13 +75,13 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
           const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
           resolve(new Response(payload, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
         });
-        res.on('error', (err) => reject(asProviderError(err, url)));
+        res.on('error', fail);
+        res.on('aborted', () => fail(new ProviderError('unreachable', `${url.host} closed the connection mid-answer`)));
       });
-      const deadline = setTimeout(() => req.destroy(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)), timeoutMs);
+      const deadline = setTimeout(() => fail(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)), timeoutMs);
       req.on('close', () => clearTimeout(deadline));
-      req.on('timeout', () => req.destroy(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)));
-      req.on('error', (err) => reject(asProviderError(err, url)));
-      init.signal?.addEventListener('abort', () => req.destroy(new ProviderError('unreachable', `request to ${url.host} was aborted`)), { once: true });
+      req.on('error', fail);
+      init.signal?.addEventListener('abort', () => fail(new ProviderError('unreachable', `request to ${url.host} was aborted`)), { once: true });
       if (body !== undefined) req.write(body);
       req.end();
     });
