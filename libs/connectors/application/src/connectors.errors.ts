@@ -58,7 +58,8 @@ export type OnboardingRefusal =
   | 'account-mismatch'
   | 'tenant-held-elsewhere'
   | 'connector-changed'
-  | 'no-refresh-token';
+  | 'no-refresh-token'
+  | 'other-browser';
 
 const REFUSAL_MESSAGES: Record<OnboardingRefusal, string> = {
   'invalid-callback': 'the answer from the provider is incomplete',
@@ -71,6 +72,7 @@ const REFUSAL_MESSAGES: Record<OnboardingRefusal, string> = {
   'tenant-held-elsewhere': 'this tenant cannot be connected here; ask your Ferry operator',
   'connector-changed': 'the connector changed or was deleted while the link was open; start again from Ferry',
   'no-refresh-token': 'the provider granted no offline access; start again and accept every permission',
+  'other-browser': 'the grant must be completed in the browser that started it; start again from Ferry',
 };
 
 /** An admin-consent or delegated-grant callback was refused (the state was spent all the same). */

@@ -3,6 +3,9 @@ import { ConnectorEntity } from './persistence/connector.entity';
 import { CreateConnectorsTable1732300000001 } from './persistence/1732300000001-create-connectors-table.migration';
 import { CreateConnectorVault1733900000001 } from './persistence/1733900000001-create-connector-vault.migration';
 import { CreateOnboardingTransactions1734200000001 } from './persistence/1734200000001-create-onboarding-transactions.migration';
+import { AddOnboardingBrowserBinding1734300000001 } from './persistence/1734300000001-add-onboarding-browser-binding.migration';
+import { BindConsentTenants1734300000002 } from './persistence/1734300000002-bind-consent-tenants.migration';
+import { ConsentTenantEntity } from './persistence/consent-tenant.entity';
 import { OnboardingTransactionEntity } from './persistence/onboarding-transaction.entity';
 
 export { ConnectorsInfraModule } from './connectors-infra.module';
@@ -20,5 +23,11 @@ export {
 export { ConnectorEntity, ConnectorSecretEntity };
 
 /** What the connectors service's PersistenceModule needs: its entities and migrations. */
-export const CONNECTORS_ENTITIES = [ConnectorEntity, ConnectorSecretEntity, OnboardingTransactionEntity];
-export const CONNECTORS_MIGRATIONS = [CreateConnectorsTable1732300000001, CreateConnectorVault1733900000001, CreateOnboardingTransactions1734200000001];
+export const CONNECTORS_ENTITIES = [ConnectorEntity, ConnectorSecretEntity, OnboardingTransactionEntity, ConsentTenantEntity];
+export const CONNECTORS_MIGRATIONS = [
+  CreateConnectorsTable1732300000001,
+  CreateConnectorVault1733900000001,
+  CreateOnboardingTransactions1734200000001,
+  AddOnboardingBrowserBinding1734300000001,
+  BindConsentTenants1734300000002,
+];

@@ -1,7 +1,7 @@
 import { ProviderError } from '@ferry/providers/core';
 import { OnboardingRefusedError } from '../connectors.errors';
 import { CompleteConsentUseCase } from './complete-consent.usecase';
-import { CALLER, onboardingWorld, ORG, SOURCE, TENANT } from './onboarding.fakes';
+import { CALLER, onboardingWorld, ORG, OTHER_ORG, SOURCE, TENANT } from './onboarding.fakes';
 import { StartConsentUseCase } from './start-consent.usecase';
 
 describe('CompleteConsentUseCase', () => {
@@ -77,6 +77,23 @@ describe('CompleteConsentUseCase', () => {
     expect(await refusal(answer(`admin_consent=True&tenant=${TENANT}&state=${state}`))).toBe('tenant-held-elsewhere');
     expect(app.verified).toEqual([]);
     expect(audit.entries.at(-1)).toMatchObject({ outcome: 'denied', detail: { reason: 'tenant-held-elsewhere', tenantId: TENANT } });
+  });
+
+  it('refuses a tenant another organisation took while this consent was being verified (a race past the check)', async () => {
+    const { answer, state, app, connectors, connector, audit } = await setup();
+    const rival = { ...connector, id: 'e1d2c3b4-a596-4877-8899-aabbccddeeff', orgId: OTHER_ORG, status: 'active' as const, settings: { ...connector.settings, tenantId: TENANT } };
+    app.duringVerify = () => connectors.rows.set(rival.id, rival);
+    expect(await refusal(answer(`admin_consent=True&tenant=${TENANT}&state=${state}`))).toBe('tenant-held-elsewhere');
+    expect(app.verified).toEqual([TENANT]);
+    expect(connectors.rows.get(connector.id)?.status).toBe('pending-consent');
+    expect(audit.entries.at(-1)).toMatchObject({ outcome: 'denied', detail: { reason: 'tenant-held-elsewhere', tenantId: TENANT } });
+  });
+
+  it('lets a second connector of the same organisation consent for a tenant it already holds', async () => {
+    const { answer, state, connectors, connector } = await setup();
+    const earlier = { ...connector, id: 'e1d2c3b4-a596-4877-8899-aabbccddeeff', status: 'active' as const, settings: { ...connector.settings, tenantId: TENANT } };
+    connectors.rows.set(earlier.id, earlier);
+    expect(await answer(`admin_consent=True&tenant=${TENANT}&state=${state}`)).toMatchObject({ id: connector.id, status: 'active' });
   });
 
   it('does not activate a connector for a tenant that never granted the app (a forged callback)', async () => {

@@ -12,6 +12,7 @@ import { INSTALLATION_APP, type InstallationApp, ONBOARDING_STORE, type Onboardi
  * nothing in it is trusted beyond what is checked: the single-use state names the organisation and
  * the pending connector; the tenant it names must not be bound to another organisation, and must
  * really have granted the app (an app-only token is issued there) before the connector turns active.
+ * The connector turns active in the same transaction that binds the tenant to the organisation.
  */
 @Injectable()
 export class CompleteConsentUseCase {
@@ -35,12 +36,15 @@ export class CompleteConsentUseCase {
       if (!connector || connector.status !== 'pending-consent' || connector.settings.kind !== 'microsoft-365' || connector.settings.auth !== 'admin-consent') {
         throw new OnboardingRefusedError('connector-changed');
       }
+      // Checked before Entra is asked anything; the store's constraint settles a race past this check.
       if (await this.store.tenantHeldElsewhere(connector.orgId, tenantId)) throw new OnboardingRefusedError('tenant-held-elsewhere', { tenantId });
       const settings: MicrosoftSettings = { ...connector.settings, tenantId };
       await this.app.verifyConsent(settings);
       const next: Connector = { ...connector, settings, status: 'active', version: connector.version + 1, updatedAt: this.clock.now() };
       const granted = callbackEntry('consent', transaction, 'success', input.source, { tenantId, startedBy: transaction.startedBy });
-      if (!(await this.connectors.update(next, connector.version, auditBeforeCommit(this.audit, [granted])))) throw new OnboardingRefusedError('connector-changed');
+      const activation = await this.store.activateConsent(next, connector.version, auditBeforeCommit(this.audit, [granted]));
+      if (activation === 'tenant-held-elsewhere') throw new OnboardingRefusedError('tenant-held-elsewhere', { tenantId });
+      if (activation === 'connector-changed') throw new OnboardingRefusedError('connector-changed');
       return next;
     });
   }

@@ -16,9 +16,16 @@ describe('CompleteDelegationUseCase', () => {
     const connector = delegatedConnector(w);
     const start = new StartDelegationUseCase(w.connectors, w.vault, tokenSource, w.provider, w.store, fingerprinter, w.audit, w.clock);
     const complete = new CompleteDelegationUseCase(w.store, w.connectors, w.vault, tokenSource, w.provider, fingerprinter, w.audit, w.clock);
-    const link = async (loginHint = '') => (await start.execute({ orgId: ORG, connectorId: connector.id, loginHint, caller: CALLER })).authorizationUrl;
-    const answer = (query: string) => complete.execute({ query, source: SOURCE });
-    return { ...w, connector, link, answer };
+    /** The binding each link was started with, by state: what the starting browser's cookie holds. */
+    const bindings = new Map<string, string>();
+    const link = async (loginHint = '') => {
+      const started = await start.execute({ orgId: ORG, connectorId: connector.id, loginHint, caller: CALLER });
+      bindings.set(new URL(started.authorizationUrl).searchParams.get('state') ?? '', started.browserBinding);
+      return started.authorizationUrl;
+    };
+    /** Answers in the browser that started the link, unless another binding is given. */
+    const answer = (query: string, browserBinding = bindings.get(new URLSearchParams(query).get('state') ?? '') ?? '') => complete.execute({ query, browserBinding, source: SOURCE });
+    return { ...w, connector, link, answer, bindings };
   };
   const refusal = async (p: Promise<unknown>) => {
     const err = await p.catch((e: unknown) => e);
@@ -55,6 +62,48 @@ describe('CompleteDelegationUseCase', () => {
     expect(await refusal(answer(provider.signIn(await link(ADA), BOB)))).toBe('account-mismatch');
     expect(vault.values.size).toBe(0);
     expect(audit.entries.at(-1)).toMatchObject({ outcome: 'denied', detail: { reason: 'account-mismatch', subject: fingerprinter.pseudonym(BOB) } });
+  });
+
+  describe('browser binding', () => {
+    const stateOf = (url: string) => new URL(url).searchParams.get('state') ?? '';
+
+    it.each([
+      ['without a binding', '', 'missing'],
+      ["with another flow's binding", 'other', 'mismatch'],
+      ['with a binding that only starts like the right one', 'prefix', 'mismatch'],
+    ])('refuses a callback %s before reading the answer, spends the state and audits the refusal', async (_what, kind, detail) => {
+      const { link, answer, provider, vault, audit, bindings } = setup();
+      const url = await link();
+      const other = await link();
+      const right = bindings.get(stateOf(url)) ?? '';
+      const given = kind === 'other' ? (bindings.get(stateOf(other)) ?? '') : kind === 'prefix' ? right.slice(0, 42) : '';
+      const query = provider.signIn(url, ADA);
+      expect(await refusal(answer(query, given))).toBe('other-browser');
+      expect(vault.values.size).toBe(0);
+      expect(audit.entries.at(-1)).toMatchObject({ action: 'connector.delegation.granted', outcome: 'denied', detail: { reason: 'other-browser', binding: detail } });
+      expect(JSON.stringify(audit.entries)).not.toContain(right);
+      // Spent: not even the right browser can use it now.
+      expect(await refusal(answer(query, right))).toBe('expired-or-used');
+    });
+
+    it('refuses a declined answer from another browser as another browser, not as declined', async () => {
+      const { link, answer } = setup();
+      const url = await link();
+      expect(await refusal(answer(`error=access_denied&state=${stateOf(url)}`, 'x'.repeat(43)))).toBe('other-browser');
+    });
+
+    it('refuses a flow stored without a binding (before bindings existed), whatever the callback brings', async () => {
+      const { link, answer, provider, store, audit } = setup();
+      const url = await link();
+      for (const [hash, row] of store.rows) store.rows.set(hash, { ...row, bindingHash: null });
+      expect(await refusal(answer(provider.signIn(url, ADA)))).toBe('other-browser');
+      expect(audit.entries.at(-1)).toMatchObject({ outcome: 'denied', detail: { reason: 'other-browser', binding: 'unbound' } });
+    });
+
+    it('refuses an oversized binding unhashed', async () => {
+      const { link, answer, provider } = setup();
+      expect(await refusal(answer(provider.signIn(await link(), ADA), 'b'.repeat(10_000)))).toBe('other-browser');
+    });
   });
 
   it('refuses a replayed callback: the state is single use', async () => {

@@ -18,7 +18,7 @@ import {
   type TokenSource,
 } from '../connector.ports';
 import { credentialAccess } from '../connectors/credential-access';
-import { auditFailures, type CallbackDeps, callbackEntry, type CallbackSource, single, spendCallbackState } from './onboarding-callback';
+import { auditFailures, type CallbackDeps, callbackEntry, type CallbackSource, checkBrowserBinding, single, spendCallbackState } from './onboarding-callback';
 import { DELEGATION_PROVIDER, type DelegationProvider, ONBOARDING_STORE, type OnboardingStore, type OnboardingTransaction } from './onboarding.ports';
 import { isDelegated } from './start-delegation.usecase';
 
@@ -27,11 +27,21 @@ export function grantSecret(refreshToken: string): string {
   return JSON.stringify({ refreshToken });
 }
 
+/** A provider's redirect after a user's grant, and the browser binding that came with it ('' for none). */
+export interface CompleteDelegationInput {
+  readonly query: string;
+  readonly browserBinding: string;
+  readonly source: CallbackSource;
+}
+
 /**
- * The provider's redirect after a user's grant: the single-use state and the PKCE verifier sealed
- * with it authorise redeeming the code. The grant is keyed by the pseudonym of the account in the
- * provider's verified ID token (never by anything in the query), and its refresh token is sealed in
- * the vault as that user's credential, replacing an earlier grant of the same user.
+ * The provider's redirect after a user's grant: the single-use state, the browser binding the flow
+ * was started with, and the PKCE verifier sealed with the state authorise redeeming the code. The
+ * binding is checked here, not by the gateway, so that nothing able to publish the completion on the
+ * bus can complete a grant outside the browser that started it (login CSRF in reverse). The grant is
+ * keyed by the pseudonym of the account in the provider's verified ID token (never by anything in
+ * the query), and its refresh token is sealed in the vault as that user's credential, replacing an
+ * earlier grant of the same user.
  */
 @Injectable()
 export class CompleteDelegationUseCase {
@@ -50,9 +60,12 @@ export class CompleteDelegationUseCase {
     this.deps = { store, audit, clock };
   }
 
-  async execute(input: { query: string; source: CallbackSource }): Promise<{ connector: Connector; userCredentialCount: number }> {
+  async execute(input: CompleteDelegationInput): Promise<{ connector: Connector; userCredentialCount: number }> {
     const { transaction, params } = await spendCallbackState(this.deps, 'delegation', input.query, input.source);
     return auditFailures(this.deps, 'delegation', transaction, input.source, async () => {
+      // First, before the provider's answer is even read: in another browser, nothing of it counts.
+      const binding = checkBrowserBinding(transaction.bindingHash, input.browserBinding);
+      if (binding !== 'bound') throw new OnboardingRefusedError('other-browser', { binding });
       const error = params.get('error');
       if (error !== null) throw new OnboardingRefusedError(DECLINED.has(error) ? 'declined' : 'invalid-callback', errorDetail(error));
       const code = single(params, 'code');

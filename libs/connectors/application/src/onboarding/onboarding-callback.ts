@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProviderError } from '@ferry/providers/core';
 import { AuditUnavailableError, OnboardingRefusedError, type OnboardingRefusal } from '../connectors.errors';
 import type { Clock, ConnectorAuditEntry, ConnectorAuditTrail } from '../connector.ports';
@@ -24,6 +24,32 @@ export function stateHashOf(state: string): string {
   return createHash('sha256').update(state, 'utf8').digest('hex');
 }
 
+/**
+ * A fresh browser binding for a delegation: 32 random bytes, base64url. The gateway keeps it in an
+ * HttpOnly cookie of the browser that started the flow; the service keeps only its hash.
+ */
+export function newBrowserBinding(): { binding: string; hash: string } {
+  const binding = randomBytes(32).toString('base64url');
+  return { binding, hash: stateHashOf(binding) };
+}
+
+/** Longer bindings are not hashed: a real one is 43 characters. */
+const MAX_BINDING_CHARS = 512;
+
+/**
+ * Whether a callback carries its flow's browser binding, or why not. The comparison runs over the
+ * two hashes in constant time, so its duration says nothing about how much of a guess was right.
+ */
+export function checkBrowserBinding(storedHash: string | null, given: string): 'bound' | 'missing' | 'mismatch' | 'unbound' {
+  // A row written before bindings existed has none to compare: refused, never waved through.
+  if (storedHash === null) return 'unbound';
+  if (given === '') return 'missing';
+  if (given.length > MAX_BINDING_CHARS) return 'mismatch';
+  const expected = Buffer.from(storedHash, 'utf8');
+  const actual = Buffer.from(stateHashOf(given), 'utf8');
+  return expected.length === actual.length && timingSafeEqual(expected, actual) ? 'bound' : 'mismatch';
+}
+
 /** A PKCE S256 pair: a 43-character verifier and its challenge. */
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -31,7 +57,7 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 const ACTION: Record<OnboardingKind, ConnectorAuditEntry['action']> = { consent: 'connector.consent.granted', delegation: 'connector.delegation.granted' };
-const DENIED: ReadonlySet<OnboardingRefusal> = new Set(['expired-or-used', 'wrong-flow', 'declined', 'account-mismatch', 'tenant-held-elsewhere']);
+const DENIED: ReadonlySet<OnboardingRefusal> = new Set(['expired-or-used', 'wrong-flow', 'declined', 'account-mismatch', 'tenant-held-elsewhere', 'other-browser']);
 
 /** The audit record of a callback's outcome, by an anonymous actor whose link was the state. */
 export function callbackEntry(

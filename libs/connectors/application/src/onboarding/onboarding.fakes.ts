@@ -3,7 +3,7 @@ import type { Connector, MicrosoftSettings } from '@ferry/connectors/domain';
 import { type DelegatedGrant, ProviderError } from '@ferry/providers/core';
 import type { CallerInfo } from '../caller';
 import type { BeforeCommit, Clock, ConnectorAuditEntry, ConnectorAuditTrail, ConnectorRepository, Fingerprinter, SecretInput, SecretVault, TokenSource } from '../connector.ports';
-import type { DelegationProvider, InstallationApp, OnboardingStore, OnboardingTransaction, SpendOutcome } from './onboarding.ports';
+import type { ConsentActivation, DelegationProvider, InstallationApp, OnboardingStore, OnboardingTransaction, SpendOutcome } from './onboarding.ports';
 
 // In-memory stand-ins for the onboarding use cases' ports (unit tests only; the real adapters are
 // exercised by libs/connectors/infra's service tests).
@@ -95,8 +95,18 @@ export class MemoryOnboardingStore implements OnboardingStore {
     for (const [k, v] of this.rows) if (v.expiresAt.getTime() < now.getTime() - 86_400_000 && this.rows.delete(k)) n++;
     return n;
   }
-  async tenantHeldElsewhere(_orgId: string, tenantId: string): Promise<boolean> {
-    return this.heldElsewhere.has(tenantId);
+  async tenantHeldElsewhere(orgId: string, tenantId: string): Promise<boolean> {
+    return this.heldElsewhere.has(tenantId) || this.holders(tenantId).some((org) => org !== orgId);
+  }
+  /** Like the SQL store's constraint: checked again at the moment the connector turns active. */
+  async activateConsent(next: Connector, expectedVersion: number, beforeCommit: BeforeCommit): Promise<ConsentActivation> {
+    const tenantId = next.settings.kind === 'microsoft-365' ? next.settings.tenantId : '';
+    if (await this.tenantHeldElsewhere(next.orgId, tenantId)) return 'tenant-held-elsewhere';
+    return (await this.connectors.update(next, expectedVersion, beforeCommit)) ? 'activated' : 'connector-changed';
+  }
+  /** Organisations of the admin-consent connectors bound to a tenant. */
+  private holders(tenantId: string): string[] {
+    return [...this.connectors.rows.values()].filter((c) => c.settings.kind === 'microsoft-365' && c.settings.auth === 'admin-consent' && c.settings.tenantId === tenantId).map((c) => c.orgId);
   }
 }
 
@@ -146,6 +156,8 @@ export class FakeInstallationApp implements InstallationApp {
   readonly verified: string[] = [];
   /** Tenants that have granted the app. */
   readonly consented = new Set<string>([TENANT]);
+  /** Runs while a consent is being verified: where a test plays a concurrent completion. */
+  duringVerify: () => void = () => undefined;
   configured = true;
   consentSettings(): MicrosoftSettings {
     if (!this.configured) throw new ProviderError('invalid-input', 'no installation app');
@@ -162,6 +174,7 @@ export class FakeInstallationApp implements InstallationApp {
   }
   async verifyConsent(settings: MicrosoftSettings): Promise<void> {
     this.verified.push(settings.tenantId);
+    this.duringVerify();
     if (!this.consented.has(settings.tenantId)) throw new ProviderError('unknown-client', 'the app is unknown to the tenant', { providerCode: 'AADSTS700016' });
   }
 }

@@ -15,6 +15,12 @@ export interface OnboardingTransaction {
   readonly codeVerifier: string | null;
   /** Pseudonym of the account a delegation was started for (its login hint), or null for anyone. */
   readonly expectedSubject: string | null;
+  /**
+   * Hex SHA-256 of the browser binding a delegation was started with (the value itself lives only in
+   * the starting browser's cookie). Null for consent, and for delegations stored before bindings
+   * existed, which are refused.
+   */
+  readonly bindingHash: string | null;
   /** Account id that started the flow. */
   readonly startedBy: string;
   readonly createdAt: Date;
@@ -26,6 +32,9 @@ export type SpendOutcome =
   | { readonly status: 'spent'; readonly transaction: OnboardingTransaction }
   | { readonly status: 'replayed' | 'expired'; readonly transaction: OnboardingTransaction }
   | { readonly status: 'unknown' };
+
+/** How activating a consented connector ended. */
+export type ConsentActivation = 'activated' | 'connector-changed' | 'tenant-held-elsewhere';
 
 /** Onboarding transactions; implemented in infra. */
 export interface OnboardingStore {
@@ -42,6 +51,14 @@ export interface OnboardingStore {
   purgeExpired(now: Date): Promise<number>;
   /** Whether a connector of another organisation is bound to this tenant through the installation's app. */
   tenantHeldElsewhere(orgId: string, tenantId: string): Promise<boolean>;
+  /**
+   * Stores a consented connector (`next`, its tenant in its settings) if it is still at
+   * `expectedVersion`, and binds the tenant to its organisation in the same transaction. The binding
+   * is a database constraint: of concurrent activations naming one tenant from different
+   * organisations at most one commits, the others answer `tenant-held-elsewhere`. Connectors of
+   * one organisation may share a tenant.
+   */
+  activateConsent(next: Connector, expectedVersion: number, beforeCommit: BeforeCommit): Promise<ConsentActivation>;
 }
 
 /** The installation's own multi-tenant Entra app, which admin-consent connectors use. */

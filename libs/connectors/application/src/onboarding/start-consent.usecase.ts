@@ -59,7 +59,7 @@ export class StartConsentUseCase {
     const consentUrl = this.app.consentUrl(state);
     await this.store.insertWithConnector(
       connector,
-      { stateHash: stateHashOf(state), kind: 'consent', orgId: connector.orgId, connectorId: connector.id, codeVerifier: null, expectedSubject: null, startedBy: input.caller.accountId, createdAt: now, expiresAt: new Date(now.getTime() + ONBOARDING_TTL_MS) },
+      { stateHash: stateHashOf(state), kind: 'consent', orgId: connector.orgId, connectorId: connector.id, codeVerifier: null, expectedSubject: null, bindingHash: null, startedBy: input.caller.accountId, createdAt: now, expiresAt: new Date(now.getTime() + ONBOARDING_TTL_MS) },
       auditBeforeCommit(this.audit, [changeEntry(input.caller, connector.orgId, connector.id, 'connector.created', { kind: connector.kind, auth: 'admin-consent' })]),
     );
     // Housekeeping rides on starts; a failure here must not fail the start.

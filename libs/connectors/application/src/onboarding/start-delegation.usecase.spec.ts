@@ -32,6 +32,18 @@ describe('StartDelegationUseCase', () => {
     expect(row!.expiresAt.getTime() - clock.now().getTime()).toBe(30 * 60_000);
   });
 
+  it('answers a fresh browser binding per flow and stores only its hash', async () => {
+    const { start, store } = setup();
+    const first = await start();
+    const second = await start();
+    expect(Buffer.from(first.browserBinding, 'base64url')).toHaveLength(32);
+    expect(second.browserBinding).not.toBe(first.browserBinding);
+    const state = new URL(first.authorizationUrl).searchParams.get('state') ?? '';
+    const row = store.rows.get(createHash('sha256').update(state).digest('hex'));
+    expect(row!.bindingHash).toBe(createHash('sha256').update(first.browserBinding).digest('hex'));
+    expect(JSON.stringify([...store.rows.values()])).not.toContain(first.browserBinding);
+  });
+
   it('binds a hinted flow to that account, keeping only its pseudonym, and audits the start', async () => {
     const { start, store, audit, provider } = setup();
     await start({ loginHint: ' Ada.Lovelace@Fabrikam.example ' });

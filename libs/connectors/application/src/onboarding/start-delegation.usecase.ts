@@ -18,7 +18,7 @@ import {
 } from '../connector.ports';
 import { connectorRef } from '../connectors/connector-ref';
 import { credentialAccess } from '../connectors/credential-access';
-import { newState, ONBOARDING_TTL_MS, pkcePair, stateHashOf } from './onboarding-callback';
+import { newBrowserBinding, newState, ONBOARDING_TTL_MS, pkcePair, stateHashOf } from './onboarding-callback';
 import { DELEGATION_PROVIDER, type DelegationProvider, ONBOARDING_STORE, type OnboardingStore } from './onboarding.ports';
 
 export interface StartDelegationInput {
@@ -34,10 +34,19 @@ export function isDelegated(connector: Connector): boolean {
   return (connector.settings.kind === 'microsoft-365' || connector.settings.kind === 'google-workspace') && connector.settings.auth === 'delegated';
 }
 
+/** A started grant: the link to open, and the binding the starting browser must bring back. */
+export interface StartedDelegation {
+  readonly authorizationUrl: string;
+  /** Goes into the starting browser's HttpOnly cookie; only its hash is stored. */
+  readonly browserBinding: string;
+}
+
 /**
  * Starts one user's delegated grant: the provider's authorization URL with a single-use state and a
  * PKCE S256 challenge (the verifier is stored sealed), asking for the scopes of the connector's
- * workloads. Audited with who started it; the login hint appears only as a pseudonym.
+ * workloads, and a browser binding that completing it requires. The service makes the binding
+ * (rather than taking one from the caller) so that its randomness never depends on the caller.
+ * Audited with who started it; the login hint appears only as a pseudonym.
  */
 @Injectable()
 export class StartDelegationUseCase {
@@ -52,7 +61,7 @@ export class StartDelegationUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(input: StartDelegationInput): Promise<{ authorizationUrl: string }> {
+  async execute(input: StartDelegationInput): Promise<StartedDelegation> {
     const { orgId, connectorId } = connectorRef(input.orgId, input.connectorId);
     const hint = input.loginHint.trim().toLowerCase();
     if (hint.length > 254 || hasControlCharacter(hint) || /\s/.test(hint)) throw new InvalidCommandError([{ field: 'loginHint', reason: 'must be a sign-in name (an address)' }]);
@@ -64,6 +73,7 @@ export class StartDelegationUseCase {
     if (scopes.length === 0) throw new ConnectorStateError('no workload of this connector needs a per-user grant');
     const state = newState();
     const pkce = pkcePair();
+    const browser = newBrowserBinding();
     const authorizationUrl = await this.delegation.authorizationUrl(
       connector,
       { state, codeChallenge: pkce.challenge, scopes, loginHint: hint === '' ? null : hint },
@@ -81,11 +91,12 @@ export class StartDelegationUseCase {
       connectorId,
       codeVerifier: pkce.verifier,
       expectedSubject,
+      bindingHash: browser.hash,
       startedBy: input.caller.accountId,
       createdAt: now,
       expiresAt: new Date(now.getTime() + ONBOARDING_TTL_MS),
     });
     this.store.purgeExpired(now).catch(() => undefined);
-    return { authorizationUrl };
+    return { authorizationUrl, browserBinding: browser.binding };
   }
 }

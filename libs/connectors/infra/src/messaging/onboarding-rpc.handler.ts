@@ -22,7 +22,8 @@ function sourceOf(context: RequestContext | undefined): CallbackSource {
 /**
  * Serves admin consent and delegated grants. Starting needs connectors.manage (verified again here);
  * completing is unauthenticated, since a provider's redirect carries no Ferry token: the single-use
- * state (and, for a grant, the PKCE verifier sealed with it) is the authority.
+ * state (and, for a grant, the PKCE verifier sealed with it and the starting browser's binding) is
+ * the authority.
  */
 @Injectable()
 export class OnboardingRpcHandler implements OnApplicationBootstrap {
@@ -57,7 +58,7 @@ export class OnboardingRpcHandler implements OnApplicationBootstrap {
     });
     void this.messaging.serve(Rpc.connectors.completeDelegation, (req) =>
       asRpc(async () => {
-        const { connector, userCredentialCount } = await this.completeDelegation.execute({ query: req.query, source: sourceOf(req.context) });
+        const { connector, userCredentialCount } = await this.completeDelegation.execute({ query: req.query, browserBinding: req.browserBinding, source: sourceOf(req.context) });
         return { orgId: connector.orgId, connectorId: connector.id, userCredentialCount };
       }),
     );

@@ -5,6 +5,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'connectors' })
 @Index('ix_connectors_org', ['orgId', 'createdAt'])
 @Index('ix_connectors_project', ['orgId', 'projectTag'])
+@Index('ix_connectors_consent_tenant', ['consentTenantId', 'orgId'])
 export class ConnectorEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -31,6 +32,13 @@ export class ConnectorEntity {
 
   @Column({ type: 'varchar', length: 24 })
   status!: ConnectorStatus;
+
+  /**
+   * The tenant an admin-consent connector holds once its consent completed, else null. Derived from
+   * the settings on every write; its foreign key to consent_tenants keeps a tenant to one organisation.
+   */
+  @Column({ name: 'consent_tenant_id', type: 'varchar', length: 36, nullable: true })
+  consentTenantId!: string | null;
 
   @Column({ type: 'int' })
   version!: number;

@@ -17,6 +17,15 @@ export function toConnector(row: ConnectorEntity): Connector {
   };
 }
 
+/**
+ * The tenant an admin-consent connector holds through the installation's app once its consent
+ * completed, whatever its status since (it still names the tenant); null for every other connector.
+ */
+export function consentTenantOf(c: Connector): string | null {
+  const s = c.settings;
+  return s.kind === 'microsoft-365' && s.auth === 'admin-consent' && s.tenantId !== '' ? s.tenantId.toLowerCase() : null;
+}
+
 export function toRow(c: Connector): ConnectorEntity {
   return {
     id: c.id,
@@ -27,6 +36,7 @@ export function toRow(c: Connector): ConnectorEntity {
     workloads: c.workloads.join(','),
     projectTag: c.projectTag,
     status: c.status,
+    consentTenantId: consentTenantOf(c),
     version: c.version,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

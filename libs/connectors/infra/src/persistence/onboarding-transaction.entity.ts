@@ -30,6 +30,10 @@ export class OnboardingTransactionEntity {
   @Column({ name: 'expected_subject', type: 'varchar', length: 64, nullable: true })
   expectedSubject!: string | null;
 
+  /** Hex SHA-256 of a delegation's browser binding; null for consent and for rows older than bindings. */
+  @Column({ name: 'binding_hash', type: 'varchar', length: 64, nullable: true })
+  bindingHash!: string | null;
+
   @Column({ name: 'started_by', type: 'varchar', length: 64 })
   startedBy!: string;
 

@@ -3,13 +3,17 @@ import { ConnectorStatus, MicrosoftAuth, Outcome, Rpc, RpcErrorCode } from '@fer
 import { type Sandbox, signInAsBrowser } from '@ferry/sandbox';
 import { decodeJwt } from 'jose';
 import { type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+
+/** Two more organisations, for the race. */
+const RACING_ORGS = ['7d3e2f1a-9b8c-4a7d-8e6f-5a4b3c2d1e0f', '8e4f3a2b-0c9d-4b8e-9f7a-6b5c4d3e2f1a'] as const;
 import { BROWSER, CONSENT_CALLBACK, entraUsers, observableText, queryOf, registerCallbacks, sandboxOnboarding } from './onboarding.fixture';
 
 jest.setTimeout(120_000);
 
 /**
  * Admin consent end to end: the installation's app lives in one sandbox tenant (contoso), a customer
- * (tailspin) consents to it, a third tenant (fourthcoffee) never does.
+ * (tailspin) consents to it, a third tenant (fourthcoffee) never does, and a fourth (northwind)
+ * consents to two organisations' links at once.
  */
 describe('admin consent through the connectors service', () => {
   let svc: ConnectorsService;
@@ -17,17 +21,28 @@ describe('admin consent through the connectors service', () => {
   let customer = '';
   let bystander = '';
   let admin = { userPrincipalName: '', password: '' };
+  let contested = '';
+  let contestedAdmin = { userPrincipalName: '', password: '' };
   const failures: string[] = [];
 
   beforeAll(async () => {
     sandbox = await startServiceSandbox({
       name: 'admin-consent',
-      microsoft: { tenants: [{ domain: 'contoso.example', users: 1 }, { domain: 'tailspin.example', users: 2 }, { domain: 'fourthcoffee.example', users: 1 }] },
+      microsoft: {
+        tenants: [
+          { domain: 'contoso.example', users: 1 },
+          { domain: 'tailspin.example', users: 2 },
+          { domain: 'fourthcoffee.example', users: 1 },
+          { domain: 'northwind.example', users: 1 },
+        ],
+      },
     });
     const tenants = [...sandbox.context.directory.microsoft.values()];
     customer = tenants.find((t) => t.domain === 'tailspin.example')!.tenantId;
     bystander = tenants.find((t) => t.domain === 'fourthcoffee.example')!.tenantId;
     admin = (await entraUsers(sandbox, customer))[0]!;
+    contested = tenants.find((t) => t.domain === 'northwind.example')!.tenantId;
+    contestedAdmin = (await entraUsers(sandbox, contested))[0]!;
     await registerCallbacks(sandbox);
     svc = await startConnectorsService({ label: 'conn-consent', onboarding: sandboxOnboarding(sandbox) });
   });
@@ -132,6 +147,32 @@ describe('admin consent through the connectors service', () => {
     expect((await get(connector!.id, OTHER_ORG)).status).toBe(ConnectorStatus.PENDING_CONSENT);
   });
 
+  it('lets only one of two organisations completing consent for one tenant at the same moment bind it', async () => {
+    const started = await Promise.all(RACING_ORGS.map((org, i) => start(org, `Northwind ${i}`)));
+    const northwindAdmin = { username: contestedAdmin.userPrincipalName, password: contestedAdmin.password };
+    const queries: string[] = [];
+    for (const s of started) queries.push(queryOf(await signInAsBrowser(s.consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...northwindAdmin })));
+    const completions = queries.map((q) => complete(q));
+    const outcomes = await Promise.allSettled(completions);
+    const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+    expect(won).toHaveLength(1);
+    const lost = 1 - won[0]!;
+    expect(await refused(completions[lost]!)).toBe(RpcErrorCode.PERMISSION_DENIED);
+    expect((await get(started[won[0]!]!.connector!.id, RACING_ORGS[won[0]!])).status).toBe(ConnectorStatus.ACTIVE);
+    expect((await get(started[lost]!.connector!.id, RACING_ORGS[lost])).status).toBe(ConnectorStatus.PENDING_CONSENT);
+    const tables = await svc.tables();
+    expect((tables.get('connectors') ?? []).filter((r) => r['consent_tenant_id'] === contested).map((r) => r['org_id'])).toEqual([RACING_ORGS[won[0]!]]);
+    expect((tables.get('consent_tenants') ?? []).filter((r) => r['tenant_id'] === contested).map((r) => r['org_id'])).toEqual([RACING_ORGS[won[0]!]]);
+  });
+
+  it('lets a second connector of the organisation that holds the tenant consent again (as after the app gains permissions)', async () => {
+    const { connector, consentUrl } = await start(ORG, 'Tailspin (re-consent)');
+    await complete(queryOf(await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() })));
+    expect(await get(connector!.id)).toMatchObject({ status: ConnectorStatus.ACTIVE });
+    const holders = ((await svc.tables()).get('connectors') ?? []).filter((r) => r['consent_tenant_id'] === customer);
+    expect(holders.map((r) => r['id']).sort()).toEqual([connectorId, connector!.id].sort());
+  });
+
   it('requires connectors.manage to start, and the access token of the organisation', async () => {
     const viewer = await svc.accessToken({ roles: ['viewer'] });
     expect(await refused(svc.peer.request(Rpc.connectors.startConsent, { orgId: ORG, name: 'x', workloads: ['mail'], context: { accessToken: viewer } }))).toBe(RpcErrorCode.PERMISSION_DENIED);
@@ -145,7 +186,7 @@ describe('admin consent through the connectors service', () => {
     const granted = events.find((e) => e.action === 'connector.consent.granted' && e.outcome === Outcome.SUCCESS);
     expect(granted).toMatchObject({ orgId: ORG, detail: { tenantId: customer, startedBy: 'acct-admin' }, sourceAddress: BROWSER.sourceAddress });
     const reasons = events.filter((e) => e.outcome !== Outcome.SUCCESS && e.action === 'connector.consent.granted').map((e) => `${e.orgId === ORG ? 'org' : 'other'}:${e.detail['reason']}`);
-    expect(reasons.sort()).toEqual(['org:declined', 'org:expired-or-used', 'org:expired-or-used', 'org:expired-or-used', 'org:provider', 'other:tenant-held-elsewhere'].sort());
+    expect(reasons.sort()).toEqual(['org:declined', 'org:expired-or-used', 'org:expired-or-used', 'org:expired-or-used', 'org:provider', 'other:tenant-held-elsewhere', 'other:tenant-held-elsewhere'].sort());
   });
 
   it('keeps the installation secret, the states and the admin out of logs, spans, audit events, errors and tables', async () => {

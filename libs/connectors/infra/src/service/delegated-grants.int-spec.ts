@@ -67,9 +67,17 @@ describe('delegated per-user grants through the connectors service', () => {
     await sandbox?.close();
   });
 
-  const start = async (connectorId: string, loginHint = '') =>
-    (await svc.peer.request(Rpc.connectors.startDelegation, { ref: { orgId: ORG, connectorId, context: { accessToken: await svc.accessToken(), ...BROWSER } }, loginHint })).authorizationUrl;
-  const complete = (query: string) => svc.peer.request(Rpc.connectors.completeDelegation, { query, context: BROWSER });
+  /** The browser binding each flow was started with, by state: what the starting browser's cookie holds. */
+  const bindings = new Map<string, string>();
+  const stateOf = (queryOrUrl: string) => new URLSearchParams(queryOrUrl.includes('://') ? new URL(queryOrUrl).search : queryOrUrl).get('state') ?? '';
+  const start = async (connectorId: string, loginHint = '') => {
+    const started = await svc.peer.request(Rpc.connectors.startDelegation, { ref: { orgId: ORG, connectorId, context: { accessToken: await svc.accessToken(), ...BROWSER } }, loginHint });
+    bindings.set(stateOf(started.authorizationUrl), started.browserBinding);
+    secrets.push(started.browserBinding);
+    return started.authorizationUrl;
+  };
+  /** Completes as the gateway would in the browser that started the flow, unless another binding is given. */
+  const complete = (query: string, browserBinding = bindings.get(stateOf(query)) ?? '') => svc.peer.request(Rpc.connectors.completeDelegation, { query, browserBinding, context: BROWSER });
   const grant = async (url: string, user: { username: string; password: string }) => {
     const back = await signInAsBrowser(url, { callbackPrefix: DELEGATION_CALLBACK, ...user });
     secrets.push(new URL(back).searchParams.get('code') ?? '');
@@ -108,7 +116,15 @@ describe('delegated per-user grants through the connectors service', () => {
       expect(url.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['offline_access', `${new URL(sandbox.endpoints.graph).origin}/Mail.ReadWrite`]));
       const state = url.searchParams.get('state') ?? '';
       const [row] = await svc.db.query<Record<string, unknown>[]>('SELECT * FROM connectors.onboarding_transactions WHERE state_hash = $1', [createHash('sha256').update(state).digest('hex')]);
-      expect(row).toMatchObject({ kind: 'delegation', connector_id: msConnector, expected_subject: pseudonyms.pseudonym(ms[0]!.userPrincipalName), started_by: 'acct-admin' });
+      const binding = bindings.get(state) ?? '';
+      expect(Buffer.from(binding, 'base64url')).toHaveLength(32);
+      expect(row).toMatchObject({
+        kind: 'delegation',
+        connector_id: msConnector,
+        expected_subject: pseudonyms.pseudonym(ms[0]!.userPrincipalName),
+        started_by: 'acct-admin',
+        binding_hash: createHash('sha256').update(binding).digest('hex'),
+      });
       expect(String(row!['pkce_sealed'])).toMatch(/^v1\./);
     });
 
@@ -153,6 +169,40 @@ describe('delegated per-user grants through the connectors service', () => {
       expect(await refused(complete(`?code=${encodeURIComponent(stolen)}&state=${other}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
     });
 
+    describe('browser binding', () => {
+      it.each([
+        ['without a binding', () => ''],
+        ["with another flow's binding", (other: string) => other],
+      ])('refuses a callback %s, stores nothing, and spends the state: not even the right browser can use it after', async (_what, given) => {
+        const url = await start(msConnector, ms[1]!.userPrincipalName);
+        const other = bindings.get(stateOf(await start(msConnector))) ?? '';
+        const query = await grant(url, msUser(1));
+        // The user's grant from an earlier test stays as it was.
+        const before = await storedGrant(msConnector, ms[1]!.userPrincipalName);
+        expect(await refused(complete(query, given(other)))).toBe(RpcErrorCode.UNAUTHENTICATED);
+        expect(await storedGrant(msConnector, ms[1]!.userPrincipalName)).toBe(before);
+        expect(await refused(complete(query))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+        expect(await storedGrant(msConnector, ms[1]!.userPrincipalName)).toBe(before);
+      });
+
+      it('refuses a flow stored before bindings existed (no binding hash), whatever binding comes with it', async () => {
+        const url = await start(msConnector, ms[1]!.userPrincipalName);
+        await svc.db.query('UPDATE connectors.onboarding_transactions SET binding_hash = NULL WHERE state_hash = $1', [createHash('sha256').update(stateOf(url)).digest('hex')]);
+        const before = await storedGrant(msConnector, ms[1]!.userPrincipalName);
+        expect(await refused(complete(await grant(url, msUser(1))))).toBe(RpcErrorCode.UNAUTHENTICATED);
+        expect(await storedGrant(msConnector, ms[1]!.userPrincipalName)).toBe(before);
+      });
+
+      it('completes with the right binding', async () => {
+        const url = await start(msConnector, ms[1]!.userPrincipalName);
+        const before = await storedGrant(msConnector, ms[1]!.userPrincipalName);
+        expect(await complete(await grant(url, msUser(1)), bindings.get(stateOf(url)))).toMatchObject({ connectorId: msConnector, userCredentialCount: 2 });
+        const after = await storedGrant(msConnector, ms[1]!.userPrincipalName);
+        expect(after).toMatch(/^sandbox-rt\./);
+        expect(after).not.toBe(before);
+      });
+    });
+
     it("refuses a consent's state at the delegation callback and a delegation's at the consent callback, spending both", async () => {
       const consent = await svc.peer.request(Rpc.connectors.startConsent, { orgId: ORG, name: 'Pending', workloads: ['mail'], context: { accessToken: await svc.accessToken() } });
       const consentState = new URL(consent.consentUrl).searchParams.get('state') ?? '';
@@ -195,10 +245,12 @@ describe('delegated per-user grants through the connectors service', () => {
   it('audits starts and grants by pseudonym, with who started them', async () => {
     const events = (await svc.auditEvents()).filter((e) => e.action.startsWith('connector.delegation.'));
     const granted = events.filter((e) => e.action === 'connector.delegation.granted' && e.outcome === Outcome.SUCCESS);
-    expect(granted.map((e) => e.detail['subject']).sort()).toEqual([ms[0], ms[1], google[0]].map((u) => pseudonyms.pseudonym(u && 'userPrincipalName' in u ? u.userPrincipalName : (u?.primaryEmail ?? ''))).sort());
+    expect(granted.map((e) => e.detail['subject']).sort()).toEqual([ms[0], ms[1], ms[1], google[0]].map((u) => pseudonyms.pseudonym(u && 'userPrincipalName' in u ? u.userPrincipalName : (u?.primaryEmail ?? ''))).sort());
     expect(granted.every((e) => e.detail['startedBy'] === 'acct-admin' && e.actor?.id === '')).toBe(true);
     const denied = events.filter((e) => e.outcome === Outcome.DENIED).map((e) => e.detail['reason']);
-    expect(denied.sort()).toEqual(['account-mismatch', 'expired-or-used', 'expired-or-used', 'wrong-flow'].sort());
+    expect(denied.sort()).toEqual(['account-mismatch', 'expired-or-used', 'expired-or-used', 'expired-or-used', 'expired-or-used', 'other-browser', 'other-browser', 'other-browser', 'wrong-flow'].sort());
+    const bindingRefusals = events.filter((e) => e.detail['reason'] === 'other-browser').map((e) => e.detail['binding']);
+    expect(bindingRefusals.sort()).toEqual(['mismatch', 'missing', 'unbound']);
   });
 
   it('keeps secrets, tokens, codes and addresses out of logs, spans, audit events, errors and tables', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, ParseUUIDPipe, Post, Req, Res, ServiceUnavailableException, UseFilters, UseGuards } from '@nestjs/common';
 import { Rpc } from '@ferry/contracts';
 import { AccessGuard, BearerToken, CurrentClaims, Public, RequirePermission } from '@ferry/platform/auth';
 import { MessagingClient, RpcFailure } from '@ferry/platform/messaging';
@@ -11,7 +11,7 @@ import { ZodBodyPipe } from '../common/zod-body.pipe';
 import { StartConsentBody, StartDelegationBody } from './connector-onboarding.dto';
 import { type OnboardingOutcome, outcomeOfFailure, sendOnboardingPage } from './connector-onboarding.page';
 import { connectorView } from './connector.view';
-import { bindingCookie, boundToThisBrowser, CLEAR_BINDING_COOKIE } from './delegation-binding.cookie';
+import { bindingCookie, browserBindingOf, CLEAR_BINDING_COOKIE, isBrowserBinding } from './delegation-binding.cookie';
 
 const connectorId = new ParseUUIDPipe({ version: undefined });
 /** Longer callback URLs are refused unread (the providers' answers fit in a fraction of it). */
@@ -20,12 +20,12 @@ const MAX_CALLBACK_URL = 8192;
 const COMPLETE_TIMEOUT_MS = 30_000;
 
 /** The raw query of a callback, or null when it is too long or its state is absent or repeated. */
-function callbackQuery(req: Request): { query: string; state: string } | null {
+function callbackQuery(req: Request): string | null {
   if (req.originalUrl.length > MAX_CALLBACK_URL) return null;
   const q = req.originalUrl.indexOf('?');
   const query = q < 0 ? '' : req.originalUrl.slice(q + 1);
   const states = new URLSearchParams(query).getAll('state');
-  return states.length === 1 && states[0] ? { query, state: states[0] } : null;
+  return states.length === 1 && states[0] ? query : null;
 }
 
 /** A callback carries no token: only where it came from is passed on, for the audit record. */
@@ -37,8 +37,9 @@ function sourceOf(req: Request): { sourceAddress: string; userAgent: string } {
 /**
  * Onboarding without pasted secrets. Admin consent: POST .../connectors/consent answers a link for a
  * Microsoft 365 administrator; Entra sends their browser back to GET /api/v1/connectors/consent/callback.
- * Delegated grants: POST .../connectors/{id}/delegations answers the provider's link and binds the flow
- * to this browser with a cookie; the provider sends it back to GET /api/v1/connectors/delegations/callback.
+ * Delegated grants: POST .../connectors/{id}/delegations answers the provider's link and puts the flow's
+ * browser binding (made by the connectors service) in a cookie; the provider sends the browser back to
+ * GET /api/v1/connectors/delegations/callback, which passes the cookie on for the service to check.
  * The callbacks are public (no Ferry token comes back from a provider): the single-use state is the
  * authority, checked by the connectors service, and they answer a fixed page that echoes nothing.
  */
@@ -72,9 +73,9 @@ export class ConnectorOnboardingController {
   @Public()
   @Get('connectors/consent/callback')
   async consentCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const callback = callbackQuery(req);
-    if (!callback) return sendOnboardingPage(res, 'incomplete');
-    const request = { query: callback.query, context: sourceOf(req) };
+    const query = callbackQuery(req);
+    if (query === null) return sendOnboardingPage(res, 'incomplete');
+    const request = { query, context: sourceOf(req) };
     sendOnboardingPage(res, await this.complete(() => this.messaging.request(Rpc.connectors.completeConsent, request, { timeoutMs: COMPLETE_TIMEOUT_MS }), 'consent-granted'));
   }
 
@@ -94,27 +95,29 @@ export class ConnectorOnboardingController {
       ref: { orgId: org, connectorId: id, context: { actorId: claims.accountId, ...callerOf(req, token) } },
       loginHint: body.loginHint ?? '',
     });
-    const state = new URL(r.authorizationUrl).searchParams.get('state') ?? '';
-    res.setHeader('set-cookie', bindingCookie(state));
+    // A service without bindings would complete the grant in any browser: no link rather than an unbound one.
+    if (!isBrowserBinding(r.browserBinding)) {
+      this.logger.error('the connectors service answered a delegation without a browser binding');
+      throw new ServiceUnavailableException('delegated grants are unavailable: the connectors service is not up to date');
+    }
+    res.setHeader('set-cookie', bindingCookie(r.browserBinding));
     res.setHeader('cache-control', 'no-store');
     return { authorizationUrl: r.authorizationUrl };
   }
 
   /**
-   * Completes only in the browser that started the grant (its binding cookie): a link someone else
-   * started cannot make this browser's user grant access into their connector (login CSRF, reversed).
+   * Completes only in the browser that started the grant: a link someone else started cannot make this
+   * browser's user grant access into their connector (login CSRF, reversed). The binding cookie is
+   * passed on as received, '' when absent; the connectors service judges it, spends the state either
+   * way and audits a refusal in the flow's organisation, which the gateway alone could not.
    */
   @Public()
   @Get('connectors/delegations/callback')
   async delegationCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
     res.setHeader('set-cookie', CLEAR_BINDING_COOKIE);
-    const callback = callbackQuery(req);
-    if (!callback) return sendOnboardingPage(res, 'incomplete');
-    if (!boundToThisBrowser(req, callback.state)) {
-      this.logger.warn('refused a delegation callback outside the browser that started it');
-      return sendOnboardingPage(res, 'other-browser');
-    }
-    const request = { query: callback.query, context: sourceOf(req) };
+    const query = callbackQuery(req);
+    if (query === null) return sendOnboardingPage(res, 'incomplete');
+    const request = { query, browserBinding: browserBindingOf(req), context: sourceOf(req) };
     sendOnboardingPage(res, await this.complete(() => this.messaging.request(Rpc.connectors.completeDelegation, request, { timeoutMs: COMPLETE_TIMEOUT_MS }), 'delegation-granted'));
   }
 

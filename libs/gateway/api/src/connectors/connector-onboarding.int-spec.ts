@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type INestApplication, Module } from '@nestjs/common';
 import { ConnectorKind, ConnectorStatus, MicrosoftAuth, Rpc, RpcErrorCode } from '@ferry/contracts';
 import { MessagingClient, MessagingModule, RpcException } from '@ferry/platform/messaging';
@@ -11,12 +11,16 @@ const ORG = '0b6f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
 const CONNECTOR = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
 const ISSUER = 'urn:ferry:identity:gateway-onboarding-test';
 const STATE = 'S'.repeat(43);
+/** What the stand-in connectors service answers as a flow's browser binding. */
+const BINDING = randomBytes(32).toString('base64url');
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined };
 
-/** What the stand-in connectors service answers next for a completion, and what it received. */
+/** What the stand-in connectors service answers next, and what it received. */
 interface Completions {
   failWith: RpcErrorCode | null;
-  readonly received: { subject: string; query: string; sourceAddress: string; userAgent: string }[];
+  /** The browser binding the next delegation start answers. */
+  binding: string;
+  readonly received: { subject: string; query: string; browserBinding?: string; sourceAddress: string; userAgent: string }[];
 }
 
 describe('connector onboarding routes of the gateway', () => {
@@ -27,7 +31,7 @@ describe('connector onboarding routes of the gateway', () => {
   let admin: string;
   const peers: MessagingClient[] = [];
   const started: unknown[] = [];
-  const completions: Completions = { failWith: null, received: [] };
+  const completions: Completions = { failWith: null, binding: BINDING, received: [] };
 
   beforeAll(async () => {
     const peer = new MessagingClient({ servers: [TEST_NATS_URL], service: 'connectors', region: 'test', prefix: ns.prefix });
@@ -42,12 +46,20 @@ describe('connector onboarding routes of the gateway', () => {
     });
     await peer.serve(Rpc.connectors.startDelegation, async (req) => {
       started.push(req);
-      return { authorizationUrl: `https://login.example/t/oauth2/v2.0/authorize?state=${STATE}&code_challenge=c` };
+      return { authorizationUrl: `https://login.example/t/oauth2/v2.0/authorize?state=${STATE}&code_challenge=c`, browserBinding: completions.binding };
     });
-    const complete = (subject: string) => async (req: { query: string; context?: { sourceAddress: string; userAgent: string } }) => {
-      completions.received.push({ subject, query: req.query, sourceAddress: req.context?.sourceAddress ?? '', userAgent: req.context?.userAgent ?? '' });
+    const complete = (subject: string) => async (req: { query: string; browserBinding?: string; context?: { sourceAddress: string; userAgent: string } }) => {
+      completions.received.push({
+        subject,
+        query: req.query,
+        ...(subject === 'delegation' && { browserBinding: req.browserBinding }),
+        sourceAddress: req.context?.sourceAddress ?? '',
+        userAgent: req.context?.userAgent ?? '',
+      });
       // The service's own words: the page must not show them either.
       if (completions.failWith !== null) throw new RpcException(completions.failWith, 'service detail <b>not for the page</b>');
+      // As the service does: a grant completes only with its flow's binding.
+      if (subject === 'delegation' && req.browserBinding !== BINDING) throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'the grant must be completed in the browser that started it');
       return { orgId: ORG, connectorId: CONNECTOR, userCredentialCount: 1 };
     };
     await peer.serve(Rpc.connectors.completeConsent, complete('consent'));
@@ -69,6 +81,7 @@ describe('connector onboarding routes of the gateway', () => {
   });
   beforeEach(() => {
     completions.failWith = null;
+    completions.binding = BINDING;
     completions.received.length = 0;
     started.length = 0;
   });
@@ -118,6 +131,7 @@ describe('connector onboarding routes of the gateway', () => {
       [RpcErrorCode.PERMISSION_DENIED, 403, 'Access not granted'],
       [RpcErrorCode.FAILED_PRECONDITION, 409, 'Link no longer valid'],
       [RpcErrorCode.INVALID_ARGUMENT, 400, 'Incomplete answer'],
+      [RpcErrorCode.UNAUTHENTICATED, 403, 'Different browser'],
       [RpcErrorCode.UNAVAILABLE, 503, 'Try again later'],
       [RpcErrorCode.INTERNAL, 500, 'Not completed'],
     ])('answers a refusal (code %s) with %s and its fixed page, never the service message', async (code, status, title) => {
@@ -141,40 +155,58 @@ describe('connector onboarding routes of the gateway', () => {
   });
 
   describe('delegated grants', () => {
-    it('starts for connectors.manage only and binds the flow to this browser with a host-only, HttpOnly cookie', async () => {
+    it("starts for connectors.manage only and puts the service's browser binding in a host-only, HttpOnly cookie", async () => {
       expect((await post(`/orgs/${ORG}/connectors/${CONNECTOR}/delegations`, {}, await sign({ roles: ['viewer'] }))).status).toBe(403);
       const res = await post(`/orgs/${ORG}/connectors/${CONNECTOR}/delegations`, { loginHint: 'ada@fabrikam.example' });
       expect(res.status).toBe(201);
       expect(((await res.json()) as { authorizationUrl: string }).authorizationUrl).toContain(`state=${STATE}`);
       expect(started[0]).toMatchObject({ ref: { orgId: ORG, connectorId: CONNECTOR, context: { accessToken: admin } }, loginHint: 'ada@fabrikam.example' });
       const cookie = res.headers.get('set-cookie') ?? '';
-      expect(cookie).toMatch(/^__Host-ferry-delegation=[A-Za-z0-9_-]{43}; Max-Age=1800; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+      expect(cookie).toBe(`__Host-ferry-delegation=${BINDING}; Max-Age=1800; Path=/; HttpOnly; Secure; SameSite=Lax`);
       // The cookie is not the state, nor its stored hash.
       expect(cookie).not.toContain(STATE);
       expect(cookie).not.toContain(createHash('sha256').update(STATE).digest('hex'));
     });
 
-    it('refuses a callback in a browser without the binding, without spending anything', async () => {
+    it.each([
+      ['none', ''],
+      ['a value that could split the header', 'x; Domain=evil.example'],
+    ])('hands out no link, and sets no cookie, when the service answers %s as the binding', async (_what, answered) => {
+      completions.binding = answered;
+      const res = await post(`/orgs/${ORG}/connectors/${CONNECTOR}/delegations`, {});
+      expect(res.status).toBe(503);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(await res.text()).not.toContain('login.example');
+    });
+
+    it('completes in the browser that started it: the cookie goes back to the service as it was set, and is cleared', async () => {
+      const cookie = await binding();
+      const res = await callback('delegations', `?state=${STATE}&code=c0de`, `other=1; ${cookie}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Access granted');
+      expect(completions.received).toEqual([{ subject: 'delegation', query: `state=${STATE}&code=c0de`, browserBinding: BINDING, sourceAddress: '127.0.0.1', userAgent: 'browser/1' }]);
+      expect(res.headers.get('set-cookie')).toMatch(/^__Host-ferry-delegation=; Max-Age=0;/);
+    });
+
+    it('leaves the judgement of a browser without the binding to the service (which spends the state and audits), and shows the different-browser page', async () => {
       const res = await callback('delegations', `?state=${STATE}&code=c0de`);
       expect(res.status).toBe(403);
       expect(await res.text()).toContain('Different browser');
-      expect(completions.received).toEqual([]);
-    });
-
-    it("refuses a callback whose binding is another flow's", async () => {
-      const cookie = await binding();
-      const res = await callback('delegations', `?state=${'T'.repeat(43)}&code=c0de`, cookie);
-      expect(res.status).toBe(403);
-      expect(completions.received).toEqual([]);
-    });
-
-    it('completes in the browser that started it, and clears the binding', async () => {
-      const cookie = await binding();
-      const res = await callback('delegations', `?state=${STATE}&code=c0de`, cookie);
-      expect(res.status).toBe(200);
-      expect(await res.text()).toContain('Access granted');
-      expect(completions.received).toEqual([{ subject: 'delegation', query: `state=${STATE}&code=c0de`, sourceAddress: '127.0.0.1', userAgent: 'browser/1' }]);
+      expect(completions.received).toEqual([expect.objectContaining({ subject: 'delegation', browserBinding: '' })]);
       expect(res.headers.get('set-cookie')).toMatch(/^__Host-ferry-delegation=; Max-Age=0;/);
+    });
+
+    it('passes on a wrong binding as received (bounded), for the service to refuse', async () => {
+      const res = await callback('delegations', `?state=${STATE}&code=c0de`, `__Host-ferry-delegation=${'w'.repeat(500)}`);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('Different browser');
+      expect(completions.received).toEqual([expect.objectContaining({ browserBinding: 'w'.repeat(128) })]);
+    });
+
+    it('answers a delegation callback without a state as incomplete without asking the service', async () => {
+      const res = await callback('delegations', '?code=c0de', await binding());
+      expect(res.status).toBe(400);
+      expect(completions.received).toEqual([]);
     });
   });
 });

@@ -24,12 +24,14 @@ export function outcomeOfFailure(code: RpcErrorCode): OnboardingOutcome {
       return 'expired';
     case RpcErrorCode.INVALID_ARGUMENT:
       return 'incomplete';
+    // The callback did not bring the browser binding of its flow.
+    case RpcErrorCode.UNAUTHENTICATED:
+      return 'other-browser';
     case RpcErrorCode.UNAVAILABLE:
     case RpcErrorCode.RESOURCE_EXHAUSTED:
       return 'unavailable';
     case RpcErrorCode.NOT_FOUND:
     case RpcErrorCode.ALREADY_EXISTS:
-    case RpcErrorCode.UNAUTHENTICATED:
     case RpcErrorCode.INTERNAL:
     case RpcErrorCode.UNSPECIFIED:
       return 'failed';

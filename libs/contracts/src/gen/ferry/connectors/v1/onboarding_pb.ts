@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/connectors/v1/onboarding.proto.
  */
 export const file_ferry_connectors_v1_onboarding: GenFile = /*@__PURE__*/
-  fileDesc("CiRmZXJyeS9jb25uZWN0b3JzL3YxL29uYm9hcmRpbmcucHJvdG8SE2ZlcnJ5LmNvbm5lY3RvcnMudjEikQEKE1N0YXJ0Q29uc2VudFJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJd29ya2xvYWRzGAMgAygJEhMKC3Byb2plY3RfdGFnGAQgASgJEjQKB2NvbnRleHQYBSABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0Il4KFFN0YXJ0Q29uc2VudFJlc3BvbnNlEjEKCWNvbm5lY3RvchgBIAEoCzIeLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yEhMKC2NvbnNlbnRfdXJsGAIgASgJIl0KFkNvbXBsZXRlQ29uc2VudFJlcXVlc3QSDQoFcXVlcnkYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiXAoWU3RhcnREZWxlZ2F0aW9uUmVxdWVzdBIuCgNyZWYYASABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvclJlZhISCgpsb2dpbl9oaW50GAIgASgJIjQKF1N0YXJ0RGVsZWdhdGlvblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJImAKGUNvbXBsZXRlRGVsZWdhdGlvblJlcXVlc3QSDQoFcXVlcnkYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiVwoQT25ib2FyZGluZ1Jlc3VsdBIOCgZvcmdfaWQYASABKAkSFAoMY29ubmVjdG9yX2lkGAIgASgJEh0KFXVzZXJfY3JlZGVudGlhbF9jb3VudBgDIAEoDWIGcHJvdG8z", [file_ferry_connectors_v1_connector]);
+  fileDesc("CiRmZXJyeS9jb25uZWN0b3JzL3YxL29uYm9hcmRpbmcucHJvdG8SE2ZlcnJ5LmNvbm5lY3RvcnMudjEikQEKE1N0YXJ0Q29uc2VudFJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJd29ya2xvYWRzGAMgAygJEhMKC3Byb2plY3RfdGFnGAQgASgJEjQKB2NvbnRleHQYBSABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0Il4KFFN0YXJ0Q29uc2VudFJlc3BvbnNlEjEKCWNvbm5lY3RvchgBIAEoCzIeLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yEhMKC2NvbnNlbnRfdXJsGAIgASgJIl0KFkNvbXBsZXRlQ29uc2VudFJlcXVlc3QSDQoFcXVlcnkYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiXAoWU3RhcnREZWxlZ2F0aW9uUmVxdWVzdBIuCgNyZWYYASABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvclJlZhISCgpsb2dpbl9oaW50GAIgASgJIk0KF1N0YXJ0RGVsZWdhdGlvblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJEhcKD2Jyb3dzZXJfYmluZGluZxgCIAEoCSJ5ChlDb21wbGV0ZURlbGVnYXRpb25SZXF1ZXN0Eg0KBXF1ZXJ5GAEgASgJEjQKB2NvbnRleHQYAiABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0EhcKD2Jyb3dzZXJfYmluZGluZxgDIAEoCSJXChBPbmJvYXJkaW5nUmVzdWx0Eg4KBm9yZ19pZBgBIAEoCRIUCgxjb25uZWN0b3JfaWQYAiABKAkSHQoVdXNlcl9jcmVkZW50aWFsX2NvdW50GAMgASgNYgZwcm90bzM", [file_ferry_connectors_v1_connector]);
 
 /**
  * StartConsentRequest creates a Microsoft 365 connector that waits for an admin's consent to the
@@ -152,7 +152,8 @@ export const StartDelegationRequestSchema: GenMessage<StartDelegationRequest> = 
   messageDesc(file_ferry_connectors_v1_onboarding, 3);
 
 /**
- * StartDelegationResponse carries the link the user opens (valid 30 minutes, single use).
+ * StartDelegationResponse carries the link the user opens (valid 30 minutes, single use) and the
+ * binding that ties it to the browser of whoever started it.
  *
  * @generated from message ferry.connectors.v1.StartDelegationResponse
  */
@@ -163,6 +164,15 @@ export type StartDelegationResponse = Message<"ferry.connectors.v1.StartDelegati
    * @generated from field: string authorization_url = 1;
    */
   authorizationUrl: string;
+
+  /**
+   * A fresh random value (32 bytes, base64url) that the gateway puts in an HttpOnly cookie of the
+   * starting browser and sends back with the completion. The service keeps only its SHA-256 and
+   * refuses a completion that does not carry it. A secret: never logged.
+   *
+   * @generated from field: string browser_binding = 2;
+   */
+  browserBinding: string;
 };
 
 /**
@@ -174,7 +184,8 @@ export const StartDelegationResponseSchema: GenMessage<StartDelegationResponse> 
 
 /**
  * CompleteDelegationRequest is the provider's redirect back after the user's grant. Subject:
- * `connectors.v1.rpc.delegation.complete`. Unauthenticated: the single-use state and PKCE authorise it.
+ * `connectors.v1.rpc.delegation.complete`. Unauthenticated: the single-use state, PKCE and the
+ * browser binding authorise it.
  *
  * @generated from message ferry.connectors.v1.CompleteDelegationRequest
  */
@@ -192,6 +203,14 @@ export type CompleteDelegationRequest = Message<"ferry.connectors.v1.CompleteDel
    * @generated from field: ferry.connectors.v1.RequestContext context = 2;
    */
   context?: RequestContext | undefined;
+
+  /**
+   * The browser binding cookie that came with the callback, as received; empty when there was none
+   * (the service then refuses). A secret: never logged.
+   *
+   * @generated from field: string browser_binding = 3;
+   */
+  browserBinding: string;
 };
 
 /**
