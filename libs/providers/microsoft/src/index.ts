@@ -8,6 +8,7 @@ export { checkMicrosoftConnection, type MicrosoftConnectionCheckOptions } from '
 export { createGraphClient, type GraphClientOptions, graphProviderError } from './graph-client';
 export {
   applicationPermissionsFor,
+  coverage,
   delegatedScopesFor,
   GRAPH_APPLICATION_PERMISSIONS,
   GRAPH_DELEGATED_SCOPES,

@@ -242,6 +242,53 @@ describe('delegated per-user grants through the connectors service', () => {
     });
   });
 
+  describe('connection tests of delegated connectors', () => {
+    const test = async (connectorId: string) => svc.peer.request(Rpc.connectors.test, { orgId: ORG, connectorId, context: { accessToken: await svc.accessToken() } });
+
+    it('refresh each sampled grant and check it covers the workloads, labelled by pseudonym, never by address', async () => {
+      for (const connectorId of [msConnector, googleConnector]) {
+        const report = await test(connectorId);
+        expect(report.findings.length).toBeGreaterThan(0);
+        expect(new Set(report.findings.map((f) => `${f.check.replace(/:.*/, ':*')} ${f.status}`))).toEqual(new Set(['grant:* ok']));
+        expect(report.ok).toBe(true);
+        expect(JSON.stringify(report.findings)).not.toMatch(/@/);
+      }
+    });
+
+    it('say what is missing before anyone granted access', async () => {
+      const m = sandbox.endpoints.microsoft;
+      const { connector } = await svc.peer.request(Rpc.connectors.create, {
+        orgId: ORG,
+        name: 'Contoso, no grants yet',
+        kind: ConnectorKind.MICROSOFT_365,
+        secret: m.clientSecret,
+        settings: { case: 'microsoft', value: { auth: MicrosoftAuth.DELEGATED, tenantId: m.tenantId, clientId: m.clientId, cloud: 'custom', authorityHost: sandbox.endpoints.entraAuthority, graphOrigin: new URL(sandbox.endpoints.graph).origin } },
+        workloads: ['mail', 'calendar'],
+        context: { accessToken: await svc.accessToken() },
+      });
+      const report = await test(connector!.id);
+      expect(report.ok).toBe(false);
+      expect(report.findings.map((f) => [f.check, f.status])).toEqual([['grants', 'missing']]);
+      expect(report.findings[0]!.remedy).toContain('/delegations');
+    });
+
+    it('name grants that no longer cover the workloads once the app registration lost a permission', async () => {
+      const m = sandbox.endpoints.microsoft;
+      const app = `${sandbox.endpoints.inspect}/microsoft/${m.tenantId}/apps/${m.clientId}`;
+      const put = (delegatedPermissions: string[]) => fetch(app, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delegatedPermissions }) });
+      const { delegatedPermissions: before } = (await (await put(['Mail.ReadWrite', 'Contacts.ReadWrite'])).json()) as { delegatedPermissions: string[] };
+      try {
+        await put(['Mail.ReadWrite']);
+        await svc.peer.request(Rpc.connectors.update, { ref: { orgId: ORG, connectorId: msConnector, context: { accessToken: await svc.accessToken() } }, replaceWorkloads: true, workloads: ['mail', 'contacts'] });
+        const report = await test(msConnector);
+        expect(report.ok).toBe(false);
+        expect(new Set(report.findings.map((f) => `${f.status} ${f.detail}`))).toEqual(new Set(['missing the grant lacks Contacts.ReadWrite']));
+      } finally {
+        await put(before);
+      }
+    });
+  });
+
   it('audits starts and grants by pseudonym, with who started them', async () => {
     const events = (await svc.auditEvents()).filter((e) => e.action.startsWith('connector.delegation.'));
     const granted = events.filter((e) => e.action === 'connector.delegation.granted' && e.outcome === Outcome.SUCCESS);

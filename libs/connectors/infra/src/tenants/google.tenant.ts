@@ -9,8 +9,9 @@ import {
   googleDelegationScopesFor,
   parseServiceAccountKey,
 } from '@ferry/providers/google';
-import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderError, type Workload } from '@ferry/providers/core';
+import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderError, reportOf, type Workload } from '@ferry/providers/core';
 import type { StoredGrant } from './microsoft.tenant';
+import { checkDelegatedGrants } from './delegated-grants.check';
 import { destinationViolation, type Outbound } from './outbound';
 import { type DelegatingTenant, type DelegationCode, type DelegationStart, required, type TenantAdapter } from './tenant.adapter';
 
@@ -63,9 +64,17 @@ export class GoogleTenant implements TenantAdapter<GoogleSettings>, DelegatingTe
     return [...new Set(workloads.flatMap((w) => GOOGLE_DELEGATED_USER_SCOPES[w as Workload] ?? []))].sort();
   }
 
-  async test(connector: Connector & { settings: GoogleSettings }, credentials: CredentialAccess, _samples: readonly UserLoginSample[]): Promise<ConnectionReport> {
+  async test(connector: Connector & { settings: GoogleSettings }, credentials: CredentialAccess, samples: readonly UserLoginSample[]): Promise<ConnectionReport> {
     if (connector.settings.auth !== 'service-account') {
-      throw new ProviderError('invalid-input', 'delegated Google connectors are tested per user grant, when the grant is made');
+      const client = await this.oauthClient(connector.settings, credentials);
+      const findings = await checkDelegatedGrants({
+        samples,
+        credentials,
+        required: this.scopesFor(connector.settings, connector.workloads),
+        refresh: (refreshToken) => client.refresh({ refreshToken }),
+        covers: (scope, granted) => granted.includes(scope),
+      });
+      return reportOf(findings);
     }
     const key = parseServiceAccountKey(await required(credentials, 'service-account-key'));
     return checkGoogleConnection({

@@ -1,8 +1,10 @@
 import { ConnectorStateError, type CredentialAccess, type InspectedCredentials, type TokenRequest, type UserLoginSample } from '@ferry/connectors/application';
 import { type Connector, type MicrosoftSettings, userCredentialField, type Violation } from '@ferry/connectors/domain';
-import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderError, type Workload } from '@ferry/providers/core';
+import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderError, reportOf, type Workload } from '@ferry/providers/core';
 import {
   checkMicrosoftConnection,
+  coverage,
+  delegatedScopesFor,
   describeCertificate,
   GRAPH_DELEGATED_SCOPES,
   MICROSOFT_CLOUDS,
@@ -12,6 +14,7 @@ import {
   validateEndpoints,
 } from '@ferry/providers/microsoft';
 import type { MicrosoftInstallationApp } from './microsoft-installation.app';
+import { checkDelegatedGrants } from './delegated-grants.check';
 import { destinationViolation, type Outbound } from './outbound';
 import { type DelegatingTenant, type DelegationCode, type DelegationStart, required, type TenantAdapter } from './tenant.adapter';
 
@@ -96,9 +99,21 @@ export class MicrosoftTenant implements TenantAdapter<MicrosoftSettings>, Delega
     return (await this.client(connector.settings, credentials)).redeemAuthorizationCode(code);
   }
 
-  async test(connector: Connector & { settings: MicrosoftSettings }, credentials: CredentialAccess, _samples: readonly UserLoginSample[]): Promise<ConnectionReport> {
+  async test(connector: Connector & { settings: MicrosoftSettings }, credentials: CredentialAccess, samples: readonly UserLoginSample[]): Promise<ConnectionReport> {
     const client = await this.client(connector.settings, credentials);
-    return checkMicrosoftConnection({ identity: client, endpoints: this.endpoints(connector.settings), fetch: this.outbound.fetch, workloads: connector.workloads });
+    if (connector.settings.auth !== 'delegated') {
+      return checkMicrosoftConnection({ identity: client, endpoints: this.endpoints(connector.settings), fetch: this.outbound.fetch, workloads: connector.workloads });
+    }
+    // Delegated: the app's own permissions do not matter, each user's grant does.
+    const required = delegatedScopesFor(connector.workloads);
+    const findings = await checkDelegatedGrants({
+      samples,
+      credentials,
+      required,
+      refresh: (refreshToken) => client.refreshDelegated({ refreshToken, scopes: required }),
+      covers: (scope, granted) => coverage(scope, granted).covered,
+    });
+    return reportOf(findings);
   }
 
   private async client(settings: MicrosoftSettings, credentials: CredentialAccess): Promise<MicrosoftIdentityClient> {
