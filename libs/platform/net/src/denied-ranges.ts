@@ -21,6 +21,8 @@ const DENIED_RANGES: readonly (readonly [BuiltInRefusal, IpFamily, string, numbe
   ['private', 'ipv4', '100.64.0.0', 10], // carrier-grade NAT shared space
   ['private', 'ipv6', 'fc00::', 7], // unique local
   ['private', 'ipv6', '64:ff9b:1::', 48], // local-use NAT64: translates into the operator's own network
+  // Azure's WireServer (VM agent, DNS, DHCP and health probes): a host-local control plane like the metadata service.
+  ['link-local', 'ipv4', '168.63.129.16', 32],
   ['reserved', 'ipv4', '0.0.0.0', 8],
   ['reserved', 'ipv4', '192.0.0.0', 24],
   ['reserved', 'ipv4', '198.18.0.0', 15],

@@ -11,6 +11,7 @@ describe('DestinationPolicy.checkAddress with the built-in ranges', () => {
     ['127.0.0.1', 'loopback'],
     ['127.255.0.9', 'loopback'],
     ['169.254.169.254', 'link-local'],
+    ['168.63.129.16', 'link-local'], // Azure WireServer
     ['169.254.0.1', 'link-local'],
     ['172.16.0.1', 'private'],
     ['172.31.255.255', 'private'],

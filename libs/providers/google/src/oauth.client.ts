@@ -222,6 +222,10 @@ function grantOf(tokens: TokenEndpointResponse & TokenEndpointResponseHelpers): 
       'provider-error',
       'Google token endpoint: the ID token has no email (was the email scope granted?)',
     );
+  // Grants are keyed by this address: an unverified one (a consumer account claiming a colleague's
+  // address) must not take a Workspace user's place.
+  if (claims['email_verified'] !== true)
+    throw new ProviderError('not-authorized', 'Google account: its email address is not verified');
   return {
     ...token,
     ...(typeof tokens.refresh_token === 'string' ? { refreshToken: tokens.refresh_token } : {}),

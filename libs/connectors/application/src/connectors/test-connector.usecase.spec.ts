@@ -45,6 +45,14 @@ describe('TestConnectorUseCase', () => {
     ]);
   });
 
+  it('audits a test that could not run, by error code, and still fails with the error', async () => {
+    const { f, useCase, input } = setup();
+    const refused = Object.assign(new Error('127.0.0.1:993 could not be reached (ECONNREFUSED)'), { code: 'unreachable' });
+    f.tester.test = async () => Promise.reject(refused);
+    await expect(useCase.execute(input)).rejects.toBe(refused);
+    expect(f.audit.entries.map((e) => [e.action, e.outcome, e.detail])).toEqual([['connector.tested', 'failure', { ok: 'false', error: 'unreachable' }]]);
+  });
+
   it('audits a failure naming the checks that were not ok', async () => {
     const { f, useCase, input } = setup();
     f.tester.findings = [

@@ -44,7 +44,16 @@ export class TestConnectorUseCase {
     const samples = fields.map((field) => ({ field, label: `user:${field.slice('user/'.length, 'user/'.length + 8)}` }));
     const mailbox = input.sampleMailbox?.trim().toLowerCase() ?? '';
     if (mailbox.length > 254 || /[\s\p{Cc}]/u.test(mailbox)) throw new InvalidCommandError([{ field: 'sampleMailbox', reason: 'must be a mailbox address' }]);
-    const report = await this.tester.test(connector, credentialAccess(this.vault, connector), samples, mailbox === '' ? null : mailbox);
+    let report: ConnectionReport;
+    try {
+      report = await this.tester.test(connector, credentialAccess(this.vault, connector), samples, mailbox === '' ? null : mailbox);
+    } catch (err) {
+      // A test that could not run is a test too: the record says so (by error class, never its text).
+      const code = (err as { code?: unknown }).code;
+      const reason = typeof code === 'string' && /^[a-z-]{1,40}$/.test(code) ? code : err instanceof Error ? err.name.slice(0, 64) : 'error';
+      await auditBeforeCommit(this.audit, [{ ...changeEntry(input.caller, orgId, connectorId, 'connector.tested', { ok: 'false', error: reason }), outcome: 'failure' }])();
+      throw err;
+    }
     const durationMs = this.clock.now().getTime() - started;
     const missing = report.findings.filter((f) => f.status !== 'ok').map((f) => f.check);
     await auditBeforeCommit(this.audit, [

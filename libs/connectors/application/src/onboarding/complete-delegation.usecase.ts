@@ -34,6 +34,9 @@ export interface CompleteDelegationInput {
   readonly source: CallbackSource;
 }
 
+/** Tries to store a grant while other users' grants move the connector's version on (an invitation campaign). */
+const GRANT_ATTEMPTS = 5;
+
 /**
  * The provider's redirect after a user's grant: the single-use state, the browser binding the flow
  * was started with, and the PKCE verifier sealed with the state authorise redeeming the code. The
@@ -80,14 +83,14 @@ export class CompleteDelegationUseCase {
       const subject = this.fingerprinter.pseudonym(grant.account.username);
       if (transaction.expectedSubject !== null && transaction.expectedSubject !== subject) throw new OnboardingRefusedError('account-mismatch', { subject });
       const secret = { field: userCredentialField(subject), value: grantSecret(grant.refreshToken), expiresAt: null };
-      // A concurrent change (another user's grant) moves the version on: read again and retry once.
+      // A concurrent change (another user's grant) moves the version on: read again and retry.
       for (let attempt = 0; ; attempt++) {
         const next: Connector = { ...connector, version: connector.version + 1, updatedAt: this.clock.now() };
         const granted = callbackEntry('delegation', transaction, 'success', input.source, { subject, startedBy: transaction.startedBy });
         if (await this.vault.putUserCredentials(next, [secret], false, auditBeforeCommit(this.audit, [granted]))) {
           return { connector: next, userCredentialCount: await this.vault.countUserCredentials(next.orgId, next.id) };
         }
-        if (attempt > 0) throw new OnboardingRefusedError('connector-changed');
+        if (attempt >= GRANT_ATTEMPTS - 1) throw new OnboardingRefusedError('connector-changed');
         connector = await this.usable(transaction);
       }
     });

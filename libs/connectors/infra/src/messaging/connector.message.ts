@@ -93,7 +93,8 @@ function settingsMessage(s: ConnectorSettings): MessageInitShape<typeof Connecto
           cloud: s.cloud,
           authorityHost: s.endpoints?.authorityHost ?? '',
           graphOrigin: s.endpoints?.graphOrigin ?? '',
-          certificatePem: s.certificate?.pem ?? '',
+          // The PEM stays out of views (the thumbprint and expiry identify it): lists must fit a NATS message.
+          certificatePem: '',
           certificateThumbprint: s.certificate?.thumbprintSha256 ?? '',
           ...(s.certificate?.notAfter && { certificateExpiresAt: timestampFromDate(new Date(s.certificate.notAfter)) }),
         }),

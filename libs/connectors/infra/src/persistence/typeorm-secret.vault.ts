@@ -10,7 +10,11 @@ import { kekRefOf, SecretSealer } from './secret-sealer';
 const USER_FIELDS = 'user/%';
 /** Sealing runs this many at once: with Azure Key Vault each seal is a wrap call. */
 const SEAL_CONCURRENCY = 16;
-const INSERT_CHUNK = 500;
+/**
+ * Rows per INSERT: SQL Server takes at most 2,100 parameters a statement and TypeORM binds every column
+ * (9 here), so 200 rows stay below it on either database; the delete's IN list is as long.
+ */
+const INSERT_CHUNK = 200;
 /** last_used_at is written at most this often per secret, so a busy broker does not write on every use. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -96,7 +100,10 @@ export class TypeormSecretVault implements SecretVault {
     return this.db.transaction(async (m) => {
       const deleted = await m.getRepository(ConnectorSecretEntity).delete({ orgId: first.orgId, connectorId: In(connectors.map((c) => c.id)) });
       for (const c of connectors) {
-        await m.getRepository(ConnectorEntity).update({ orgId: c.orgId, id: c.id }, { status: 'credentials-removed', version: c.version + 1, updatedAt: this.clock.now() });
+        // version + 1 in SQL: a version read before the transaction may be stale, and must never go back.
+        await m
+          .getRepository(ConnectorEntity)
+          .update({ orgId: c.orgId, id: c.id }, { status: 'credentials-removed', version: () => 'version + 1', updatedAt: this.clock.now() });
       }
       await beforeCommit();
       return deleted.affected ?? 0;

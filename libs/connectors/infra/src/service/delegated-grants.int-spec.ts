@@ -174,7 +174,7 @@ describe('delegated per-user grants through the connectors service', () => {
         ['without a binding', () => ''],
         ["with another flow's binding", (other: string) => other],
       ])('refuses a callback %s, stores nothing, and spends the state: not even the right browser can use it after', async (_what, given) => {
-        const url = await start(msConnector, ms[1]!.userPrincipalName);
+        const url = await start(msConnector);
         const other = bindings.get(stateOf(await start(msConnector))) ?? '';
         const query = await grant(url, msUser(1));
         // The user's grant from an earlier test stays as it was.
@@ -186,7 +186,7 @@ describe('delegated per-user grants through the connectors service', () => {
       });
 
       it('refuses a flow stored before bindings existed (no binding hash), whatever binding comes with it', async () => {
-        const url = await start(msConnector, ms[1]!.userPrincipalName);
+        const url = await start(msConnector);
         await svc.db.query('UPDATE connectors.onboarding_transactions SET binding_hash = NULL WHERE state_hash = $1', [createHash('sha256').update(stateOf(url)).digest('hex')]);
         const before = await storedGrant(msConnector, ms[1]!.userPrincipalName);
         expect(await refused(complete(await grant(url, msUser(1))))).toBe(RpcErrorCode.UNAUTHENTICATED);
@@ -194,7 +194,7 @@ describe('delegated per-user grants through the connectors service', () => {
       });
 
       it('completes with the right binding', async () => {
-        const url = await start(msConnector, ms[1]!.userPrincipalName);
+        const url = await start(msConnector);
         const before = await storedGrant(msConnector, ms[1]!.userPrincipalName);
         expect(await complete(await grant(url, msUser(1)), bindings.get(stateOf(url)))).toMatchObject({ connectorId: msConnector, userCredentialCount: 2 });
         const after = await storedGrant(msConnector, ms[1]!.userPrincipalName);

@@ -1,6 +1,7 @@
-import type { CredentialAccess, UserLoginSample } from '@ferry/connectors/application';
+import { ConnectorStateError, type CredentialAccess, type UserLoginSample } from '@ferry/connectors/application';
 import { type ConnectionFinding, ProviderError } from '@ferry/providers/core';
 import type { StoredGrant } from './microsoft.tenant';
+import { parseStoredCredential } from './tenant.adapter';
 
 /** What a delegated connector's test needs from its provider: a refresh, and whether a grant covers a scope. */
 export interface GrantCheck {
@@ -29,7 +30,7 @@ export async function checkDelegatedGrants(check: GrantCheck): Promise<Connectio
     const stored = await check.credentials.open(sample.field);
     if (stored === null) continue;
     try {
-      const { refreshToken } = JSON.parse(stored) as StoredGrant;
+      const { refreshToken } = parseStoredCredential(stored, ['refreshToken']);
       const grant = await check.refresh(refreshToken);
       if (grant.refreshToken && grant.refreshToken !== refreshToken) {
         await check.credentials.replace(sample.field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant));
@@ -41,6 +42,10 @@ export async function checkDelegatedGrants(check: GrantCheck): Promise<Connectio
           : { check: check_, status: 'missing', detail: `the grant lacks ${missing.join(', ')}`, remedy: REGRANT },
       );
     } catch (err) {
+      if (err instanceof ConnectorStateError) {
+        findings.push({ check: check_, status: 'failed', detail: err.message, remedy: REGRANT });
+        continue;
+      }
       if (!(err instanceof ProviderError)) throw err;
       const revoked = err.code === 'invalid-grant';
       // Asked for scopes the user never consented to (or the admin withdrew): the grant must be renewed.

@@ -13,7 +13,7 @@ import { type ConnectionReport, type DelegatedGrant, type IssuedToken, ProviderE
 import type { StoredGrant } from './microsoft.tenant';
 import { checkDelegatedGrants } from './delegated-grants.check';
 import { destinationViolation, type Outbound } from './outbound';
-import { type DelegatingTenant, type DelegationCode, type DelegationStart, required, type TenantAdapter } from './tenant.adapter';
+import { type DelegatingTenant, type DelegationCode, type DelegationStart, parseStoredCredential, required, type TenantAdapter } from './tenant.adapter';
 
 /**
  * Google Workspace through a domain-wide-delegated service account (tokens minted per user) or per-user
@@ -50,7 +50,7 @@ export class GoogleTenant implements TenantAdapter<GoogleSettings>, DelegatingTe
     }
     if (!request.subjectPseudonym) throw new ProviderError('invalid-input', 'a delegated connector issues tokens per user: name the user');
     const field = userCredentialField(request.subjectPseudonym);
-    const stored = JSON.parse(await required(credentials, field)) as StoredGrant;
+    const stored: StoredGrant = parseStoredCredential(await required(credentials, field), ['refreshToken']);
     const client = await this.oauthClient(connector.settings, credentials);
     const grant = await client.refresh({ refreshToken: stored.refreshToken });
     if ('refreshToken' in grant && grant.refreshToken && grant.refreshToken !== stored.refreshToken) {

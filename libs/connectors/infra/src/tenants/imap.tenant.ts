@@ -3,7 +3,7 @@ import type { Connector, ImapSettings, Violation } from '@ferry/connectors/domai
 import { type ConnectionReport, type IssuedToken, ProviderError } from '@ferry/providers/core';
 import { checkImapConnection, type ImapEndpoint, type LabelledImapLogin, masterUserLogin, validateImapEndpoint } from '@ferry/providers/imap';
 import { destinationViolation, type Outbound } from './outbound';
-import { required, type TenantAdapter } from './tenant.adapter';
+import { parseStoredCredential, required, type TenantAdapter } from './tenant.adapter';
 
 /** An IMAP source server: no tokens (the broker issues logins), a connection test of TLS, capabilities and logins. */
 export class ImapTenant implements TenantAdapter<ImapSettings> {
@@ -36,7 +36,7 @@ export class ImapTenant implements TenantAdapter<ImapSettings> {
       if (sampleMailbox) logins.push({ label: 'master-user', login: masterUserLogin(sampleMailbox, s.masterUser ?? '', await required(credentials, 'master-password'), s.masterSeparator ?? '*') });
     } else {
       for (const sample of samples) {
-        const stored = JSON.parse(await required(credentials, sample.field)) as { username: string; password: string };
+        const stored = parseStoredCredential(await required(credentials, sample.field), ['username', 'password']);
         logins.push({ label: sample.label, login: stored });
       }
     }

@@ -16,7 +16,7 @@ import {
 import type { MicrosoftInstallationApp } from './microsoft-installation.app';
 import { checkDelegatedGrants } from './delegated-grants.check';
 import { destinationViolation, type Outbound } from './outbound';
-import { type DelegatingTenant, type DelegationCode, type DelegationStart, required, type TenantAdapter } from './tenant.adapter';
+import { type DelegatingTenant, type DelegationCode, type DelegationStart, parseStoredCredential, required, type TenantAdapter } from './tenant.adapter';
 
 /** A user's delegated grant as the vault keeps it (sealed under the user's pseudonym). */
 export interface StoredGrant {
@@ -77,7 +77,7 @@ export class MicrosoftTenant implements TenantAdapter<MicrosoftSettings>, Delega
     if (connector.settings.auth !== 'delegated') return client.acquireAppToken();
     if (!request.subjectPseudonym) throw new ProviderError('invalid-input', 'a delegated connector issues tokens per user: name the user');
     const field = userCredentialField(request.subjectPseudonym);
-    const stored = JSON.parse(await required(credentials, field)) as StoredGrant;
+    const stored: StoredGrant = parseStoredCredential(await required(credentials, field), ['refreshToken']);
     const grant = await client.refreshDelegated({ refreshToken: stored.refreshToken, scopes: request.scopes });
     if (grant.refreshToken && grant.refreshToken !== stored.refreshToken) await credentials.replace(field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant));
     return { accessToken: grant.accessToken, expiresAt: grant.expiresAt, granted: grant.granted };

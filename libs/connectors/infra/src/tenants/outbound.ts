@@ -22,7 +22,26 @@ export async function destinationViolation(policy: DestinationPolicy, field: str
     await policy.resolveDestination(host);
     return [];
   } catch (err) {
-    if (err instanceof DestinationRefusedError) return [{ field, reason: err.message }];
+    // Operators see the resolved address in the service's own refusals; a tenant learns only the kind of
+    // range, never which address a name resolves to (that would map the cluster's network for them).
+    if (err instanceof DestinationRefusedError) return [{ field, reason: refusalReason(err) }];
     throw err;
+  }
+}
+
+function refusalReason(err: DestinationRefusedError): string {
+  switch (err.reason) {
+    case 'malformed-host':
+      return 'not a valid host name or IP address';
+    case 'unresolvable':
+      return 'it does not resolve to any usable address';
+    case 'denied':
+      return 'it resolves to an address in an operator-denied range';
+    case 'loopback':
+    case 'link-local':
+    case 'private':
+    case 'reserved':
+    case 'multicast':
+      return `it resolves to a ${err.reason} address, which the installation does not allow (an operator can allow-list it)`;
   }
 }

@@ -39,3 +39,21 @@ export interface DelegatingTenant<S extends ConnectorSettings = ConnectorSetting
   authorizationUrl(connector: Connector & { settings: S }, start: DelegationStart, credentials: CredentialAccess): Promise<string>;
   redeem(connector: Connector & { settings: S }, code: DelegationCode, credentials: CredentialAccess): Promise<DelegatedGrant>;
 }
+
+/**
+ * A sealed JSON credential with the string fields `keys`. JSON.parse's own errors quote their input,
+ * which here is a secret, so a malformed value becomes a state error with Ferry's words only.
+ */
+export function parseStoredCredential<K extends string>(text: string, keys: readonly K[]): Record<K, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const record = value as Record<string, unknown> | undefined;
+  if (!record || typeof record !== 'object' || keys.some((k) => typeof record[k] !== 'string')) {
+    throw new ConnectorStateError('a stored credential of this connector is unreadable: store it again');
+  }
+  return record as Record<K, string>;
+}
