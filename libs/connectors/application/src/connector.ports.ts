@@ -40,8 +40,14 @@ export interface SecretVault {
   sampleUserCredentials(orgId: string, connectorId: string, limit: number): Promise<string[]>;
   /** Replaces one secret's value in place (a rotated refresh token) without changing the connector's version. */
   replace(connector: Connector, field: string, value: string): Promise<void>;
-  /** Replaces (or, with `replaceAll`, swaps the whole set of) per-user credentials in one transaction. */
-  putUserCredentials(next: Connector, entries: readonly SecretInput[], replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean>;
+  /**
+   * Stores per-user credentials (or, with `replaceAll`, swaps the whole set) in one transaction while
+   * the connector exists and is active or credentials-removed (an import revives it: then its
+   * version moves on). An active connector's version does not move: one user's credential concerns
+   * that user only, so other users' cached tokens stay valid and concurrent grants do not collide.
+   * False when the connector is gone or pending consent.
+   */
+  putUserCredentials(connector: Connector, entries: readonly SecretInput[], replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean>;
   /** Deletes every secret of the connectors and marks them credentials-removed, in one transaction. */
   purge(connectors: readonly Connector[], beforeCommit: BeforeCommit): Promise<number>;
 }

@@ -25,15 +25,18 @@ export class MemorySecretVault implements SecretVault {
   }
 
   putUserCredentials(
-    next: Connector,
+    connector: Connector,
     entries: readonly SecretInput[],
     replaceAll: boolean,
     beforeCommit: BeforeCommit,
   ): Promise<boolean> {
     return this.store.transaction(async () => {
-      if (!this.bumpVersion(next)) return false;
-      if (replaceAll) this.store.deleteSecrets(next.orgId, next.id, isUserCredentialField);
-      this.store.putSecrets(next, entries, this.clock.now());
+      const current = this.store.connector(connector.orgId, connector.id);
+      if (!current || (current.status !== 'active' && current.status !== 'credentials-removed')) return false;
+      // As the SQL does: an active connector keeps its version; a purged one revives with the next.
+      if (current.status !== 'active') this.store.putConnector({ ...current, status: 'active', version: current.version + 1, updatedAt: this.clock.now() });
+      if (replaceAll) this.store.deleteSecrets(connector.orgId, connector.id, isUserCredentialField);
+      this.store.putSecrets(connector, entries, this.clock.now());
       await beforeCommit();
       return true;
     });

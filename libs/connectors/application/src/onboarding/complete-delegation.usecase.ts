@@ -34,9 +34,6 @@ export interface CompleteDelegationInput {
   readonly source: CallbackSource;
 }
 
-/** Tries to store a grant while other users' grants move the connector's version on (an invitation campaign). */
-const GRANT_ATTEMPTS = 5;
-
 /**
  * The provider's redirect after a user's grant: the single-use state, the browser binding the flow
  * was started with, and the PKCE verifier sealed with the state authorise redeeming the code. The
@@ -73,7 +70,7 @@ export class CompleteDelegationUseCase {
       if (error !== null) throw new OnboardingRefusedError(DECLINED.has(error) ? 'declined' : 'invalid-callback', errorDetail(error));
       const code = single(params, 'code');
       if (code === undefined || code.length === 0 || code.length > 4096 || transaction.codeVerifier === null) throw new OnboardingRefusedError('invalid-callback');
-      let connector = await this.usable(transaction);
+      const connector = await this.usable(transaction);
       const grant = await this.delegation.redeem(
         connector,
         { code, codeVerifier: transaction.codeVerifier, scopes: this.tokens.scopesFor(connector, connector.workloads) },
@@ -83,16 +80,12 @@ export class CompleteDelegationUseCase {
       const subject = this.fingerprinter.pseudonym(grant.account.username);
       if (transaction.expectedSubject !== null && transaction.expectedSubject !== subject) throw new OnboardingRefusedError('account-mismatch', { subject });
       const secret = { field: userCredentialField(subject), value: grantSecret(grant.refreshToken), expiresAt: null };
-      // A concurrent change (another user's grant) moves the version on: read again and retry.
-      for (let attempt = 0; ; attempt++) {
-        const next: Connector = { ...connector, version: connector.version + 1, updatedAt: this.clock.now() };
-        const granted = callbackEntry('delegation', transaction, 'success', input.source, { subject, startedBy: transaction.startedBy });
-        if (await this.vault.putUserCredentials(next, [secret], false, auditBeforeCommit(this.audit, [granted]))) {
-          return { connector: next, userCredentialCount: await this.vault.countUserCredentials(next.orgId, next.id) };
-        }
-        if (attempt >= GRANT_ATTEMPTS - 1) throw new OnboardingRefusedError('connector-changed');
-        connector = await this.usable(transaction);
+      // Other users' grants do not move the connector's version, so concurrent grants do not collide.
+      const granted = callbackEntry('delegation', transaction, 'success', input.source, { subject, startedBy: transaction.startedBy });
+      if (!(await this.vault.putUserCredentials(connector, [secret], false, auditBeforeCommit(this.audit, [granted])))) {
+        throw new OnboardingRefusedError('connector-changed');
       }
+      return { connector, userCredentialCount: await this.vault.countUserCredentials(connector.orgId, connector.id) };
     });
   }
 

@@ -3,7 +3,7 @@ import type { Connector, MicrosoftSettings } from '@ferry/connectors/domain';
 import { type DelegatedGrant, ProviderError } from '@ferry/providers/core';
 import type { CallerInfo } from '../caller';
 import type { BeforeCommit, Clock, ConnectorAuditEntry, ConnectorAuditTrail, ConnectorRepository, Fingerprinter, SecretInput, SecretVault, TokenSource } from '../connector.ports';
-import type { ConsentActivation, DelegationProvider, InstallationApp, OnboardingStore, OnboardingTransaction, SpendOutcome } from './onboarding.ports';
+import type { ConsentActivation, ConsentSignIn, DelegationProvider, InstallationApp, OnboardingStore, OnboardingTransaction, SpendOutcome } from './onboarding.ports';
 
 // In-memory stand-ins for the onboarding use cases' ports (unit tests only; the real adapters are
 // exercised by libs/connectors/infra's service tests).
@@ -119,12 +119,11 @@ export class MemoryVault implements SecretVault {
   async replace(connector: Connector, field: string, value: string): Promise<void> {
     this.values.set(`${connector.id}/${field}`, value);
   }
-  async putUserCredentials(next: Connector, entries: readonly SecretInput[], _replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean> {
-    const current = this.connectors.rows.get(next.id);
-    if (!current || current.version !== next.version - 1) return false;
+  async putUserCredentials(connector: Connector, entries: readonly SecretInput[], _replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean> {
+    const current = this.connectors.rows.get(connector.id);
+    if (!current || current.status !== 'active') return false;
     await beforeCommit();
-    this.connectors.rows.set(next.id, next);
-    for (const e of entries) this.values.set(`${next.id}/${e.field}`, e.value);
+    for (const e of entries) this.values.set(`${connector.id}/${e.field}`, e.value);
     return true;
   }
   async countUserCredentials(_orgId: string, connectorId: string): Promise<number> {
@@ -176,6 +175,29 @@ export class FakeInstallationApp implements InstallationApp {
     this.verified.push(settings.tenantId);
     this.duringVerify();
     if (!this.consented.has(settings.tenantId)) throw new ProviderError('unknown-client', 'the app is unknown to the tenant', { providerCode: 'AADSTS700016' });
+  }
+
+  private readonly signIns = new Map<string, { authority: string; challenge: string; tenantId: string; directoryRoles: readonly string[] }>();
+  verificationUrl(tenantId: string, request: { state: string; codeChallenge: string }): string {
+    return `https://login.example/${tenantId}/oauth2/v2.0/authorize?state=${request.state}&code_challenge=${request.codeChallenge}`;
+  }
+  /**
+   * What Entra redirects back with after a user signs in on a verification URL: a user of `tenantId`
+   * (by default the authority's tenant, as Entra allows no other) holding `directoryRoles`.
+   */
+  signIn(url: string, user: { tenantId?: string; directoryRoles: readonly string[] }): string {
+    const u = new URL(url);
+    const authority = u.pathname.split('/')[1] ?? '';
+    const code = `verify-code-${this.signIns.size + 1}`;
+    this.signIns.set(code, { authority, challenge: u.searchParams.get('code_challenge') ?? '', tenantId: user.tenantId ?? authority, directoryRoles: user.directoryRoles });
+    return `code=${code}&state=${u.searchParams.get('state') ?? ''}&session_state=s`;
+  }
+  async verifySignIn(tenantId: string, request: { code: string; codeVerifier: string }): Promise<ConsentSignIn> {
+    const signIn = this.signIns.get(request.code);
+    this.signIns.delete(request.code);
+    const challenge = createHash('sha256').update(request.codeVerifier, 'ascii').digest('base64url');
+    if (!signIn || signIn.authority !== tenantId || signIn.challenge !== challenge) throw new ProviderError('invalid-grant', 'the code is unknown, used or not this verifier\'s', { providerCode: 'AADSTS70000' });
+    return { tenantId: signIn.tenantId, directoryRoles: signIn.directoryRoles };
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Connector, userCredentialField } from '@ferry/connectors/domain';
+import { userCredentialField } from '@ferry/connectors/domain';
 import { auditBeforeCommit, type CallerInfo, changeEntry } from '../caller';
 import { ConnectorNotFoundError, ConnectorStateError } from '../connectors.errors';
 import {
@@ -49,14 +49,13 @@ export class ImportImapUsersUseCase {
       value: JSON.stringify({ username: r.username, password: r.password }),
       expiresAt: null,
     }));
-    const next: Connector = { ...current, status: 'active', version: current.version + 1, updatedAt: this.clock.now() };
     const stored = await this.vault.putUserCredentials(
-      next,
+      current,
       entries,
       input.replace,
       auditBeforeCommit(this.audit, [changeEntry(input.caller, orgId, connectorId, 'connector.imap_users.imported', { rows: String(rows.length), replace: String(input.replace) })]),
     );
-    if (!stored) throw new ConnectorStateError('the connector changed meanwhile; try again');
+    if (!stored) throw new ConnectorStateError('the connector was deleted or is waiting for consent');
     return { imported: rows.length, errors: [], total: await this.vault.countUserCredentials(orgId, connectorId) };
   }
 }

@@ -39,12 +39,17 @@ export class TypeormSecretVault implements SecretVault {
     });
   }
 
-  async putUserCredentials(next: Connector, entries: readonly SecretInput[], replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean> {
-    const rows = await this.sealAll(next, entries);
+  async putUserCredentials(connector: Connector, entries: readonly SecretInput[], replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean> {
+    const rows = await this.sealAll(connector, entries);
     return this.db.transaction(async (m) => {
-      if (!(await this.bumpVersion(m, next))) return false;
-      if (replaceAll) await m.getRepository(ConnectorSecretEntity).delete({ orgId: next.orgId, connectorId: next.id, field: Like(USER_FIELDS) });
-      await this.upsert(m, next, rows);
+      // Locks the connector row for the transaction; its version moves only when a purged one revives.
+      const touched = await m.getRepository(ConnectorEntity).update(
+        { orgId: connector.orgId, id: connector.id, status: In(['active', 'credentials-removed']) },
+        { status: 'active', version: () => "CASE WHEN status = 'active' THEN version ELSE version + 1 END", updatedAt: this.clock.now() },
+      );
+      if ((touched.affected ?? 0) !== 1) return false;
+      if (replaceAll) await m.getRepository(ConnectorSecretEntity).delete({ orgId: connector.orgId, connectorId: connector.id, field: Like(USER_FIELDS) });
+      await this.upsert(m, connector, rows);
       await beforeCommit();
       return true;
     });

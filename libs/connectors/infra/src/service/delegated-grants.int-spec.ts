@@ -240,6 +240,17 @@ describe('delegated per-user grants through the connectors service', () => {
       expect(await storedGrant(googleConnector, google[0]!.primaryEmail)).toBe(stored);
       expect(await refused(token(googleConnector, google[1]!.primaryEmail))).toBe(RpcErrorCode.FAILED_PRECONDITION);
     });
+
+    it("takes two users' grants at once, and a grant leaves other users' cached tokens alone", async () => {
+      const cached = await token(googleConnector, google[0]!.primaryEmail);
+      const [a, b] = await Promise.all([start(googleConnector), start(googleConnector)]);
+      const [qa, qb] = await Promise.all([grant(a, googleUser(1)), grant(b, googleUser(2))]);
+      const done = await Promise.all([complete(qa), complete(qb)]);
+      expect(done.map((d) => d.connectorId)).toEqual([googleConnector, googleConnector]);
+      expect(Math.max(...done.map((d) => d.userCredentialCount))).toBe(3);
+      expect((await token(googleConnector, google[0]!.primaryEmail)).accessToken).toBe(cached.accessToken);
+      expect((await token(googleConnector, google[2]!.primaryEmail)).accessToken).not.toBe(cached.accessToken);
+    });
   });
 
   describe('connection tests of delegated connectors', () => {
@@ -292,7 +303,7 @@ describe('delegated per-user grants through the connectors service', () => {
   it('audits starts and grants by pseudonym, with who started them', async () => {
     const events = (await svc.auditEvents()).filter((e) => e.action.startsWith('connector.delegation.'));
     const granted = events.filter((e) => e.action === 'connector.delegation.granted' && e.outcome === Outcome.SUCCESS);
-    expect(granted.map((e) => e.detail['subject']).sort()).toEqual([ms[0], ms[1], ms[1], google[0]].map((u) => pseudonyms.pseudonym(u && 'userPrincipalName' in u ? u.userPrincipalName : (u?.primaryEmail ?? ''))).sort());
+    expect(granted.map((e) => e.detail['subject']).sort()).toEqual([ms[0], ms[1], ms[1], google[0], google[1], google[2]].map((u) => pseudonyms.pseudonym(u && 'userPrincipalName' in u ? u.userPrincipalName : (u?.primaryEmail ?? ''))).sort());
     expect(granted.every((e) => e.detail['startedBy'] === 'acct-admin' && e.actor?.id === '')).toBe(true);
     const denied = events.filter((e) => e.outcome === Outcome.DENIED).map((e) => e.detail['reason']);
     expect(denied.sort()).toEqual(['account-mismatch', 'expired-or-used', 'expired-or-used', 'expired-or-used', 'expired-or-used', 'other-browser', 'other-browser', 'other-browser', 'wrong-flow'].sort());
