@@ -37,6 +37,7 @@ import {
   StartConsentResponseSchema,
   StartDelegationRequestSchema,
   StartDelegationResponseSchema,
+  VerifyConsentRequestSchema,
 } from './gen/ferry/connectors/v1/onboarding_pb';
 import {
   AccountActionRequestSchema,
@@ -163,6 +164,12 @@ export const Rpc = {
       kind: 'rpc',
       subject: 'connectors.v1.rpc.consent.complete',
       request: CompleteConsentRequestSchema,
+      response: OnboardingResultSchema,
+    },
+    verifyConsent: {
+      kind: 'rpc',
+      subject: 'connectors.v1.rpc.consent.verify',
+      request: VerifyConsentRequestSchema,
       response: OnboardingResultSchema,
     },
     startDelegation: {

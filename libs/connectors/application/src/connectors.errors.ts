@@ -59,7 +59,9 @@ export type OnboardingRefusal =
   | 'tenant-held-elsewhere'
   | 'connector-changed'
   | 'no-refresh-token'
-  | 'other-browser';
+  | 'other-browser'
+  | 'tenant-mismatch'
+  | 'not-an-admin';
 
 const REFUSAL_MESSAGES: Record<OnboardingRefusal, string> = {
   'invalid-callback': 'the answer from the provider is incomplete',
@@ -73,6 +75,8 @@ const REFUSAL_MESSAGES: Record<OnboardingRefusal, string> = {
   'connector-changed': 'the connector changed or was deleted while the link was open; start again from Ferry',
   'no-refresh-token': 'the provider granted no offline access; start again and accept every permission',
   'other-browser': 'the grant must be completed in the browser that started it; start again from Ferry',
+  'tenant-mismatch': 'the sign-in was made in another tenant than the one that consented; start again from Ferry',
+  'not-an-admin': 'the consent must be confirmed by an administrator who can grant it for the tenant; start again from Ferry',
 };
 
 /** An admin-consent or delegated-grant callback was refused (the state was spent all the same). */

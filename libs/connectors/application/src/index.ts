@@ -17,6 +17,7 @@ export { type CallbackSource, ONBOARDING_TTL_MS } from './onboarding/onboarding-
 export * from './onboarding/onboarding.ports';
 export * from './onboarding/start-consent.usecase';
 export * from './onboarding/start-delegation.usecase';
+export { CONSENT_ADMIN_ROLES } from './onboarding/consent-admin-roles';
 export * from './secrets/import-imap-users.usecase';
 export * from './secrets/imap-users.csv';
 export * from './secrets/purge-project-credentials.usecase';

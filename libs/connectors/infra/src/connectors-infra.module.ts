@@ -38,7 +38,7 @@ import { BrokerRpcHandler } from './messaging/broker-rpc.handler';
 import { ConnectorsRpcHandler } from './messaging/connectors-rpc.handler';
 import { NatsConnectorAuditTrail } from './messaging/nats-connector-audit.trail';
 import { OnboardingRpcHandler } from './messaging/onboarding-rpc.handler';
-import { CONSENT_CALLBACK_PATH, callbackUrl, DELEGATION_CALLBACK_PATH } from './onboarding/callback-urls';
+import { CONSENT_CALLBACK_PATH, CONSENT_VERIFY_CALLBACK_PATH, callbackUrl, DELEGATION_CALLBACK_PATH } from './onboarding/callback-urls';
 import { SecretSealer } from './persistence/secret-sealer';
 import { TypeormConnectorRepository } from './persistence/typeorm-connector.repository';
 import { TypeormOnboardingStore } from './persistence/typeorm-onboarding.store';
@@ -84,7 +84,13 @@ export class ConnectorsInfraModule {
           provide: INSTALLATION_APP,
           // A malformed callback URL fails start-up rather than the first consent.
           useFactory: (o: ConnectorsInfraOptions, outbound: Outbound) =>
-            new MicrosoftInstallationApp(outbound, o.onboarding?.microsoftApp, o.onboarding ? callbackUrl(o.onboarding.callbackBaseUrl, CONSENT_CALLBACK_PATH) : null, o.onboarding?.consentPropagation),
+            new MicrosoftInstallationApp(
+              outbound,
+              o.onboarding?.microsoftApp,
+              o.onboarding ? callbackUrl(o.onboarding.callbackBaseUrl, CONSENT_CALLBACK_PATH) : null,
+              o.onboarding?.consentPropagation,
+              o.onboarding ? callbackUrl(o.onboarding.callbackBaseUrl, CONSENT_VERIFY_CALLBACK_PATH) : null,
+            ),
           inject: [CONNECTORS_INFRA_OPTIONS, OUTBOUND],
         },
         {
@@ -118,7 +124,7 @@ export class ConnectorsInfraModule {
         IssueImapLoginUseCase,
         StartConsentUseCase,
         CompleteConsentUseCase,
-        StartDelegationUseCase,
+              StartDelegationUseCase,
         CompleteDelegationUseCase,
         ConnectorsRpcHandler,
         BrokerRpcHandler,

@@ -23,6 +23,15 @@ import type { MicrosoftEndpoints } from './microsoft-cloud';
 import { refuseUnavailable } from './msal-network';
 import { grantedScopes } from './scopes';
 
+/**
+ * A delegated grant from Entra, with what the verified ID token says of the user's directory roles:
+ * the template ids in its `wids` claim (present only when the app's optional claims ask for it and
+ * the user holds roles; empty otherwise).
+ */
+export interface MicrosoftDelegatedGrant extends DelegatedGrant {
+  readonly directoryRoles: readonly string[];
+}
+
 /** How the delegated flows authenticate the app: the same credential as the app-only flow. */
 export type DelegatedClientAuth =
   | { readonly kind: 'client-secret'; readonly secret: string }
@@ -93,7 +102,7 @@ export class EntraDelegated {
 
   constructor(private readonly options: EntraDelegatedOptions) {}
 
-  async redeem(code: string, redirectUri: URL, codeVerifier: string, scope: string): Promise<DelegatedGrant> {
+  async redeem(code: string, redirectUri: URL, codeVerifier: string, scope: string): Promise<MicrosoftDelegatedGrant> {
     const config = await this.config();
     const callback = new URL(redirectUri);
     callback.searchParams.set('code', code);
@@ -108,7 +117,7 @@ export class EntraDelegated {
     return this.grantOf(tokens);
   }
 
-  async refresh(refreshToken: string, scope: string): Promise<DelegatedGrant> {
+  async refresh(refreshToken: string, scope: string): Promise<MicrosoftDelegatedGrant> {
     const config = await this.config();
     const tokens = await refreshTokenGrant(config, refreshToken, { scope }).catch((e: unknown) => {
       throw delegatedProviderError(e);
@@ -116,7 +125,7 @@ export class EntraDelegated {
     return this.grantOf(tokens);
   }
 
-  private grantOf(tokens: TokenEndpointResponse & TokenEndpointResponseHelpers): DelegatedGrant {
+  private grantOf(tokens: TokenEndpointResponse & TokenEndpointResponseHelpers): MicrosoftDelegatedGrant {
     const claims = tokens.claims();
     const oid = claims?.['oid'];
     const tid = claims?.['tid'];
@@ -136,6 +145,7 @@ export class EntraDelegated {
       granted: grantedScopes(tokens.scope, this.options.endpoints.graphOrigin),
       ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
       account: { id: `${tid}:${oid}`, username },
+      directoryRoles: Array.isArray(claims['wids']) ? claims['wids'].filter((w): w is string => typeof w === 'string') : [],
     };
   }
 

@@ -13,7 +13,7 @@ import {
   type CertificateMaterial,
   type MicrosoftClientCredential,
 } from './client-credential';
-import { EntraDelegated } from './entra-delegated';
+import { EntraDelegated, type MicrosoftDelegatedGrant } from './entra-delegated';
 import { GUID } from './ids';
 import { aadstsOf, entraProviderError } from './entra-error';
 import { type MicrosoftEndpoints, validateEndpoints } from './microsoft-cloud';
@@ -232,7 +232,7 @@ export class MicrosoftIdentityClient {
     redirectUri: string;
     codeVerifier: string;
     scopes: readonly string[];
-  }): Promise<DelegatedGrant> {
+  }): Promise<MicrosoftDelegatedGrant> {
     if (typeof params.code !== 'string' || params.code.length === 0 || params.code.length > 4096)
       throw new ProviderError('invalid-input', 'code must be the authorization code from the redirect');
     if (typeof params.codeVerifier !== 'string' || !PKCE_VERIFIER.test(params.codeVerifier))

@@ -14,6 +14,7 @@ export {
   GRAPH_DELEGATED_SCOPES,
 } from './graph-permissions';
 export { MicrosoftIdentityClient, type MicrosoftIdentityClientOptions } from './identity-client';
+export type { MicrosoftDelegatedGrant } from './entra-delegated';
 export {
   MICROSOFT_CLOUDS,
   type MicrosoftCloud,

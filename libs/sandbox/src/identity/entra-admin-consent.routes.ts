@@ -60,7 +60,7 @@ function grantConsent(tenant: MicrosoftTenant, registration: EntraApp, homeTenan
  * `organizations`/`common`, in whichever tenant the account belongs to), grants the app the
  * permissions its registration requires, and is sent to the registered `redirect_uri` with
  * `admin_consent=True&tenant=...&scope=...&state=...`, or with `error=access_denied` after Cancel.
- * Simplified: any enabled user of the tenant may consent (the sandbox has no directory roles), and the
+ * Simplified: any enabled user of the tenant may consent (directory roles are not checked), and the
  * consent screen is the sign-in form with Accept and Cancel.
  */
 export function entraAdminConsentRoutes(ctx: SandboxContext): Route[] {

@@ -3,6 +3,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { decodeJwt } from 'jose';
 import { graphDirectoryWorkload } from '../graph/directory/graph-directory.workload';
 import type { Sandbox } from '../sandbox';
+import { signInAsBrowser } from '../testing/browser-sign-in';
 import { call, startTestSandbox } from '../testing/test-sandbox';
 
 // Sandbox start-up generates RSA keys; on a loaded 2-core machine that outlasts jest's 5 s default.
@@ -71,5 +72,25 @@ describe('Entra ID v2.0 through @azure/msal-node', () => {
       .catch((e: unknown) => e);
     expect(expired).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
     expect((expired as Error).message).toContain('the token is expired');
+  });
+
+  it("puts a user's directory roles in the ID token's wids claim: the tenant's first user is its Global Administrator, the others hold none", async () => {
+    const ms = sandbox.endpoints.microsoft;
+    const redirectUri = 'https://app.example/signed-in';
+    const put = await call(`${sandbox.endpoints.inspect}/microsoft/${ms.tenantId}/apps/${ms.clientId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirectUris: [redirectUri] }) });
+    expect(put.status).toBe(200);
+    const users = ((await call(`${sandbox.endpoints.inspect}/microsoft/${ms.tenantId}/users`)).body as { value: { userPrincipalName: string; password: string }[] }).value;
+    expect(users.length).toBeGreaterThan(1);
+    const idTokenOf = async (user: { userPrincipalName: string; password: string }) => {
+      const authorize = new URL(`${sandbox.endpoints.entraAuthority}/${ms.tenantId}/oauth2/v2.0/authorize`);
+      for (const [k, v] of Object.entries({ client_id: ms.clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'openid profile', state: 's'.repeat(20) })) authorize.searchParams.set(k, v);
+      const back = await signInAsBrowser(authorize.href, { callbackPrefix: redirectUri, username: user.userPrincipalName, password: user.password });
+      const form = new URLSearchParams({ grant_type: 'authorization_code', code: new URL(back).searchParams.get('code') ?? '', redirect_uri: redirectUri, client_id: ms.clientId, client_secret: ms.clientSecret, scope: 'openid profile' });
+      const r = await call(`${sandbox.endpoints.entraAuthority}/${ms.tenantId}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      expect(r.status).toBe(200);
+      return decodeJwt((r.body as { id_token: string }).id_token);
+    };
+    expect((await idTokenOf(users[0]!))['wids']).toEqual(['62e90394-69f5-4237-9190-012177145e10']);
+    expect(await idTokenOf(users[1]!)).not.toHaveProperty('wids');
   });
 });

@@ -163,6 +163,8 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
         preferred_username: user.userPrincipalName,
         ...(requested.includes('email') ? { email: user.mail } : {}),
         ...entraGroupsClaim(tenant, app, user.id),
+        // Entra's `wids` (directory role template ids): only for a user who holds roles.
+        ...(user.directoryRoles && user.directoryRoles.length > 0 ? { wids: [...user.directoryRoles] } : {}),
         ...(nonce ? { nonce } : {}),
       });
     }
@@ -243,7 +245,7 @@ export function entraRoutes(ctx: SandboxContext): Route[] {
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'oid', 'email'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'oid', 'email', 'wids'],
       code_challenge_methods_supported: ['plain', 'S256'],
       tenant_region_scope: 'EU',
       cloud_instance_name: 'sandbox.invalid',

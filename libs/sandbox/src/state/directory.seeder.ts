@@ -2,7 +2,7 @@ import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Rng, seededGuid } from '../scenario/deterministic';
 import type { GoogleTenantSpec, MicrosoftTenantSpec, Scenario } from '../scenario/scenario.schema';
-import type { Directory, GoogleTenant, MicrosoftTenant } from './directory';
+import { type Directory, GLOBAL_ADMINISTRATOR_ROLE, type GoogleTenant, type MicrosoftTenant } from './directory';
 
 const GIVEN = ['Ada', 'Björn', 'Chloé', 'Dmitri', 'Émile', 'Fatima', 'Grace', 'Hiro', 'Ines', 'José', 'Kwame', 'Lena', 'Mei', 'Nadia', 'Olu', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tomás', 'Uma', 'Viktor', 'Wen', 'Ximena', 'Yusuf', 'Zoë'];
 const FAMILY = ['Lovelace', 'Østergaard', 'Dubois', 'Ivanov', 'Zola', 'Haddad', 'Hopper', 'Tanaka', 'García', 'Müller', 'Mensah', 'Novak', 'Chen', 'Kowalski', 'Adeyemi', 'Iyer', "O'Brien", 'Silva', 'Rossi', 'Nakamura'];
@@ -96,6 +96,8 @@ function seedMicrosoft(seed: string, spec: MicrosoftTenantSpec, index: number): 
       jobTitle: i === 0 ? 'IT Admin' : null,
       accountEnabled: true,
       password: `sandbox-${randomBytes(9).toString('base64url')}`,
+      // The tenant's first user is its administrator; the others hold no directory role.
+      directoryRoles: i === 0 ? [GLOBAL_ADMINISTRATOR_ROLE] : [],
     });
   }
   const userIds = [...tenant.users.keys()];

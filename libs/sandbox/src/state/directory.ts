@@ -47,7 +47,12 @@ export interface MicrosoftUser {
   accountEnabled: boolean;
   /** For the authorization-code sign-in page; never returned by any API. */
   readonly password: string;
+  /** Template ids of the user's Entra directory roles, for the ID token's `wids` claim; absent or empty for none. */
+  directoryRoles?: string[];
 }
+
+/** The Global Administrator role's template id (as in every Entra tenant). */
+export const GLOBAL_ADMINISTRATOR_ROLE = '62e90394-69f5-4237-9190-012177145e10';
 
 export interface MicrosoftGroup {
   readonly id: string;

@@ -56,8 +56,12 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier, 'ascii').digest('base64url') };
 }
 
-const ACTION: Record<OnboardingKind, ConnectorAuditEntry['action']> = { consent: 'connector.consent.granted', delegation: 'connector.delegation.granted' };
-const DENIED: ReadonlySet<OnboardingRefusal> = new Set(['expired-or-used', 'wrong-flow', 'declined', 'account-mismatch', 'tenant-held-elsewhere', 'other-browser']);
+const ACTION: Record<OnboardingKind, ConnectorAuditEntry['action']> = {
+  consent: 'connector.consent.granted',
+  'consent-verify': 'connector.consent.granted',
+  delegation: 'connector.delegation.granted',
+};
+const DENIED: ReadonlySet<OnboardingRefusal> = new Set(['expired-or-used', 'wrong-flow', 'declined', 'account-mismatch', 'tenant-held-elsewhere', 'other-browser', 'tenant-mismatch', 'not-an-admin']);
 
 /** The audit record of a callback's outcome, by an anonymous actor whose link was the state. */
 export function callbackEntry(

@@ -2,8 +2,11 @@ import type { Connector, MicrosoftSettings } from '@ferry/connectors/domain';
 import type { DelegatedGrant } from '@ferry/providers/core';
 import type { BeforeCommit, CredentialAccess } from '../connector.ports';
 
-/** Admin consent to the installation's Entra app, or one user's delegated grant. */
-export type OnboardingKind = 'consent' | 'delegation';
+/**
+ * Admin consent to the installation's Entra app, the sign-in that proves an administrator of the
+ * consenting tenant is the one completing it (`consent-verify`), or one user's delegated grant.
+ */
+export type OnboardingKind = 'consent' | 'consent-verify' | 'delegation';
 
 /** A started onboarding flow. The state itself is never stored: only its SHA-256. */
 export interface OnboardingTransaction {
@@ -11,9 +14,12 @@ export interface OnboardingTransaction {
   readonly kind: OnboardingKind;
   readonly orgId: string;
   readonly connectorId: string;
-  /** The PKCE verifier of a delegation: stored sealed, in clear only here. Null for consent. */
+  /** The PKCE verifier of a delegation or a consent verification: stored sealed, in clear only here. Null for consent. */
   readonly codeVerifier: string | null;
-  /** Pseudonym of the account a delegation was started for (its login hint), or null for anyone. */
+  /**
+   * Pseudonym of the account a delegation was started for (its login hint), or null for anyone. For
+   * `consent-verify`, the tenant id the consent callback named, which the sign-in must prove.
+   */
   readonly expectedSubject: string | null;
   /**
    * Hex SHA-256 of the browser binding a delegation was started with (the value itself lives only in
@@ -71,6 +77,24 @@ export interface InstallationApp {
   readConsentCallback(query: URLSearchParams): { readonly tenantId: string };
   /** Proves the tenant granted the app: an app-only token is issued there. @throws ProviderError */
   verifyConsent(settings: MicrosoftSettings): Promise<void>;
+  /**
+   * The OIDC sign-in link (authorization code + PKCE S256, `openid profile`) with the installation
+   * app, at `tenantId`'s own authority: only an account of that tenant can sign in there.
+   */
+  verificationUrl(tenantId: string, request: { readonly state: string; readonly codeChallenge: string }): string;
+  /**
+   * Redeems the verification sign-in's code at `tenantId`'s authority; tenant and directory roles come
+   * from the verified ID token. @throws ProviderError
+   */
+  verifySignIn(tenantId: string, request: { readonly code: string; readonly codeVerifier: string }): Promise<ConsentSignIn>;
+}
+
+/** Who signed in to verify a consent, from the verified ID token. */
+export interface ConsentSignIn {
+  /** The token's `tid`. */
+  readonly tenantId: string;
+  /** Template ids of the user's directory roles (the `wids` claim); empty when none. */
+  readonly directoryRoles: readonly string[];
 }
 
 /** A user's OAuth grant on a delegated connector (authorization code with PKCE S256). */

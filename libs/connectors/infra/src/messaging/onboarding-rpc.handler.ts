@@ -20,10 +20,11 @@ function sourceOf(context: RequestContext | undefined): CallbackSource {
 }
 
 /**
- * Serves admin consent and delegated grants. Starting needs connectors.manage (verified again here);
- * completing is unauthenticated, since a provider's redirect carries no Ferry token: the single-use
- * state (and, for a grant, the PKCE verifier sealed with it and the starting browser's binding) is
- * the authority.
+ * Serves admin consent (start, Entra's consent callback, the confirming sign-in's callback) and
+ * delegated grants. Starting needs connectors.manage (verified again here); completing is
+ * unauthenticated, since a provider's redirect carries no Ferry token: the single-use state (and,
+ * for the confirming sign-in and a grant, the PKCE verifier sealed with it; for a grant, the
+ * starting browser's binding) is the authority.
  */
 @Injectable()
 export class OnboardingRpcHandler implements OnApplicationBootstrap {
@@ -47,8 +48,15 @@ export class OnboardingRpcHandler implements OnApplicationBootstrap {
     });
     void this.messaging.serve(Rpc.connectors.completeConsent, (req) =>
       asRpc(async () => {
-        const connector = await this.completeConsent.execute({ query: req.query, source: sourceOf(req.context) });
-        return { orgId: connector.orgId, connectorId: connector.id, userCredentialCount: 0 };
+        // Not active yet: the gateway sends the browser on to the sign-in that confirms who consented.
+        const { connector, continueUrl } = await this.completeConsent.execute({ query: req.query, source: sourceOf(req.context) });
+        return { orgId: connector.orgId, connectorId: connector.id, userCredentialCount: 0, continueUrl };
+      }),
+    );
+    void this.messaging.serve(Rpc.connectors.verifyConsent, (req) =>
+      asRpc(async () => {
+        const connector = await this.completeConsent.verify({ query: req.query, source: sourceOf(req.context) });
+        return { orgId: connector.orgId, connectorId: connector.id, userCredentialCount: 0, continueUrl: '' };
       }),
     );
     void this.messaging.serve(Rpc.connectors.startDelegation, async (req) => {

@@ -35,6 +35,8 @@ const REFUSAL_CODE: Record<OnboardingRefusal, RpcErrorCode> = {
   declined: RpcErrorCode.PERMISSION_DENIED,
   'account-mismatch': RpcErrorCode.PERMISSION_DENIED,
   'tenant-held-elsewhere': RpcErrorCode.PERMISSION_DENIED,
+  'tenant-mismatch': RpcErrorCode.PERMISSION_DENIED,
+  'not-an-admin': RpcErrorCode.PERMISSION_DENIED,
   // The binding is the browser's credential for the callback: missing or wrong, it is not authenticated.
   'other-browser': RpcErrorCode.UNAUTHENTICATED,
 };

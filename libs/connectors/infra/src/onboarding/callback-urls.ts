@@ -1,5 +1,7 @@
 /** The gateway routes providers redirect browsers to (libs/gateway/api connector-onboarding.controller). */
 export const CONSENT_CALLBACK_PATH = '/api/v1/connectors/consent/callback';
+/** Where Entra sends the browser after the sign-in that confirms an admin consent. */
+export const CONSENT_VERIFY_CALLBACK_PATH = '/api/v1/connectors/consent/verify/callback';
 export const DELEGATION_CALLBACK_PATH = '/api/v1/connectors/delegations/callback';
 
 /**

@@ -6,14 +6,16 @@ import { type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsServ
 
 /** Two more organisations, for the race. */
 const RACING_ORGS = ['7d3e2f1a-9b8c-4a7d-8e6f-5a4b3c2d1e0f', '8e4f3a2b-0c9d-4b8e-9f7a-6b5c4d3e2f1a'] as const;
-import { BROWSER, CONSENT_CALLBACK, entraUsers, observableText, queryOf, registerCallbacks, sandboxOnboarding } from './onboarding.fixture';
+import { BROWSER, CONSENT_CALLBACK, CONSENT_VERIFY_CALLBACK, entraUsers, observableText, queryOf, registerCallbacks, sandboxOnboarding } from './onboarding.fixture';
 
 jest.setTimeout(120_000);
 
 /**
- * Admin consent end to end: the installation's app lives in one sandbox tenant (contoso), a customer
- * (tailspin) consents to it, a third tenant (fourthcoffee) never does, and a fourth (northwind)
- * consents to two organisations' links at once.
+ * Admin consent end to end: the installation's app lives in one sandbox tenant (contoso, which a
+ * forged callback names), a customer (tailspin) consents to it, a third tenant (fourthcoffee) never
+ * does, and a fourth (northwind) consents to two organisations' links at once. Every consent is
+ * confirmed by a sign-in at the named tenant; the first user of each tenant is its Global
+ * Administrator, the others hold no directory role.
  */
 describe('admin consent through the connectors service', () => {
   let svc: ConnectorsService;
@@ -21,6 +23,9 @@ describe('admin consent through the connectors service', () => {
   let customer = '';
   let bystander = '';
   let admin = { userPrincipalName: '', password: '' };
+  let customerUser = { userPrincipalName: '', password: '' };
+  let home = '';
+  let homeUser = { userPrincipalName: '', password: '' };
   let contested = '';
   let contestedAdmin = { userPrincipalName: '', password: '' };
   const failures: string[] = [];
@@ -30,7 +35,7 @@ describe('admin consent through the connectors service', () => {
       name: 'admin-consent',
       microsoft: {
         tenants: [
-          { domain: 'contoso.example', users: 1 },
+          { domain: 'contoso.example', users: 2 },
           { domain: 'tailspin.example', users: 2 },
           { domain: 'fourthcoffee.example', users: 1 },
           { domain: 'northwind.example', users: 1 },
@@ -40,7 +45,11 @@ describe('admin consent through the connectors service', () => {
     const tenants = [...sandbox.context.directory.microsoft.values()];
     customer = tenants.find((t) => t.domain === 'tailspin.example')!.tenantId;
     bystander = tenants.find((t) => t.domain === 'fourthcoffee.example')!.tenantId;
-    admin = (await entraUsers(sandbox, customer))[0]!;
+    const customerUsers = await entraUsers(sandbox, customer);
+    admin = customerUsers[0]!;
+    customerUser = customerUsers[1]!;
+    home = sandbox.endpoints.microsoft.tenantId;
+    homeUser = (await entraUsers(sandbox, home))[1]!;
     contested = tenants.find((t) => t.domain === 'northwind.example')!.tenantId;
     contestedAdmin = (await entraUsers(sandbox, contested))[0]!;
     await registerCallbacks(sandbox);
@@ -54,6 +63,12 @@ describe('admin consent through the connectors service', () => {
   const start = async (org = ORG, name = 'Tailspin') =>
     svc.peer.request(Rpc.connectors.startConsent, { orgId: org, name, workloads: ['mail', 'directory'], context: { accessToken: await svc.accessToken({ org }), ...BROWSER } });
   const complete = (query: string) => svc.peer.request(Rpc.connectors.completeConsent, { query, context: BROWSER });
+  const verify = (query: string) => svc.peer.request(Rpc.connectors.verifyConsent, { query, context: BROWSER });
+  const as = (user: { userPrincipalName: string; password: string }) => ({ username: user.userPrincipalName, password: user.password });
+  /** The confirming sign-in at a continuation, up to the verification callback's query. */
+  const confirmAs = async (continueUrl: string, user: { username: string; password: string }) => queryOf(await signInAsBrowser(continueUrl, { callbackPrefix: CONSENT_VERIFY_CALLBACK, ...user }));
+  /** Entra's consent callback, then the confirming sign-in by `user` (the consenting admin by default). */
+  const completeAndVerify = async (query: string, user = credentials()) => verify(await confirmAs((await complete(query)).continueUrl, user));
   const refused = async (p: Promise<unknown>) => {
     const err = await rpcFailure(p);
     failures.push(err.message);
@@ -93,9 +108,26 @@ describe('admin consent through the connectors service', () => {
     grantedQuery = queryOf(await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() }));
   });
 
-  it("turns the connector active with the customer's tenant once its administrator consented", async () => {
+  let verifyQuery = '';
+
+  it("answers Entra's consent callback with a sign-in at the named tenant, and activates nothing yet", async () => {
     const result = await complete(grantedQuery);
     expect(result).toMatchObject({ orgId: ORG, connectorId });
+    const url = new URL(result.continueUrl);
+    expect(`${url.origin}${url.pathname}`).toBe(`${sandbox.endpoints.entraAuthority}/${customer}/oauth2/v2.0/authorize`);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: sandbox.endpoints.microsoft.clientId, response_type: 'code', redirect_uri: CONSENT_VERIFY_CALLBACK, code_challenge_method: 'S256' });
+    expect(url.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['openid', 'profile']));
+    const verifyState = stateOf(result.continueUrl);
+    expect(verifyState).not.toBe(grantedState);
+    const row = ((await svc.tables()).get('onboarding_transactions') ?? []).find((r) => r['state_hash'] === hash(verifyState));
+    expect(row).toMatchObject({ kind: 'consent-verify', org_id: ORG, connector_id: connectorId, expected_subject: customer, spent: false });
+    expect(row?.['pkce_sealed']).not.toBeNull();
+    expect((await get(connectorId)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+    verifyQuery = await confirmAs(result.continueUrl, credentials());
+  });
+
+  it("turns the connector active with the customer's tenant once its administrator signed in to confirm", async () => {
+    expect(await verify(verifyQuery)).toMatchObject({ orgId: ORG, connectorId, continueUrl: '' });
     const connector = await get(connectorId);
     expect(connector).toMatchObject({ status: ConnectorStatus.ACTIVE, version: 2 });
     expect(connector.settings.value).toMatchObject({ auth: MicrosoftAuth.ADMIN_CONSENT, tenantId: customer });
@@ -110,8 +142,9 @@ describe('admin consent through the connectors service', () => {
     expect(users.map((u) => u.userPrincipalName.split('@')[1])).toEqual(['tailspin.example', 'tailspin.example']);
   });
 
-  it('refuses the same callback again: the state was spent', async () => {
+  it('refuses the same callbacks again: both states were spent', async () => {
     expect(await refused(complete(grantedQuery))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    expect(await refused(verify(verifyQuery))).toBe(RpcErrorCode.FAILED_PRECONDITION);
     expect((await get(connectorId)).version).toBe(2);
   });
 
@@ -134,9 +167,38 @@ describe('admin consent through the connectors service', () => {
     expect(await refused(complete(queryOf(back)))).toBe(RpcErrorCode.FAILED_PRECONDITION);
   });
 
-  it('does not activate a connector on a forged answer naming a tenant that never consented', async () => {
+  it('does not activate a connector on a forged answer naming a tenant that never consented: Entra knows no such app there', async () => {
     const { connector, consentUrl } = await start(ORG, 'Fourth Coffee (forged)');
-    expect(await refused(complete(`?admin_consent=True&tenant=${bystander}&state=${stateOf(consentUrl)}`))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    const { continueUrl } = await complete(`?admin_consent=True&tenant=${bystander}&state=${stateOf(consentUrl)}`);
+    const bystanderAdmin = (await entraUsers(sandbox, bystander))[0]!;
+    await expect(confirmAs(continueUrl, as(bystanderAdmin))).rejects.toThrow();
+    expect((await get(connector!.id)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+  });
+
+  it("refuses a forged answer naming another tenant where the app was consented: the confirming sign-in happens in that tenant", async () => {
+    // Another organisation's manager keeps their own link's state and names the installation's home
+    // tenant, where the app-only token works: the check of today alone would have activated it.
+    const { connector, consentUrl } = await start(OTHER_ORG, 'Contoso (forged)');
+    const { continueUrl } = await complete(`?admin_consent=True&tenant=${home}&state=${stateOf(consentUrl)}`);
+    expect(new URL(continueUrl).pathname).toBe(`/${home}/oauth2/v2.0/authorize`);
+    // Their own administrator account belongs to another tenant: Entra does not sign it in there.
+    await expect(confirmAs(continueUrl, credentials())).rejects.toThrow();
+    // An ordinary account they may hold in that tenant signs in, and is no administrator.
+    expect(await refused(verify(await confirmAs(continueUrl, as(homeUser))))).toBe(RpcErrorCode.PERMISSION_DENIED);
+    expect((await get(connector!.id, OTHER_ORG)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+    expect(await refused(token(connector!.id, OTHER_ORG))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+  });
+
+  it('refuses a confirming sign-in by a user of the right tenant who holds no administrator role', async () => {
+    const { connector, consentUrl } = await start(ORG, 'Tailspin (non-admin)');
+    const query = queryOf(await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() }));
+    const { continueUrl } = await complete(query);
+    const back = await confirmAs(continueUrl, as(customerUser));
+    expect(await refused(verify(back))).toBe(RpcErrorCode.PERMISSION_DENIED);
+    expect((await get(connector!.id)).status).toBe(ConnectorStatus.PENDING_CONSENT);
+    // The verification state is single use: the same answer, or an administrator's after it, changes nothing.
+    expect(await refused(verify(back))).toBe(RpcErrorCode.FAILED_PRECONDITION);
+    expect(await refused(verify(await confirmAs(continueUrl, credentials())))).toBe(RpcErrorCode.FAILED_PRECONDITION);
     expect((await get(connector!.id)).status).toBe(ConnectorStatus.PENDING_CONSENT);
   });
 
@@ -151,8 +213,11 @@ describe('admin consent through the connectors service', () => {
     const started = await Promise.all(RACING_ORGS.map((org, i) => start(org, `Northwind ${i}`)));
     const northwindAdmin = { username: contestedAdmin.userPrincipalName, password: contestedAdmin.password };
     const queries: string[] = [];
-    for (const s of started) queries.push(queryOf(await signInAsBrowser(s.consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...northwindAdmin })));
-    const completions = queries.map((q) => complete(q));
+    for (const s of started) {
+      const { continueUrl } = await complete(queryOf(await signInAsBrowser(s.consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...northwindAdmin })));
+      queries.push(await confirmAs(continueUrl, northwindAdmin));
+    }
+    const completions = queries.map((q) => verify(q));
     const outcomes = await Promise.allSettled(completions);
     const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
     expect(won).toHaveLength(1);
@@ -167,7 +232,7 @@ describe('admin consent through the connectors service', () => {
 
   it('lets a second connector of the organisation that holds the tenant consent again (as after the app gains permissions)', async () => {
     const { connector, consentUrl } = await start(ORG, 'Tailspin (re-consent)');
-    await complete(queryOf(await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() })));
+    await completeAndVerify(queryOf(await signInAsBrowser(consentUrl, { callbackPrefix: CONSENT_CALLBACK, ...credentials() })));
     expect(await get(connector!.id)).toMatchObject({ status: ConnectorStatus.ACTIVE });
     const holders = ((await svc.tables()).get('connectors') ?? []).filter((r) => r['consent_tenant_id'] === customer);
     expect(holders.map((r) => r['id']).sort()).toEqual([connectorId, connector!.id].sort());
@@ -182,11 +247,27 @@ describe('admin consent through the connectors service', () => {
   it('audits the start, the grant with the tenant, and every refusal in the organisation of the link', async () => {
     const events = (await svc.auditEvents()).filter((e) => e.action.startsWith('connector.'));
     const mine = events.filter((e) => e.target?.id === connectorId).map((e) => `${e.action}:${Outcome[e.outcome]}`);
-    expect(mine).toEqual(['connector.created:SUCCESS', 'connector.consent.granted:SUCCESS', 'connector.token.issued:SUCCESS', 'connector.consent.granted:DENIED']);
+    expect(mine).toEqual(['connector.created:SUCCESS', 'connector.consent.granted:SUCCESS', 'connector.token.issued:SUCCESS', 'connector.consent.granted:DENIED', 'connector.consent.granted:DENIED']);
     const granted = events.find((e) => e.action === 'connector.consent.granted' && e.outcome === Outcome.SUCCESS);
     expect(granted).toMatchObject({ orgId: ORG, detail: { tenantId: customer, startedBy: 'acct-admin' }, sourceAddress: BROWSER.sourceAddress });
     const reasons = events.filter((e) => e.outcome !== Outcome.SUCCESS && e.action === 'connector.consent.granted').map((e) => `${e.orgId === ORG ? 'org' : 'other'}:${e.detail['reason']}`);
-    expect(reasons.sort()).toEqual(['org:declined', 'org:expired-or-used', 'org:expired-or-used', 'org:expired-or-used', 'org:provider', 'other:tenant-held-elsewhere', 'other:tenant-held-elsewhere'].sort());
+    expect(reasons.sort()).toEqual(
+      [
+        'org:declined',
+        'org:expired-or-used',
+        'org:expired-or-used',
+        'org:expired-or-used',
+        'org:expired-or-used',
+        'org:expired-or-used',
+        'org:expired-or-used',
+        'org:not-an-admin',
+        'other:not-an-admin',
+        'other:tenant-held-elsewhere',
+        'other:tenant-held-elsewhere',
+      ].sort(),
+    );
+    const notAdmin = events.filter((e) => e.detail['reason'] === 'not-an-admin').map((e) => e.detail['tenantId']);
+    expect(notAdmin.sort()).toEqual([customer, home].sort());
   });
 
   it('keeps the installation secret, the states and the admin out of logs, spans, audit events, errors and tables', async () => {
@@ -195,5 +276,8 @@ describe('admin consent through the connectors service', () => {
     expect(seen).not.toContain(grantedState);
     expect(seen).not.toContain(admin.userPrincipalName);
     expect(seen).not.toContain(admin.password);
+    expect(seen).not.toContain(customerUser.userPrincipalName);
+    expect(seen).not.toContain(homeUser.userPrincipalName);
+    expect(seen).not.toContain(stateOf(new URL(`https://x/${verifyQuery}`).href));
   });
 });

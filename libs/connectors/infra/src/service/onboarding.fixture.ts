@@ -1,12 +1,13 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: the emulated clouds
 import type { Sandbox } from '@ferry/sandbox';
 import type { ConnectorsInfraOptions } from '../connectors-infra.options';
-import { CONSENT_CALLBACK_PATH, DELEGATION_CALLBACK_PATH } from '../onboarding/callback-urls';
+import { CONSENT_CALLBACK_PATH, CONSENT_VERIFY_CALLBACK_PATH, DELEGATION_CALLBACK_PATH } from '../onboarding/callback-urls';
 import { auditEventText, type ConnectorsService } from './connectors-service.fixture';
 
 /** The gateway's public base URL in these tests: browsers are stopped at its callbacks, never sent there. */
 export const CALLBACK_BASE = 'https://ferry.example';
 export const CONSENT_CALLBACK = `${CALLBACK_BASE}${CONSENT_CALLBACK_PATH}`;
+export const CONSENT_VERIFY_CALLBACK = `${CALLBACK_BASE}${CONSENT_VERIFY_CALLBACK_PATH}`;
 export const DELEGATION_CALLBACK = `${CALLBACK_BASE}${DELEGATION_CALLBACK_PATH}`;
 /** Where a gateway would say the browser came from. */
 export const BROWSER = { sourceAddress: '198.51.100.23', userAgent: 'Mozilla/5.0 (test)' };
@@ -33,7 +34,7 @@ async function put(url: string, body: unknown): Promise<void> {
 /** Registers Ferry's callbacks as redirect URIs of the seeded Entra app and Google OAuth client, as an admin would. */
 export async function registerCallbacks(sandbox: Sandbox): Promise<void> {
   const ms = sandbox.endpoints.microsoft;
-  await put(`${sandbox.endpoints.inspect}/microsoft/${ms.tenantId}/apps/${ms.clientId}`, { redirectUris: [CONSENT_CALLBACK, DELEGATION_CALLBACK] });
+  await put(`${sandbox.endpoints.inspect}/microsoft/${ms.tenantId}/apps/${ms.clientId}`, { redirectUris: [CONSENT_CALLBACK, CONSENT_VERIFY_CALLBACK, DELEGATION_CALLBACK] });
   const g = sandbox.endpoints.google;
   await put(`${sandbox.endpoints.inspect}/google/${g.customerId}/oauth-clients/${encodeURIComponent(g.oauthClient.clientId)}`, { redirectUris: [DELEGATION_CALLBACK] });
 }

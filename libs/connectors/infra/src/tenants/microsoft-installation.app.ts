@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectorStateError, type InstallationApp } from '@ferry/connectors/application';
+import { type ConsentSignIn, ConnectorStateError, type InstallationApp } from '@ferry/connectors/application';
 import type { MicrosoftCloudName, MicrosoftSettings } from '@ferry/connectors/domain';
 import { ProviderError } from '@ferry/providers/core';
 import { adminConsentUrl, type MicrosoftClientCredential, MicrosoftIdentityClient, parseAdminConsentCallback } from '@ferry/providers/microsoft';
@@ -23,6 +23,9 @@ export interface ConsentPropagation {
   readonly delayMs: number;
 }
 
+/** The confirming sign-in asks for the user's identity only (the provider adds offline_access; its refresh token is dropped). */
+const SIGN_IN_SCOPES = ['openid', 'profile'];
+
 const NOT_CONFIGURED = 'admin consent is not configured on this installation: set FERRY_MICROSOFT_APP_CLIENT_ID, its credential files and FERRY_CONNECTORS_CALLBACK_URL';
 
 /**
@@ -36,6 +39,8 @@ export class MicrosoftInstallationApp implements InstallationApp {
     /** Where Entra sends the administrator back (registered on the app); null without a callback URL. */
     private readonly redirectUri: string | null,
     private readonly propagation: ConsentPropagation = { attempts: 4, delayMs: 2_000 },
+    /** Where Entra sends the browser after the sign-in that confirms a consent (registered on the app); null without a callback URL. */
+    private readonly verifyRedirectUri: string | null = null,
   ) {}
 
   consentSettings(): MicrosoftSettings {
@@ -57,6 +62,24 @@ export class MicrosoftInstallationApp implements InstallationApp {
 
   readConsentCallback(query: URLSearchParams): { tenantId: string } {
     return { tenantId: parseAdminConsentCallback(query).tenantId };
+  }
+
+  verificationUrl(tenantId: string, request: { state: string; codeChallenge: string }): string {
+    return this.clientAt(tenantId).authorizationUrl({ redirectUri: this.verifyRedirectUri ?? '', state: request.state, codeChallenge: request.codeChallenge, scopes: SIGN_IN_SCOPES });
+  }
+
+  async verifySignIn(tenantId: string, request: { code: string; codeVerifier: string }): Promise<ConsentSignIn> {
+    // The provider verifies the ID token (signature by the tenant's keys, issuer pinned to the tenant,
+    // audience, expiry, tid); the access and refresh tokens that come with it are dropped here.
+    const grant = await this.clientAt(tenantId).redeemAuthorizationCode({ code: request.code, redirectUri: this.verifyRedirectUri ?? '', codeVerifier: request.codeVerifier, scopes: SIGN_IN_SCOPES });
+    return { tenantId: grant.account.id.split(':')[0] ?? '', directoryRoles: grant.directoryRoles };
+  }
+
+  /** The installation app at `tenantId`'s own authority. */
+  private clientAt(tenantId: string): MicrosoftIdentityClient {
+    const settings = { ...this.consentSettings(), tenantId };
+    if (!this.verifyRedirectUri) throw new ConnectorStateError(NOT_CONFIGURED);
+    return new MicrosoftIdentityClient({ tenantId, clientId: settings.clientId, credential: this.credentialFor(settings), endpoints: microsoftEndpointsOf(settings), fetch: this.outbound.fetch });
   }
 
   async verifyConsent(settings: MicrosoftSettings): Promise<void> {

@@ -28,6 +28,26 @@ function callbackQuery(req: Request): string | null {
   return states.length === 1 && states[0] ? query : null;
 }
 
+/** The request for a consent callback's RPC, or null once the "incomplete" page has been sent. */
+function consentRequest(req: Request, res: Response): { query: string; context: { sourceAddress: string; userAgent: string } } | null {
+  const query = callbackQuery(req);
+  if (query === null) {
+    sendOnboardingPage(res, 'incomplete');
+    return null;
+  }
+  return { query, context: sourceOf(req) };
+}
+
+/** An absolute https URL as a string, or null: where the gateway may send a browser on. */
+function httpsUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && !url.username && !url.password ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A callback carries no token: only where it came from is passed on, for the audit record. */
 function sourceOf(req: Request): { sourceAddress: string; userAgent: string } {
   const { sourceAddress, userAgent } = callerOf(req);
@@ -36,7 +56,9 @@ function sourceOf(req: Request): { sourceAddress: string; userAgent: string } {
 
 /**
  * Onboarding without pasted secrets. Admin consent: POST .../connectors/consent answers a link for a
- * Microsoft 365 administrator; Entra sends their browser back to GET /api/v1/connectors/consent/callback.
+ * Microsoft 365 administrator; Entra sends their browser back to GET /api/v1/connectors/consent/callback,
+ * which sends it on to a sign-in at the named tenant, whose answer comes to
+ * GET /api/v1/connectors/consent/verify/callback.
  * Delegated grants: POST .../connectors/{id}/delegations answers the provider's link and puts the flow's
  * browser binding (made by the connectors service) in a cookie; the provider sends the browser back to
  * GET /api/v1/connectors/delegations/callback, which passes the cookie on for the service to check.
@@ -67,16 +89,40 @@ export class ConnectorOnboardingController {
 
   /**
    * Not bound to a browser: the link is meant to be forwarded to the tenant's administrator, who may
-   * have no Ferry account. What protects it is in the connectors service (single use, the organisation
-   * and connector named by the state, the tenant proven to have consented and held by no other organisation).
+   * have no Ferry account. Entra's answer here is unsigned, so it completes nothing: the connectors
+   * service answers a continuation, the sign-in at the tenant the answer named, and this browser is
+   * sent there; the consent completes on the verification callback below.
    */
   @Public()
   @Get('connectors/consent/callback')
   async consentCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const query = callbackQuery(req);
-    if (query === null) return sendOnboardingPage(res, 'incomplete');
-    const request = { query, context: sourceOf(req) };
-    sendOnboardingPage(res, await this.complete(() => this.messaging.request(Rpc.connectors.completeConsent, request, { timeoutMs: COMPLETE_TIMEOUT_MS }), 'consent-granted'));
+    const request = consentRequest(req, res);
+    if (request === null) return;
+    let continueUrl = '';
+    const outcome = await this.complete(async () => {
+      continueUrl = (await this.messaging.request(Rpc.connectors.completeConsent, request, { timeoutMs: COMPLETE_TIMEOUT_MS })).continueUrl;
+    }, 'consent-granted');
+    if (outcome !== 'consent-granted') return sendOnboardingPage(res, outcome);
+    // A service that answers no continuation is older than the verification step: it would have activated unverified.
+    const target = httpsUrl(continueUrl);
+    if (target === null) {
+      this.logger.error('the connectors service answered an admin consent without a verification sign-in');
+      return sendOnboardingPage(res, 'failed');
+    }
+    res.status(302).setHeader('location', target).setHeader('cache-control', 'no-store').end();
+  }
+
+  /**
+   * The sign-in that confirms an admin consent: Entra sends the browser back with a code for the
+   * installation app, which the connectors service redeems (PKCE, the tenant's verified ID token, an
+   * administrator's directory role) before the connector turns active.
+   */
+  @Public()
+  @Get('connectors/consent/verify/callback')
+  async consentVerifyCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const request = consentRequest(req, res);
+    if (request === null) return;
+    sendOnboardingPage(res, await this.complete(() => this.messaging.request(Rpc.connectors.verifyConsent, request, { timeoutMs: COMPLETE_TIMEOUT_MS }), 'consent-granted'));
   }
 
   @RequirePermission('connectors.manage')

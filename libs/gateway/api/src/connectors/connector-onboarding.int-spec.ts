@@ -11,6 +11,8 @@ const ORG = '0b6f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
 const CONNECTOR = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
 const ISSUER = 'urn:ferry:identity:gateway-onboarding-test';
 const STATE = 'S'.repeat(43);
+/** The sign-in the stand-in service answers after Entra's consent redirect. */
+const CONTINUE = `https://login.example/11111111-2222-4333-8444-555555555555/oauth2/v2.0/authorize?state=${'V'.repeat(43)}&code_challenge=c`;
 /** What the stand-in connectors service answers as a flow's browser binding. */
 const BINDING = randomBytes(32).toString('base64url');
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined };
@@ -20,6 +22,8 @@ interface Completions {
   failWith: RpcErrorCode | null;
   /** The browser binding the next delegation start answers. */
   binding: string;
+  /** The continuation the next consent callback answers. */
+  continueUrl: string;
   readonly received: { subject: string; query: string; browserBinding?: string; sourceAddress: string; userAgent: string }[];
 }
 
@@ -31,7 +35,7 @@ describe('connector onboarding routes of the gateway', () => {
   let admin: string;
   const peers: MessagingClient[] = [];
   const started: unknown[] = [];
-  const completions: Completions = { failWith: null, binding: BINDING, received: [] };
+  const completions: Completions = { failWith: null, binding: BINDING, continueUrl: CONTINUE, received: [] };
 
   beforeAll(async () => {
     const peer = new MessagingClient({ servers: [TEST_NATS_URL], service: 'connectors', region: 'test', prefix: ns.prefix });
@@ -60,9 +64,10 @@ describe('connector onboarding routes of the gateway', () => {
       if (completions.failWith !== null) throw new RpcException(completions.failWith, 'service detail <b>not for the page</b>');
       // As the service does: a grant completes only with its flow's binding.
       if (subject === 'delegation' && req.browserBinding !== BINDING) throw new RpcException(RpcErrorCode.UNAUTHENTICATED, 'the grant must be completed in the browser that started it');
-      return { orgId: ORG, connectorId: CONNECTOR, userCredentialCount: 1 };
+      return { orgId: ORG, connectorId: CONNECTOR, userCredentialCount: 1, continueUrl: subject === 'consent' ? completions.continueUrl : '' };
     };
     await peer.serve(Rpc.connectors.completeConsent, complete('consent'));
+    await peer.serve(Rpc.connectors.verifyConsent, complete('consent/verify'));
     await peer.serve(Rpc.connectors.completeDelegation, complete('delegation'));
     admin = await sign();
 
@@ -82,6 +87,7 @@ describe('connector onboarding routes of the gateway', () => {
   beforeEach(() => {
     completions.failWith = null;
     completions.binding = BINDING;
+    completions.continueUrl = CONTINUE;
     completions.received.length = 0;
     started.length = 0;
   });
@@ -113,18 +119,40 @@ describe('connector onboarding routes of the gateway', () => {
       expect(started).toEqual([]);
     });
 
-    it('takes the callback without a token, forwards the raw query and the source, and answers a fixed page', async () => {
+    it("takes Entra's callback without a token, forwards the raw query and the source, and sends the browser on to the service's verification sign-in", async () => {
       const query = `?admin_consent=True&tenant=t&state=${STATE}&error_description=${encodeURIComponent('<script>alert(1)</script>')}`;
       const res = await callback('consent', query);
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(CONTINUE);
+      expect(res.headers.get('cache-control')).toBe('no-store');
       expect(completions.received).toEqual([{ subject: 'consent', query: query.slice(1), sourceAddress: '127.0.0.1', userAgent: 'browser/1' }]);
+      expect(await res.text()).not.toMatch(/script|alert|tenant=|S{43}/);
+    });
+
+    it.each([
+      ['none', ''],
+      ['a plain-http one', 'http://login.example/t/oauth2/v2.0/authorize'],
+      ['a relative one', '/somewhere'],
+    ])('answers "not completed" and redirects nowhere when the service answers %s as the continuation', async (_what, answered) => {
+      completions.continueUrl = answered;
+      const res = await callback('consent', `?admin_consent=True&tenant=t&state=${STATE}`);
+      expect(res.status).toBe(500);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain('Not completed');
+    });
+
+    it('takes the verification callback without a token, forwards the raw query and the source, and answers a fixed page', async () => {
+      const query = `?code=c0de&state=${STATE}&session_state=x${encodeURIComponent('<script>alert(1)</script>')}`;
+      const res = await callback('consent/verify', query);
+      expect(res.status).toBe(200);
+      expect(completions.received).toEqual([{ subject: 'consent/verify', query: query.slice(1), sourceAddress: '127.0.0.1', userAgent: 'browser/1' }]);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
       const page = await res.text();
       expect(page).toContain('Consent recorded');
-      expect(page).not.toMatch(/script|alert|tenant=|S{43}/);
+      expect(page).not.toMatch(/script|alert|c0de|S{43}/);
     });
 
     it.each([
@@ -136,11 +164,13 @@ describe('connector onboarding routes of the gateway', () => {
       [RpcErrorCode.INTERNAL, 500, 'Not completed'],
     ])('answers a refusal (code %s) with %s and its fixed page, never the service message', async (code, status, title) => {
       completions.failWith = code;
-      const res = await callback('consent', `?state=${STATE}&error=access_denied`);
-      expect(res.status).toBe(status);
-      const page = await res.text();
-      expect(page).toContain(title);
-      expect(page).not.toContain('not for the page');
+      for (const path of ['consent', 'consent/verify']) {
+        const res = await callback(path, `?state=${STATE}&error=access_denied`);
+        expect(res.status).toBe(status);
+        const page = await res.text();
+        expect(page).toContain(title);
+        expect(page).not.toContain('not for the page');
+      }
     });
 
     it.each([
@@ -148,8 +178,10 @@ describe('connector onboarding routes of the gateway', () => {
       ['two states', `?state=${STATE}&state=${STATE}`],
       ['an oversized query', `?state=${STATE}&x=${'a'.repeat(9000)}`],
     ])('answers a callback with %s as incomplete without asking the service', async (_what, query) => {
-      const res = await callback('consent', query);
-      expect(res.status).toBe(400);
+      for (const path of ['consent', 'consent/verify']) {
+        const res = await callback(path, query);
+        expect(res.status).toBe(400);
+      }
       expect(completions.received).toEqual([]);
     });
   });

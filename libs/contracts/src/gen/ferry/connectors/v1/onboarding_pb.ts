@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/connectors/v1/onboarding.proto.
  */
 export const file_ferry_connectors_v1_onboarding: GenFile = /*@__PURE__*/
-  fileDesc("CiRmZXJyeS9jb25uZWN0b3JzL3YxL29uYm9hcmRpbmcucHJvdG8SE2ZlcnJ5LmNvbm5lY3RvcnMudjEikQEKE1N0YXJ0Q29uc2VudFJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJd29ya2xvYWRzGAMgAygJEhMKC3Byb2plY3RfdGFnGAQgASgJEjQKB2NvbnRleHQYBSABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0Il4KFFN0YXJ0Q29uc2VudFJlc3BvbnNlEjEKCWNvbm5lY3RvchgBIAEoCzIeLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yEhMKC2NvbnNlbnRfdXJsGAIgASgJIl0KFkNvbXBsZXRlQ29uc2VudFJlcXVlc3QSDQoFcXVlcnkYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiXAoWU3RhcnREZWxlZ2F0aW9uUmVxdWVzdBIuCgNyZWYYASABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvclJlZhISCgpsb2dpbl9oaW50GAIgASgJIk0KF1N0YXJ0RGVsZWdhdGlvblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJEhcKD2Jyb3dzZXJfYmluZGluZxgCIAEoCSJ5ChlDb21wbGV0ZURlbGVnYXRpb25SZXF1ZXN0Eg0KBXF1ZXJ5GAEgASgJEjQKB2NvbnRleHQYAiABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0EhcKD2Jyb3dzZXJfYmluZGluZxgDIAEoCSJXChBPbmJvYXJkaW5nUmVzdWx0Eg4KBm9yZ19pZBgBIAEoCRIUCgxjb25uZWN0b3JfaWQYAiABKAkSHQoVdXNlcl9jcmVkZW50aWFsX2NvdW50GAMgASgNYgZwcm90bzM", [file_ferry_connectors_v1_connector]);
+  fileDesc("CiRmZXJyeS9jb25uZWN0b3JzL3YxL29uYm9hcmRpbmcucHJvdG8SE2ZlcnJ5LmNvbm5lY3RvcnMudjEikQEKE1N0YXJ0Q29uc2VudFJlcXVlc3QSDgoGb3JnX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJd29ya2xvYWRzGAMgAygJEhMKC3Byb2plY3RfdGFnGAQgASgJEjQKB2NvbnRleHQYBSABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0Il4KFFN0YXJ0Q29uc2VudFJlc3BvbnNlEjEKCWNvbm5lY3RvchgBIAEoCzIeLmZlcnJ5LmNvbm5lY3RvcnMudjEuQ29ubmVjdG9yEhMKC2NvbnNlbnRfdXJsGAIgASgJIl0KFkNvbXBsZXRlQ29uc2VudFJlcXVlc3QSDQoFcXVlcnkYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiWwoUVmVyaWZ5Q29uc2VudFJlcXVlc3QSDQoFcXVlcnkYASABKAkSNAoHY29udGV4dBgCIAEoCzIjLmZlcnJ5LmNvbm5lY3RvcnMudjEuUmVxdWVzdENvbnRleHQiXAoWU3RhcnREZWxlZ2F0aW9uUmVxdWVzdBIuCgNyZWYYASABKAsyIS5mZXJyeS5jb25uZWN0b3JzLnYxLkNvbm5lY3RvclJlZhISCgpsb2dpbl9oaW50GAIgASgJIk0KF1N0YXJ0RGVsZWdhdGlvblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJEhcKD2Jyb3dzZXJfYmluZGluZxgCIAEoCSJ5ChlDb21wbGV0ZURlbGVnYXRpb25SZXF1ZXN0Eg0KBXF1ZXJ5GAEgASgJEjQKB2NvbnRleHQYAiABKAsyIy5mZXJyeS5jb25uZWN0b3JzLnYxLlJlcXVlc3RDb250ZXh0EhcKD2Jyb3dzZXJfYmluZGluZxgDIAEoCSJtChBPbmJvYXJkaW5nUmVzdWx0Eg4KBm9yZ19pZBgBIAEoCRIUCgxjb25uZWN0b3JfaWQYAiABKAkSHQoVdXNlcl9jcmVkZW50aWFsX2NvdW50GAMgASgNEhQKDGNvbnRpbnVlX3VybBgEIAEoCWIGcHJvdG8z", [file_ferry_connectors_v1_connector]);
 
 /**
  * StartConsentRequest creates a Microsoft 365 connector that waits for an admin's consent to the
@@ -123,6 +123,36 @@ export const CompleteConsentRequestSchema: GenMessage<CompleteConsentRequest> = 
   messageDesc(file_ferry_connectors_v1_onboarding, 2);
 
 /**
+ * VerifyConsentRequest is Entra's redirect back to Ferry after the sign-in that proves who consented
+ * (authorization code with PKCE, in the tenant the consent callback named). Subject:
+ * `connectors.v1.rpc.consent.verify`. Unauthenticated: the single-use state and PKCE authorise it.
+ *
+ * @generated from message ferry.connectors.v1.VerifyConsentRequest
+ */
+export type VerifyConsentRequest = Message<"ferry.connectors.v1.VerifyConsentRequest"> & {
+  /**
+   * The callback's query string, as received.
+   *
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * Who is calling (source address and user agent only).
+   *
+   * @generated from field: ferry.connectors.v1.RequestContext context = 2;
+   */
+  context?: RequestContext | undefined;
+};
+
+/**
+ * Describes the message ferry.connectors.v1.VerifyConsentRequest.
+ * Use `create(VerifyConsentRequestSchema)` to create a new message.
+ */
+export const VerifyConsentRequestSchema: GenMessage<VerifyConsentRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_connectors_v1_onboarding, 3);
+
+/**
  * StartDelegationRequest starts a user's OAuth grant for a delegated connector. Subject:
  * `connectors.v1.rpc.delegation.start`.
  *
@@ -149,7 +179,7 @@ export type StartDelegationRequest = Message<"ferry.connectors.v1.StartDelegatio
  * Use `create(StartDelegationRequestSchema)` to create a new message.
  */
 export const StartDelegationRequestSchema: GenMessage<StartDelegationRequest> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_onboarding, 3);
+  messageDesc(file_ferry_connectors_v1_onboarding, 4);
 
 /**
  * StartDelegationResponse carries the link the user opens (valid 30 minutes, single use) and the
@@ -180,7 +210,7 @@ export type StartDelegationResponse = Message<"ferry.connectors.v1.StartDelegati
  * Use `create(StartDelegationResponseSchema)` to create a new message.
  */
 export const StartDelegationResponseSchema: GenMessage<StartDelegationResponse> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_onboarding, 4);
+  messageDesc(file_ferry_connectors_v1_onboarding, 5);
 
 /**
  * CompleteDelegationRequest is the provider's redirect back after the user's grant. Subject:
@@ -218,7 +248,7 @@ export type CompleteDelegationRequest = Message<"ferry.connectors.v1.CompleteDel
  * Use `create(CompleteDelegationRequestSchema)` to create a new message.
  */
 export const CompleteDelegationRequestSchema: GenMessage<CompleteDelegationRequest> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_onboarding, 5);
+  messageDesc(file_ferry_connectors_v1_onboarding, 6);
 
 /**
  * OnboardingResult says which connector a completed consent or grant belongs to.
@@ -246,6 +276,14 @@ export type OnboardingResult = Message<"ferry.connectors.v1.OnboardingResult"> &
    * @generated from field: uint32 user_credential_count = 3;
    */
   userCredentialCount: number;
+
+  /**
+   * Set when the flow is not complete yet: the gateway sends the same browser there (after admin
+   * consent, the sign-in that proves an administrator of the named tenant consented). Empty when done.
+   *
+   * @generated from field: string continue_url = 4;
+   */
+  continueUrl: string;
 };
 
 /**
@@ -253,5 +291,5 @@ export type OnboardingResult = Message<"ferry.connectors.v1.OnboardingResult"> &
  * Use `create(OnboardingResultSchema)` to create a new message.
  */
 export const OnboardingResultSchema: GenMessage<OnboardingResult> = /*@__PURE__*/
-  messageDesc(file_ferry_connectors_v1_onboarding, 6);
+  messageDesc(file_ferry_connectors_v1_onboarding, 7);
 
