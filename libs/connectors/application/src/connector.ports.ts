@@ -36,6 +36,8 @@ export interface SecretVault {
   /** Connector-level secrets' metadata (per-user credentials are counted, not listed). */
   metadata(orgId: string, connectorId: string): Promise<SecretMetadata[]>;
   countUserCredentials(orgId: string, connectorId: string): Promise<number>;
+  /** How many per-user credentials were stored before `before` (for the age warning). */
+  countUserCredentialsOlderThan(orgId: string, connectorId: string, before: Date): Promise<number>;
   /** Up to `limit` per-user credential fields, for a connection test's sample. */
   sampleUserCredentials(orgId: string, connectorId: string, limit: number): Promise<string[]>;
   /** Replaces one secret's value in place (a rotated refresh token) without changing the connector's version. */

@@ -43,6 +43,19 @@ export function secretWarnings(secrets: readonly SecretMetadata[], now: Date, po
   return out.sort((a, b) => rank[a.code] - rank[b.code]);
 }
 
+/**
+ * One warning for a connector's per-user credentials (IMAP logins, delegated grants) older than the
+ * policy allows, counted rather than listed: there may be thousands, and each is keyed by a pseudonym.
+ */
+export function userCredentialWarning(older: number, total: number, policy: SecretAgePolicy): SecretWarning | null {
+  if (older <= 0) return null;
+  return {
+    field: 'user-credentials',
+    code: 'older-than-max-age',
+    message: `${older} of ${total} user credentials are older than ${policy.maxAgeDays} days: import the users again or ask them to grant access again. ${TEMPORARY}`,
+  };
+}
+
 function day(d: Date): string {
   return d.toISOString().slice(0, 10);
 }

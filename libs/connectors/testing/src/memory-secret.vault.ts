@@ -77,6 +77,10 @@ export class MemorySecretVault implements SecretVault {
     return [...this.store.secrets(orgId, connectorId).keys()].filter(isUserCredentialField).length;
   }
 
+  async countUserCredentialsOlderThan(orgId: string, connectorId: string, before: Date): Promise<number> {
+    return [...this.store.secrets(orgId, connectorId)].filter(([field, s]) => isUserCredentialField(field) && s.createdAt.getTime() < before.getTime()).length;
+  }
+
   async sampleUserCredentials(orgId: string, connectorId: string, limit: number): Promise<string[]> {
     return [...this.store.secrets(orgId, connectorId).keys()]
       .filter(isUserCredentialField)

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Connector, type SecretAgePolicy, secretWarnings } from '@ferry/connectors/domain';
+import { type Connector, type SecretAgePolicy, secretWarnings, userCredentialWarning } from '@ferry/connectors/domain';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 import { ConnectorNotFoundError } from '../connectors.errors';
 import { CLOCK, type Clock, CONNECTOR_REPOSITORY, type ConnectorRepository, SECRET_VAULT, type SecretVault } from '../connector.ports';
 import type { ConnectorView } from './connector-view';
@@ -28,10 +30,14 @@ export class ReadConnectorsUseCase {
   }
 
   async view(connector: Connector): Promise<ConnectorView> {
-    const [secrets, userCredentialCount] = await Promise.all([
+    const now = this.clock.now();
+    const ageLimit = new Date(now.getTime() - this.policy.maxAgeDays * DAY_MS);
+    const [secrets, userCredentialCount, oldUserCredentials] = await Promise.all([
       this.vault.metadata(connector.orgId, connector.id),
       this.vault.countUserCredentials(connector.orgId, connector.id),
+      this.vault.countUserCredentialsOlderThan(connector.orgId, connector.id, ageLimit),
     ]);
-    return { connector, secrets, warnings: secretWarnings(secrets, this.clock.now(), this.policy), userCredentialCount };
+    const users = userCredentialWarning(oldUserCredentials, userCredentialCount, this.policy);
+    return { connector, secrets, warnings: [...secretWarnings(secrets, now, this.policy), ...(users ? [users] : [])], userCredentialCount };
   }
 }

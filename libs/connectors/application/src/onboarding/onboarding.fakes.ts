@@ -130,6 +130,7 @@ export class MemoryVault implements SecretVault {
     return [...this.values.keys()].filter((k) => k.startsWith(`${connectorId}/user/`)).length;
   }
   put = unused;
+  countUserCredentialsOlderThan = unused;
   metadata = unused;
   sampleUserCredentials = unused;
   purge = unused;

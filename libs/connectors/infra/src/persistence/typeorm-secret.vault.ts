@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type BeforeCommit, CLOCK, type Clock, type SecretInput, type SecretVault } from '@ferry/connectors/application';
 import type { Connector, SecretMetadata } from '@ferry/connectors/domain';
-import { DataSource, type EntityManager, In, Like, Not } from 'typeorm';
+import { DataSource, type EntityManager, In, LessThan, Like, Not } from 'typeorm';
 import { ConnectorEntity } from './connector.entity';
 import { ConnectorSecretEntity } from './connector-secret.entity';
 import { toRow } from './connector.mapper';
@@ -83,6 +83,10 @@ export class TypeormSecretVault implements SecretVault {
       lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt) : null,
       fingerprint: r.fingerprint,
     }));
+  }
+
+  countUserCredentialsOlderThan(orgId: string, connectorId: string, before: Date): Promise<number> {
+    return this.db.getRepository(ConnectorSecretEntity).countBy({ orgId, connectorId, field: Like(USER_FIELDS), createdAt: LessThan(before) });
   }
 
   countUserCredentials(orgId: string, connectorId: string): Promise<number> {
