@@ -40,8 +40,12 @@ export interface SecretVault {
   countUserCredentialsOlderThan(orgId: string, connectorId: string, before: Date): Promise<number>;
   /** Up to `limit` per-user credential fields, for a connection test's sample. */
   sampleUserCredentials(orgId: string, connectorId: string, limit: number): Promise<string[]>;
-  /** Replaces one secret's value in place (a rotated refresh token) without changing the connector's version. */
-  replace(connector: Connector, field: string, value: string): Promise<void>;
+  /**
+   * Replaces one secret's value in place (a rotated refresh token) without changing the connector's
+   * version, only if it still holds `previous`: a grant renewed meanwhile is never overwritten by a
+   * refresh of the old one. False when it changed (or is gone).
+   */
+  replace(connector: Connector, field: string, value: string, previous: string): Promise<boolean>;
   /**
    * Stores per-user credentials (or, with `replaceAll`, swaps the whole set) in one transaction while
    * the connector exists and is active or credentials-removed (an import revives it: then its
@@ -116,8 +120,8 @@ export interface ConnectorAuditTrail {
 /** One connector's secrets, as a provider adapter may use them while it holds the connector. */
 export interface CredentialAccess {
   open(field: string): Promise<string | null>;
-  /** Replaces a secret the provider rotated (a refresh token). */
-  replace(field: string, value: string): Promise<void>;
+  /** Replaces a secret the provider rotated (a refresh token), if it still holds `previous`. */
+  replace(field: string, value: string, previous: string): Promise<boolean>;
 }
 
 /** What a token is asked for. */

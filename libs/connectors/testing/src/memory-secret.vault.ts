@@ -50,14 +50,11 @@ export class MemorySecretVault implements SecretVault {
     return stored.value;
   }
 
-  async replace(connector: Connector, field: string, value: string): Promise<void> {
+  async replace(connector: Connector, field: string, value: string, previous: string): Promise<boolean> {
     const stored = this.store.secrets(connector.orgId, connector.id).get(field);
-    if (stored)
-      this.store.putSecret(connector.orgId, connector.id, field, {
-        ...stored,
-        value,
-        createdAt: this.clock.now(),
-      });
+    if (!stored || stored.value !== previous) return false;
+    this.store.putSecret(connector.orgId, connector.id, field, { ...stored, value, createdAt: this.clock.now() });
+    return true;
   }
 
   async metadata(orgId: string, connectorId: string): Promise<SecretMetadata[]> {

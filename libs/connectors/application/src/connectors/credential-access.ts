@@ -5,6 +5,6 @@ import type { CredentialAccess, SecretVault } from '../connector.ports';
 export function credentialAccess(vault: SecretVault, connector: Connector): CredentialAccess {
   return {
     open: (field) => vault.open(connector, field),
-    replace: (field, value) => vault.replace(connector, field, value),
+    replace: (field, value, previous) => vault.replace(connector, field, value, previous),
   };
 }

@@ -116,8 +116,10 @@ export class MemoryVault implements SecretVault {
   async open(connector: Connector, field: string): Promise<string | null> {
     return this.values.get(`${connector.id}/${field}`) ?? null;
   }
-  async replace(connector: Connector, field: string, value: string): Promise<void> {
+  async replace(connector: Connector, field: string, value: string, previous: string): Promise<boolean> {
+    if (this.values.get(`${connector.id}/${field}`) !== previous) return false;
     this.values.set(`${connector.id}/${field}`, value);
+    return true;
   }
   async putUserCredentials(connector: Connector, entries: readonly SecretInput[], _replaceAll: boolean, beforeCommit: BeforeCommit): Promise<boolean> {
     const current = this.connectors.rows.get(connector.id);

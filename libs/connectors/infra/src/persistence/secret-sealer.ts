@@ -39,6 +39,11 @@ export class SecretSealer {
     };
   }
 
+  /** The keyed fingerprint stored with a value, to recognise it without opening anything. */
+  fingerprint(value: string): string {
+    return this.fingerprinter.fingerprint(value);
+  }
+
   async open(row: Pick<ConnectorSecretEntity, 'orgId' | 'connectorId' | 'field' | 'sealed'>): Promise<string> {
     return (await this.cipher.open(row.sealed, secretContext(row.orgId, row.connectorId, row.field))).toString('utf8');
   }

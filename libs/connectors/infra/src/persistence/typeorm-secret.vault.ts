@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type BeforeCommit, CLOCK, type Clock, type SecretInput, type SecretVault } from '@ferry/connectors/application';
 import type { Connector, SecretMetadata } from '@ferry/connectors/domain';
-import { DataSource, type EntityManager, In, LessThan, Like, Not } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThan, Like, Not } from 'typeorm';
 import { ConnectorEntity } from './connector.entity';
 import { ConnectorSecretEntity } from './connector-secret.entity';
 import { toRow } from './connector.mapper';
@@ -63,11 +63,16 @@ export class TypeormSecretVault implements SecretVault {
     return value;
   }
 
-  async replace(connector: Connector, field: string, value: string): Promise<void> {
+  async replace(connector: Connector, field: string, value: string, previous: string): Promise<boolean> {
     const row = await this.sealer.row(connector, { field, value, expiresAt: null });
-    await this.db
+    // Compare-and-set on the keyed fingerprint of the value the caller read.
+    const result = await this.db
       .getRepository(ConnectorSecretEntity)
-      .update({ orgId: connector.orgId, connectorId: connector.id, field }, { sealed: row.sealed, kekRef: row.kekRef, fingerprint: row.fingerprint, createdAt: row.createdAt });
+      .update(
+        { orgId: connector.orgId, connectorId: connector.id, field, fingerprint: this.sealer.fingerprint(previous) },
+        { sealed: row.sealed, kekRef: row.kekRef, fingerprint: row.fingerprint, createdAt: row.createdAt },
+      );
+    return (result.affected ?? 0) === 1;
   }
 
   async metadata(orgId: string, connectorId: string): Promise<SecretMetadata[]> {
@@ -107,13 +112,21 @@ export class TypeormSecretVault implements SecretVault {
     const [first] = connectors;
     if (!first) return 0;
     return this.db.transaction(async (m) => {
-      const deleted = await m.getRepository(ConnectorSecretEntity).delete({ orgId: first.orgId, connectorId: In(connectors.map((c) => c.id)) });
+      // Each connector is marked first, and only while it still carries the tag it was chosen by: one
+      // re-tagged or deleted since the caller listed it is left alone (the UPDATE also locks the row).
+      const marked: string[] = [];
       for (const c of connectors) {
         // version + 1 in SQL: a version read before the transaction may be stale, and must never go back.
-        await m
+        const result = await m
           .getRepository(ConnectorEntity)
-          .update({ orgId: c.orgId, id: c.id }, { status: 'credentials-removed', version: () => 'version + 1', updatedAt: this.clock.now() });
+          .update(
+            { orgId: c.orgId, id: c.id, projectTag: c.projectTag ?? IsNull() },
+            { status: 'credentials-removed', version: () => 'version + 1', updatedAt: this.clock.now() },
+          );
+        if ((result.affected ?? 0) === 1) marked.push(c.id);
       }
+      if (marked.length === 0) return 0;
+      const deleted = await m.getRepository(ConnectorSecretEntity).delete({ orgId: first.orgId, connectorId: In(marked) });
       await beforeCommit();
       return deleted.affected ?? 0;
     });

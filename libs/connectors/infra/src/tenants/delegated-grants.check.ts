@@ -33,7 +33,7 @@ export async function checkDelegatedGrants(check: GrantCheck): Promise<Connectio
       const { refreshToken } = parseStoredCredential(stored, ['refreshToken']);
       const grant = await check.refresh(refreshToken);
       if (grant.refreshToken && grant.refreshToken !== refreshToken) {
-        await check.credentials.replace(sample.field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant));
+        await check.credentials.replace(sample.field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant), stored);
       }
       const missing = check.required.filter((scope) => !check.covers(scope, grant.granted));
       findings.push(

@@ -50,11 +50,12 @@ export class GoogleTenant implements TenantAdapter<GoogleSettings>, DelegatingTe
     }
     if (!request.subjectPseudonym) throw new ProviderError('invalid-input', 'a delegated connector issues tokens per user: name the user');
     const field = userCredentialField(request.subjectPseudonym);
-    const stored: StoredGrant = parseStoredCredential(await required(credentials, field), ['refreshToken']);
+    const text = await required(credentials, field);
+    const stored: StoredGrant = parseStoredCredential(text, ['refreshToken']);
     const client = await this.oauthClient(connector.settings, credentials);
     const grant = await client.refresh({ refreshToken: stored.refreshToken });
     if ('refreshToken' in grant && grant.refreshToken && grant.refreshToken !== stored.refreshToken) {
-      await credentials.replace(field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant));
+      await credentials.replace(field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant), text);
     }
     return { accessToken: grant.accessToken, expiresAt: grant.expiresAt, granted: grant.granted };
   }

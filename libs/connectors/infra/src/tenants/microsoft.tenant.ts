@@ -77,9 +77,10 @@ export class MicrosoftTenant implements TenantAdapter<MicrosoftSettings>, Delega
     if (connector.settings.auth !== 'delegated') return client.acquireAppToken();
     if (!request.subjectPseudonym) throw new ProviderError('invalid-input', 'a delegated connector issues tokens per user: name the user');
     const field = userCredentialField(request.subjectPseudonym);
-    const stored: StoredGrant = parseStoredCredential(await required(credentials, field), ['refreshToken']);
+    const text = await required(credentials, field);
+    const stored: StoredGrant = parseStoredCredential(text, ['refreshToken']);
     const grant = await client.refreshDelegated({ refreshToken: stored.refreshToken, scopes: request.scopes });
-    if (grant.refreshToken && grant.refreshToken !== stored.refreshToken) await credentials.replace(field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant));
+    if (grant.refreshToken && grant.refreshToken !== stored.refreshToken) await credentials.replace(field, JSON.stringify({ refreshToken: grant.refreshToken } satisfies StoredGrant), text);
     return { accessToken: grant.accessToken, expiresAt: grant.expiresAt, granted: grant.granted };
   }
 
