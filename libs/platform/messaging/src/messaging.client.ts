@@ -132,7 +132,7 @@ export class MessagingClient {
     return pending;
   }
 
-  /** Serves an RPC subject on a queue group (the service name unless given). */
+  /** Serves an RPC subject on a queue group (the service name unless given); resolves once the server has registered it. */
   async serve<Req extends DescMessage, Res extends DescMessage>(
     contract: RpcContract<Req, Res>,
     handler: RpcHandler<Req, Res>,
@@ -164,6 +164,9 @@ export class MessagingClient {
       },
     });
     this.subscriptions.push(sub);
+    // Resolve only once the server has the subscription: a request sent right after serve() resolves
+    // would otherwise race it and find no responder.
+    await nc.flush();
   }
 
   private errorBody(subject: string, err: unknown, requestType: string): Uint8Array {
