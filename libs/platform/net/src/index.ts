@@ -15,4 +15,4 @@ export {
 export { normaliseHostName } from './host-name';
 export { pinnedLookup } from './pinned-lookup';
 export { TLS_CLIENT_DEFAULTS } from './tls-client-defaults';
-export { createOutboundAgent, type OutboundAgentOptions } from './outbound-agent';
+export { createOutboundAgent, type OutboundAgentOptions, trustedCaList } from './outbound-agent';

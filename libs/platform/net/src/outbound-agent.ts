@@ -29,12 +29,19 @@ export function createOutboundAgent(policy: DestinationPolicy, options: Outbound
     ...TLS_CLIENT_DEFAULTS,
   };
   const extra = options.ca === undefined ? [] : typeof options.ca === 'string' ? [options.ca] : [...options.ca];
-  // An explicit `ca` replaces Node's store, so a customer CA is added to it rather than used alone.
-  if (extra.length > 0) agentOptions.ca = [...rootCertificates, ...extraCaFromEnvironment(), ...extra];
+  if (extra.length > 0) agentOptions.ca = trustedCaList(extra);
   return new Agent(agentOptions);
 }
 
-/** NODE_EXTRA_CA_CERTS extends Node's default store only; an explicit `ca` list must repeat it. */
+/**
+ * The `ca` option for a TLS client that trusts extra CAs (a customer's private CA) besides the usual
+ * ones: an explicit `ca` replaces Node's store, so the public roots and NODE_EXTRA_CA_CERTS (which
+ * extends the default store only) are listed again beside `extra`.
+ */
+export function trustedCaList(extra: readonly string[]): string[] {
+  return [...rootCertificates, ...extraCaFromEnvironment(), ...extra];
+}
+
 function extraCaFromEnvironment(): string[] {
   const file = process.env['NODE_EXTRA_CA_CERTS'];
   if (!file) return [];

@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import type { ImapFlowOptions } from 'imapflow';
-import { TLS_CLIENT_DEFAULTS } from '@ferry/platform/net';
+import { TLS_CLIENT_DEFAULTS, trustedCaList } from '@ferry/platform/net';
 import type { ImapEndpoint } from './imap-endpoint';
 import type { ImapLogin } from './imap-login';
 
@@ -41,7 +39,7 @@ export function imapClientOptions(
     // The socket goes to the checked address; the certificate must still name the configured host.
     ...(hostIsName ? { servername: endpoint.host } : {}),
     tls: {
-      ...(endpoint.ca === undefined ? {} : { ca: trustedCas(endpoint.ca) }),
+      ...(endpoint.ca === undefined ? {} : { ca: trustedCaList([endpoint.ca]) }),
       ...TLS_CLIENT_DEFAULTS,
     },
     auth: { user: login.username, pass: login.password },
@@ -55,11 +53,4 @@ export function imapClientOptions(
     maxLineLength: IMAP_LIMITS.maxLineBytes,
     maxResponseSize: IMAP_LIMITS.maxResponseBytes,
   };
-}
-
-/** An explicit `ca` replaces Node's store: keep the public CAs (and NODE_EXTRA_CA_CERTS) beside the customer's. */
-function trustedCas(customerCa: string): string[] {
-  const extraFile = process.env['NODE_EXTRA_CA_CERTS'];
-  const extra = extraFile && existsSync(extraFile) ? [readFileSync(extraFile, 'utf8')] : [];
-  return [...rootCertificates, ...extra, customerCa];
 }
