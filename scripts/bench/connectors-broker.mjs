@@ -32,7 +32,8 @@ const UNCACHED = Number(values.uncached);
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { ConnectorKind, GoogleAuth, MicrosoftAuth, Rpc } = require(join(ROOT, 'dist', 'libs', 'contracts', 'src', 'index.js'));
-const { ORG, startConnectorsService, startServiceSandbox } = require(FIXTURE);
+const { ORG, startConnectorsService } = require(FIXTURE);
+const { startTestSandbox } = require(join(ROOT, 'dist', 'libs', 'sandbox', 'src', 'index.js'));
 
 const round = (x) => +x.toFixed(2);
 function stats(samples) {
@@ -46,10 +47,12 @@ const timed = async (fn) => {
   return Number(process.hrtime.bigint() - t) / 1e6;
 };
 
-const sandbox = await startServiceSandbox({
-  name: 'bench-broker',
-  microsoft: { tenants: [{ domain: 'contoso.example', users: 2 }] },
-  google: { tenants: [{ domain: 'fabrikam.example', users: UNCACHED + 20 }] },
+const sandbox = await startTestSandbox({
+  scenario: {
+    name: 'bench-broker',
+    microsoft: { tenants: [{ domain: 'contoso.example', users: 2 }] },
+    google: { tenants: [{ domain: 'fabrikam.example', users: UNCACHED + 20 }] },
+  },
 });
 const root = sandbox.endpoints.googleRoot;
 const svc = await startConnectorsService({

@@ -5,3 +5,4 @@ export { DEFAULT_LIMITS, type LimitName, type LimitOverride, type LimitSpec } fr
 export type { FaultRuleInput } from './faults/fault-rules';
 export { ensureSandboxCa, type SandboxCa } from './tls/certificate-authority';
 export { signInAsBrowser } from './testing/browser-sign-in';
+export { startTestSandbox } from './testing/test-sandbox';

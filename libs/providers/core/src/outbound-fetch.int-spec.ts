@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createOutboundAgent, DestinationPolicy } from '@ferry/platform/net';
-import { type Sandbox, startSandbox } from '@ferry/sandbox';
+import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
 import { createOutboundFetch } from './outbound-fetch';
 import { ProviderError } from './provider-error';
 
@@ -14,9 +14,7 @@ describe('the outbound fetch every provider adapter uses', () => {
   const summary = () => `${sandbox.endpoints.inspect}/summary`;
 
   beforeAll(async () => {
-    const stateDir = process.env['FERRY_SANDBOX_DIR'];
-    if (!stateDir) throw new Error('run through scripts/test/jest-project.mjs');
-    sandbox = await startSandbox({ stateDir, scenario: { name: 'empty' } });
+    sandbox = await startTestSandbox({ scenario: { name: 'empty' } });
     // Accepts connections and never says a word: a peer that hangs in the TLS handshake.
     silent = createServer((socket) => sockets.push(socket));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConnectorStatus, MicrosoftAuth, Outcome, Rpc, RpcErrorCode } from '@ferry/contracts';
-import { type Sandbox, signInAsBrowser } from '@ferry/sandbox';
+import { type Sandbox, signInAsBrowser, startTestSandbox } from '@ferry/sandbox';
 import { decodeJwt } from 'jose';
-import { type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService } from './connectors-service.fixture';
 
 /** Two more organisations, for the race. */
 const RACING_ORGS = ['7d3e2f1a-9b8c-4a7d-8e6f-5a4b3c2d1e0f', '8e4f3a2b-0c9d-4b8e-9f7a-6b5c4d3e2f1a'] as const;
@@ -31,15 +31,17 @@ describe('admin consent through the connectors service', () => {
   const failures: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startServiceSandbox({
-      name: 'admin-consent',
-      microsoft: {
-        tenants: [
-          { domain: 'contoso.example', users: 2 },
-          { domain: 'tailspin.example', users: 2 },
-          { domain: 'fourthcoffee.example', users: 1 },
-          { domain: 'northwind.example', users: 1 },
-        ],
+    sandbox = await startTestSandbox({
+      scenario: {
+        name: 'admin-consent',
+        microsoft: {
+          tenants: [
+            { domain: 'contoso.example', users: 2 },
+            { domain: 'tailspin.example', users: 2 },
+            { domain: 'fourthcoffee.example', users: 1 },
+            { domain: 'northwind.example', users: 1 },
+          ],
+        },
       },
     });
     const tenants = [...sandbox.context.directory.microsoft.values()];

@@ -13,8 +13,6 @@ import { createHttpApp } from '@ferry/platform/runtime';
 import { createTestDatabase, dumpSchema, installSpanCapture, natsTestNamespace, readAuditStream, RecordingLogger, type SpanCapture, TEST_NATS_URL } from '@ferry/platform/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture
 export { auditEventText } from '@ferry/platform/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test fixture: the emulated clouds
-import { type Sandbox, type ScenarioInput, startSandbox } from '@ferry/sandbox';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { ConnectorsInfraModule } from '../connectors-infra.module';
@@ -160,11 +158,4 @@ export async function rpcFailure(p: Promise<unknown>): Promise<RpcFailure> {
     throw err;
   }
   throw new Error('expected an RPC failure');
-}
-
-/** A sandbox in the CA directory the test runner made this process trust (libs/sandbox/README.md). */
-export async function startServiceSandbox(scenario: ScenarioInput = { name: 'default' }): Promise<Sandbox> {
-  const stateDir = process.env['FERRY_SANDBOX_DIR'];
-  if (!stateDir || !process.env['NODE_EXTRA_CA_CERTS']) throw new Error('run through scripts/test/jest-project.mjs: the sandbox CA must be trusted');
-  return startSandbox({ stateDir, scenario });
 }

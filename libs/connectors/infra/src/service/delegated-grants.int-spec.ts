@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { ConnectorKind, GoogleAuth, MicrosoftAuth, Outcome, Rpc, RpcErrorCode } from '@ferry/contracts';
 import { EnvelopeCipher, SealedValue } from '@ferry/platform/crypto';
 import { Pseudonymizer } from '@ferry/platform/telemetry';
-import { type Sandbox, signInAsBrowser } from '@ferry/sandbox';
+import { type Sandbox, signInAsBrowser, startTestSandbox } from '@ferry/sandbox';
 import { decodeJwt } from 'jose';
 import { secretContext } from '../persistence/secret-sealer';
-import { type ConnectorsService, ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { type ConnectorsService, ORG, rpcFailure, startConnectorsService } from './connectors-service.fixture';
 import { BROWSER, DELEGATION_CALLBACK, entraUsers, googleUsers, observableText, queryOf, registerCallbacks, sandboxOnboarding } from './onboarding.fixture';
 
 jest.setTimeout(120_000);
@@ -25,7 +25,7 @@ describe('delegated per-user grants through the connectors service', () => {
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startServiceSandbox();
+    sandbox = await startTestSandbox();
     await registerCallbacks(sandbox);
     ms = (await entraUsers(sandbox, sandbox.endpoints.microsoft.tenantId)).slice(1);
     google = (await googleUsers(sandbox, sandbox.endpoints.google.customerId)).filter((u) => u.primaryEmail !== sandbox.endpoints.google.adminUser);

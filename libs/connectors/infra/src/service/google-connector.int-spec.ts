@@ -1,6 +1,6 @@
 import { ConnectorKind, GoogleAuth, Rpc, RpcErrorCode } from '@ferry/contracts';
-import type { Sandbox } from '@ferry/sandbox';
-import { type ConnectorsService, ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
+import { type ConnectorsService, ORG, rpcFailure, startConnectorsService } from './connectors-service.fixture';
 
 jest.setTimeout(120_000);
 
@@ -13,7 +13,7 @@ describe('a Google Workspace connector through the connectors service', () => {
   let delegated: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startServiceSandbox();
+    sandbox = await startTestSandbox();
     const root = sandbox.endpoints.googleRoot;
     svc = await startConnectorsService({ label: 'conn-google', google: { apiRoot: root, authUri: `${root}o/oauth2/v2/auth`, tokenUri: sandbox.endpoints.googleTokenUri } });
     const g = sandbox.endpoints.google;

@@ -1,7 +1,7 @@
 import { toJsonString } from '@bufbuild/protobuf';
 import { ConnectorKind, ConnectorSchema, MicrosoftAuth, Rpc, RpcErrorCode } from '@ferry/contracts';
-import type { Sandbox } from '@ferry/sandbox';
-import { auditEventText, type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
+import { auditEventText, type ConnectorsService, ORG, OTHER_ORG, rpcFailure, startConnectorsService } from './connectors-service.fixture';
 
 jest.setTimeout(120_000);
 
@@ -11,7 +11,7 @@ describe('a Microsoft 365 connector through the connectors service', () => {
   let connectorId = '';
 
   beforeAll(async () => {
-    sandbox = await startServiceSandbox();
+    sandbox = await startTestSandbox();
     svc = await startConnectorsService({ label: 'conn-microsoft' });
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ConnectorKind, GoogleAuth, ImapAuth, ImapSecurity, MicrosoftAuth, Rpc } from '@ferry/contracts';
 import { type DovecotServer, startDovecot } from '@ferry/providers/imap';
-import type { Sandbox } from '@ferry/sandbox';
-import { auditEventText, type ConnectorsService, ORG, startConnectorsService, startServiceSandbox } from './connectors-service.fixture';
+import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
+import { auditEventText, type ConnectorsService, ORG, startConnectorsService } from './connectors-service.fixture';
 
 jest.setTimeout(180_000);
 
@@ -46,7 +46,7 @@ describe('no secret, token or user address is recorded in clear by the connector
   const planted = new Planted();
 
   beforeAll(async () => {
-    sandbox = await startServiceSandbox();
+    sandbox = await startTestSandbox();
     dovecot = await startDovecot({ users: [IMAP_USER], masterUser: MASTER });
     const root = sandbox.endpoints.googleRoot;
     svc = await startConnectorsService({

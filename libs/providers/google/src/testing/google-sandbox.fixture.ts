@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Agent } from 'node:https';
 import { createOutboundAgent, DestinationPolicy } from '@ferry/platform/net';
 import { createOutboundFetch, type OutboundFetch, WORKLOADS } from '@ferry/providers/core';
-import { type FaultRuleInput, type Sandbox, startSandbox } from '@ferry/sandbox';
+import { type FaultRuleInput, type Sandbox, startTestSandbox } from '@ferry/sandbox';
 import type { GoogleConnectionCheckInput } from '../connection.check';
 import type { GoogleEndpoints } from '../google-endpoints.config';
 import { parseServiceAccountKey, type ServiceAccountKey } from '../service-account-key.parser';
@@ -51,11 +51,7 @@ async function inspect(url: string, init: RequestInit = {}): Promise<unknown> {
  * libs/sandbox/README.md) with one small tenant per cloud, and returns the Google side.
  */
 export async function startGoogleSandbox(): Promise<GoogleSandbox> {
-  const stateDir = process.env['FERRY_SANDBOX_DIR'];
-  if (!stateDir || !process.env['NODE_EXTRA_CA_CERTS'])
-    throw new Error('run through scripts/test/jest-project.mjs: the sandbox CA must be trusted');
-  const sandbox = await startSandbox({
-    stateDir,
+  const sandbox = await startTestSandbox({
     scenario: {
       name: 'providers-google',
       google: { tenants: [{ domain: 'fabrikam.example', users: 2 }] },

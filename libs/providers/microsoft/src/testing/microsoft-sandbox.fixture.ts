@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
 import { createOutboundAgent, DestinationPolicy } from '@ferry/platform/net';
 import { createOutboundFetch, type OutboundFetch } from '@ferry/providers/core';
-import { type Sandbox, startSandbox } from '@ferry/sandbox';
+import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
 import type { MicrosoftClientCredential } from '../client-credential';
 import { MicrosoftIdentityClient, type MicrosoftIdentityClientOptions } from '../identity-client';
 import type { MicrosoftEndpoints } from '../microsoft-cloud';
@@ -57,11 +57,7 @@ async function inspect(url: string, init: RequestInit = {}): Promise<unknown> {
 
 /** Starts a sandbox in the CA directory the test runner made this process trust (libs/sandbox/README.md). */
 export async function startMicrosoftSandbox(): Promise<MicrosoftSandbox> {
-  const stateDir = process.env['FERRY_SANDBOX_DIR'];
-  if (!stateDir || !process.env['NODE_EXTRA_CA_CERTS'])
-    throw new Error('run through scripts/test/jest-project.mjs: the sandbox CA must be trusted');
-  const sandbox = await startSandbox({
-    stateDir,
+  const sandbox = await startTestSandbox({
     scenario: {
       name: 'providers-microsoft',
       microsoft: {
