@@ -203,17 +203,4 @@ describe('TokenCache', () => {
       expect(f.calls).toBe(1);
     });
   });
-
-  describe('evictConnector', () => {
-    it("forgets every token of that connector and no other connector's", async () => {
-      const f = fetcher(clock);
-      await cache.get('c1:1::fake.mail', 's', f.fetch);
-      await cache.get('c1:2:u_abc:fake.mail', 's', f.fetch);
-      await cache.get('c10:1::fake.mail', 's', f.fetch);
-      cache.evictConnector('c1');
-      expect(cache.size).toBe(1);
-      expect((await cache.get('c10:1::fake.mail', 's', f.fetch)).cached).toBe(true);
-      expect((await cache.get('c1:1::fake.mail', 's', f.fetch)).cached).toBe(false);
-    });
-  });
 });

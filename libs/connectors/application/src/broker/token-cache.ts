@@ -74,11 +74,6 @@ export class TokenCache {
     return { token: served.token, cached, firstFor };
   }
 
-  /** Forgets every token of a connector (deleted, rotated, purged). Tokens of older versions also miss by key. */
-  evictConnector(connectorId: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(`${connectorId}:`)) this.entries.delete(key);
-  }
-
   get size(): number {
     return this.entries.size;
   }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Fingerprinter, FINGERPRINTER, type SecretInput } from '@ferry/connectors/application';
+import { CLOCK, type Clock, type Fingerprinter, FINGERPRINTER, type SecretInput } from '@ferry/connectors/application';
 import type { Connector } from '@ferry/connectors/domain';
 import { EnvelopeCipher, type SealedValue } from '@ferry/platform/crypto';
-import { CLOCK, type Clock } from '@ferry/connectors/application';
 import type { ConnectorSecretEntity } from './connector-secret.entity';
 
 /** The encryption context that binds a sealed secret to its row: copied elsewhere, it will not open. */
