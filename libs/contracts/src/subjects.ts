@@ -70,6 +70,7 @@ import {
   VerifyEnrolmentRequestSchema,
   VerifyEnrolmentResponseSchema,
 } from './gen/ferry/identity/v1/identity_pb';
+import { WorkItemSchema } from './gen/ferry/migration/v1/work_pb';
 import { DeadLetterSchema } from './gen/ferry/platform/v1/dead_letter_pb';
 import type { EventContract, RpcContract, StreamContract } from './contract';
 
@@ -94,6 +95,18 @@ export const Streams = {
     maxAgeMs: 30 * DAY_MS,
     duplicateWindowMs: 2 * 60 * 1000,
     description: 'Undecodable or repeatedly failing messages, with the reason',
+  },
+  /**
+   * Migration work items: work-queue retention (an item is gone once a worker acked it), one subject
+   * branch per organisation and project so workers take turns between them. Ids only, no content.
+   */
+  migrationWork: {
+    name: 'MIGRATION_WORK',
+    subjects: ['migration.v1.work.>'],
+    retention: 'workqueue',
+    maxAgeMs: 30 * DAY_MS,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Migration work items (plan a mailbox, copy a batch), per organisation and project',
   },
 } as const satisfies Record<string, StreamContract>;
 
@@ -341,5 +354,13 @@ export const Events = {
     schema: DeadLetterSchema,
     base: 'platform.v1.deadletter',
     params: ['stream'],
+  },
+  /** `migration.v1.work.<org>.<project>.<kind>` with kind `plan` or `copy`. */
+  migrationWork: {
+    kind: 'event',
+    stream: Streams.migrationWork,
+    schema: WorkItemSchema,
+    base: 'migration.v1.work',
+    params: ['org', 'project', 'kind'],
   },
 } as const satisfies Record<string, EventContract>;
