@@ -6,3 +6,4 @@ export type { FaultRuleInput } from './faults/fault-rules';
 export { ensureSandboxCa, type SandboxCa } from './tls/certificate-authority';
 export { signInAsBrowser } from './testing/browser-sign-in';
 export { startTestSandbox } from './testing/test-sandbox';
+export { googleAccessToken } from './testing/google-token';

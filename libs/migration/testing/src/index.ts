@@ -1,0 +1,2 @@
+export { SandboxAccess, testMailbox } from './sandbox-access';
+export { RecordingGovernor } from './unlimited.governor';
