@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/migration/v1/work.proto.
  */
 export const file_ferry_migration_v1_work: GenFile = /*@__PURE__*/
-  fileDesc("Ch1mZXJyeS9taWdyYXRpb24vdjEvd29yay5wcm90bxISZmVycnkubWlncmF0aW9uLnYxIrsBCghXb3JrSXRlbRIOCgZvcmdfaWQYASABKAkSEgoKcHJvamVjdF9pZBgCIAEoCRIPCgdwYXNzX2lkGAMgASgJEhIKCm1hcHBpbmdfaWQYBCABKAkSLwoEcGxhbhgFIAEoCzIfLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuTWFpbGJveEgAEi0KBGNvcHkYBiABKAsyHS5mZXJyeS5taWdyYXRpb24udjEuQ29weUJhdGNoSABCBgoEa2luZCINCgtQbGFuTWFpbGJveCJzCgpCYXRjaEVudHJ5EhEKCXNvdXJjZV9pZBgBIAEoCRIuCgZhY3Rpb24YAiABKA4yHi5mZXJyeS5taWdyYXRpb24udjEuSXRlbUFjdGlvbhIUCgxjaGFuZ2Vfc3RhbXAYAyABKAkSDAoEc2l6ZRgEIAEoBCJOCglDb3B5QmF0Y2gSEAoIYmF0Y2hfaWQYASABKAkSLwoHZW50cmllcxgCIAMoCzIeLmZlcnJ5Lm1pZ3JhdGlvbi52MS5CYXRjaEVudHJ5Km8KCkl0ZW1BY3Rpb24SGwoXSVRFTV9BQ1RJT05fVU5TUEVDSUZJRUQQABIUChBJVEVNX0FDVElPTl9DT1BZEAESFgoSSVRFTV9BQ1RJT05fVVBEQVRFEAISFgoSSVRFTV9BQ1RJT05fREVMRVRFEANiBnByb3RvMw");
+  fileDesc("Ch1mZXJyeS9taWdyYXRpb24vdjEvd29yay5wcm90bxISZmVycnkubWlncmF0aW9uLnYxIrsBCghXb3JrSXRlbRIOCgZvcmdfaWQYASABKAkSEgoKcHJvamVjdF9pZBgCIAEoCRIPCgdwYXNzX2lkGAMgASgJEhIKCm1hcHBpbmdfaWQYBCABKAkSLwoEcGxhbhgFIAEoCzIfLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuTWFpbGJveEgAEi0KBGNvcHkYBiABKAsyHS5mZXJyeS5taWdyYXRpb24udjEuQ29weUJhdGNoSABCBgoEa2luZCLJAQoLUGxhbk1haWxib3gSDAoEc3RlcBgBIAEoDRIsCgVwaGFzZRgCIAEoDjIdLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuUGhhc2USEgoKcGFnZV90b2tlbhgDIAEoCRITCgtuZXh0X2N1cnNvchgEIAEoCRIuCgZ0b3RhbHMYBSABKAsyHi5mZXJyeS5taWdyYXRpb24udjEuUGxhblRvdGFscxIQCghyZXBsYXllZBgGIAEoCBITCgtzd2VlcF9hZnRlchgHIAEoCSJSCgpQbGFuVG90YWxzEg8KB2JhdGNoZXMYASABKA0SDQoFZm91bmQYAiABKAQSEwoLYnl0ZXNfZm91bmQYAyABKAQSDwoHc2tpcHBlZBgEIAEoBCJzCgpCYXRjaEVudHJ5EhEKCXNvdXJjZV9pZBgBIAEoCRIuCgZhY3Rpb24YAiABKA4yHi5mZXJyeS5taWdyYXRpb24udjEuSXRlbUFjdGlvbhIUCgxjaGFuZ2Vfc3RhbXAYAyABKAkSDAoEc2l6ZRgEIAEoBCJlCglDb3B5QmF0Y2gSEAoIYmF0Y2hfaWQYASABKAkSLwoHZW50cmllcxgCIAMoCzIeLmZlcnJ5Lm1pZ3JhdGlvbi52MS5CYXRjaEVudHJ5EhUKDXZlcmlmeV90YXJnZXQYAyABKAgqbwoJUGxhblBoYXNlEhoKFlBMQU5fUEhBU0VfVU5TUEVDSUZJRUQQABIYChRQTEFOX1BIQVNFX0VOVU1FUkFURRABEhYKElBMQU5fUEhBU0VfQ0hBTkdFUxACEhQKEFBMQU5fUEhBU0VfU1dFRVAQAypvCgpJdGVtQWN0aW9uEhsKF0lURU1fQUNUSU9OX1VOU1BFQ0lGSUVEEAASFAoQSVRFTV9BQ1RJT05fQ09QWRABEhYKEklURU1fQUNUSU9OX1VQREFURRACEhYKEklURU1fQUNUSU9OX0RFTEVURRADYgZwcm90bzM");
 
 /**
  * WorkItem is one unit of migration work on the `MIGRATION_WORK` work-queue stream, subject
@@ -80,11 +80,63 @@ export const WorkItemSchema: GenMessage<WorkItem> = /*@__PURE__*/
   messageDesc(file_ferry_migration_v1_work, 0);
 
 /**
- * PlanMailbox asks a worker to plan one mailbox of a pass.
+ * PlanMailbox asks a worker to plan one step of one mailbox of a pass: one page of the enumeration
+ * or change feed. Each step publishes its batches and then the next step (deduplicated by step
+ * number), so a crash repeats one page, never the mailbox, and the counts travel with the steps.
  *
  * @generated from message ferry.migration.v1.PlanMailbox
  */
 export type PlanMailbox = Message<"ferry.migration.v1.PlanMailbox"> & {
+  /**
+   * 0 for the first step (which takes the cursor and lists folders).
+   *
+   * @generated from field: uint32 step = 1;
+   */
+  step: number;
+
+  /**
+   * What this step reads.
+   *
+   * @generated from field: ferry.migration.v1.PlanPhase phase = 2;
+   */
+  phase: PlanPhase;
+
+  /**
+   * The source's page token for this step; empty on a phase's first page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+
+  /**
+   * The change-feed cursor to keep when this mailbox's pass finishes (taken at step 0 of a full pass,
+   * before enumerating; the feed's new cursor on a delta pass). Opaque, bounded by the adapter.
+   *
+   * @generated from field: string next_cursor = 4;
+   */
+  nextCursor: string;
+
+  /**
+   * Running totals of the steps before this one.
+   *
+   * @generated from field: ferry.migration.v1.PlanTotals totals = 5;
+   */
+  totals?: PlanTotals | undefined;
+
+  /**
+   * Set when a step was delivered more than once: its batches may overlap another step's, so their
+   * copies look for an earlier copy on the target first.
+   *
+   * @generated from field: bool replayed = 6;
+   */
+  replayed: boolean;
+
+  /**
+   * Reference-sweep position (PLAN_PHASE_SWEEP): the last source id checked.
+   *
+   * @generated from field: string sweep_after = 7;
+   */
+  sweepAfter: string;
 };
 
 /**
@@ -93,6 +145,42 @@ export type PlanMailbox = Message<"ferry.migration.v1.PlanMailbox"> & {
  */
 export const PlanMailboxSchema: GenMessage<PlanMailbox> = /*@__PURE__*/
   messageDesc(file_ferry_migration_v1_work, 1);
+
+/**
+ * Totals carried from step to step.
+ *
+ * @generated from message ferry.migration.v1.PlanTotals
+ */
+export type PlanTotals = Message<"ferry.migration.v1.PlanTotals"> & {
+  /**
+   * @generated from field: uint32 batches = 1;
+   */
+  batches: number;
+
+  /**
+   * @generated from field: uint64 found = 2;
+   */
+  found: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_found = 3;
+   */
+  bytesFound: bigint;
+
+  /**
+   * Items already copied and unchanged (counted as skipped, no batch).
+   *
+   * @generated from field: uint64 skipped = 4;
+   */
+  skipped: bigint;
+};
+
+/**
+ * Describes the message ferry.migration.v1.PlanTotals.
+ * Use `create(PlanTotalsSchema)` to create a new message.
+ */
+export const PlanTotalsSchema: GenMessage<PlanTotals> = /*@__PURE__*/
+  messageDesc(file_ferry_migration_v1_work, 2);
 
 /**
  * One source item of a batch.
@@ -132,7 +220,7 @@ export type BatchEntry = Message<"ferry.migration.v1.BatchEntry"> & {
  * Use `create(BatchEntrySchema)` to create a new message.
  */
 export const BatchEntrySchema: GenMessage<BatchEntry> = /*@__PURE__*/
-  messageDesc(file_ferry_migration_v1_work, 2);
+  messageDesc(file_ferry_migration_v1_work, 3);
 
 /**
  * CopyBatch is a bounded list of items of one mailbox.
@@ -151,6 +239,13 @@ export type CopyBatch = Message<"ferry.migration.v1.CopyBatch"> & {
    * @generated from field: repeated ferry.migration.v1.BatchEntry entries = 2;
    */
   entries: BatchEntry[];
+
+  /**
+   * Copies look for an earlier copy on the target before writing (the planning step was replayed).
+   *
+   * @generated from field: bool verify_target = 3;
+   */
+  verifyTarget: boolean;
 };
 
 /**
@@ -158,7 +253,46 @@ export type CopyBatch = Message<"ferry.migration.v1.CopyBatch"> & {
  * Use `create(CopyBatchSchema)` to create a new message.
  */
 export const CopyBatchSchema: GenMessage<CopyBatch> = /*@__PURE__*/
-  messageDesc(file_ferry_migration_v1_work, 3);
+  messageDesc(file_ferry_migration_v1_work, 4);
+
+/**
+ * The phases of planning a mailbox.
+ *
+ * @generated from enum ferry.migration.v1.PlanPhase
+ */
+export enum PlanPhase {
+  /**
+   * @generated from enum value: PLAN_PHASE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Every item of the mailbox, compared with the references (full pass, or a delta whose feed expired).
+   *
+   * @generated from enum value: PLAN_PHASE_ENUMERATE = 1;
+   */
+  ENUMERATE = 1,
+
+  /**
+   * The change feed since the mapping's cursor (delta pass).
+   *
+   * @generated from enum value: PLAN_PHASE_CHANGES = 2;
+   */
+  CHANGES = 2,
+
+  /**
+   * After an enumeration under the mirror policy: references whose source item is gone.
+   *
+   * @generated from enum value: PLAN_PHASE_SWEEP = 3;
+   */
+  SWEEP = 3,
+}
+
+/**
+ * Describes the enum ferry.migration.v1.PlanPhase.
+ */
+export const PlanPhaseSchema: GenEnum<PlanPhase> = /*@__PURE__*/
+  enumDesc(file_ferry_migration_v1_work, 0);
 
 /**
  * What a batch entry asks the worker to do.
@@ -197,5 +331,5 @@ export enum ItemAction {
  * Describes the enum ferry.migration.v1.ItemAction.
  */
 export const ItemActionSchema: GenEnum<ItemAction> = /*@__PURE__*/
-  enumDesc(file_ferry_migration_v1_work, 0);
+  enumDesc(file_ferry_migration_v1_work, 1);
 
