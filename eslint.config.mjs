@@ -45,6 +45,7 @@ const boundaries = (allowTesting) => [
     ignoredCircularDependencies: [
       ['identity-application', 'identity-testing'],
       ['connectors-application', 'connectors-testing'],
+      ['migration-application', 'migration-testing'],
     ],
     allow: [],
     depConstraints: constraints(allowTesting),
