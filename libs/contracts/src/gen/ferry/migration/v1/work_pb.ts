@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/migration/v1/work.proto.
  */
 export const file_ferry_migration_v1_work: GenFile = /*@__PURE__*/
-  fileDesc("Ch1mZXJyeS9taWdyYXRpb24vdjEvd29yay5wcm90bxISZmVycnkubWlncmF0aW9uLnYxIrsBCghXb3JrSXRlbRIOCgZvcmdfaWQYASABKAkSEgoKcHJvamVjdF9pZBgCIAEoCRIPCgdwYXNzX2lkGAMgASgJEhIKCm1hcHBpbmdfaWQYBCABKAkSLwoEcGxhbhgFIAEoCzIfLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuTWFpbGJveEgAEi0KBGNvcHkYBiABKAsyHS5mZXJyeS5taWdyYXRpb24udjEuQ29weUJhdGNoSABCBgoEa2luZCLJAQoLUGxhbk1haWxib3gSDAoEc3RlcBgBIAEoDRIsCgVwaGFzZRgCIAEoDjIdLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuUGhhc2USEgoKcGFnZV90b2tlbhgDIAEoCRITCgtuZXh0X2N1cnNvchgEIAEoCRIuCgZ0b3RhbHMYBSABKAsyHi5mZXJyeS5taWdyYXRpb24udjEuUGxhblRvdGFscxIQCghyZXBsYXllZBgGIAEoCBITCgtzd2VlcF9hZnRlchgHIAEoCSJSCgpQbGFuVG90YWxzEg8KB2JhdGNoZXMYASABKA0SDQoFZm91bmQYAiABKAQSEwoLYnl0ZXNfZm91bmQYAyABKAQSDwoHc2tpcHBlZBgEIAEoBCJzCgpCYXRjaEVudHJ5EhEKCXNvdXJjZV9pZBgBIAEoCRIuCgZhY3Rpb24YAiABKA4yHi5mZXJyeS5taWdyYXRpb24udjEuSXRlbUFjdGlvbhIUCgxjaGFuZ2Vfc3RhbXAYAyABKAkSDAoEc2l6ZRgEIAEoBCJlCglDb3B5QmF0Y2gSEAoIYmF0Y2hfaWQYASABKAkSLwoHZW50cmllcxgCIAMoCzIeLmZlcnJ5Lm1pZ3JhdGlvbi52MS5CYXRjaEVudHJ5EhUKDXZlcmlmeV90YXJnZXQYAyABKAgqbwoJUGxhblBoYXNlEhoKFlBMQU5fUEhBU0VfVU5TUEVDSUZJRUQQABIYChRQTEFOX1BIQVNFX0VOVU1FUkFURRABEhYKElBMQU5fUEhBU0VfQ0hBTkdFUxACEhQKEFBMQU5fUEhBU0VfU1dFRVAQAypvCgpJdGVtQWN0aW9uEhsKF0lURU1fQUNUSU9OX1VOU1BFQ0lGSUVEEAASFAoQSVRFTV9BQ1RJT05fQ09QWRABEhYKEklURU1fQUNUSU9OX1VQREFURRACEhYKEklURU1fQUNUSU9OX0RFTEVURRADYgZwcm90bzM");
+  fileDesc("Ch1mZXJyeS9taWdyYXRpb24vdjEvd29yay5wcm90bxISZmVycnkubWlncmF0aW9uLnYxIrsBCghXb3JrSXRlbRIOCgZvcmdfaWQYASABKAkSEgoKcHJvamVjdF9pZBgCIAEoCRIPCgdwYXNzX2lkGAMgASgJEhIKCm1hcHBpbmdfaWQYBCABKAkSLwoEcGxhbhgFIAEoCzIfLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuTWFpbGJveEgAEi0KBGNvcHkYBiABKAsyHS5mZXJyeS5taWdyYXRpb24udjEuQ29weUJhdGNoSABCBgoEa2luZCLJAQoLUGxhbk1haWxib3gSDAoEc3RlcBgBIAEoDRIsCgVwaGFzZRgCIAEoDjIdLmZlcnJ5Lm1pZ3JhdGlvbi52MS5QbGFuUGhhc2USEgoKcGFnZV90b2tlbhgDIAEoCRITCgtuZXh0X2N1cnNvchgEIAEoCRIuCgZ0b3RhbHMYBSABKAsyHi5mZXJyeS5taWdyYXRpb24udjEuUGxhblRvdGFscxIQCghyZXBsYXllZBgGIAEoCBITCgtzd2VlcF9hZnRlchgHIAEoCSJSCgpQbGFuVG90YWxzEg8KB2JhdGNoZXMYASABKA0SDQoFZm91bmQYAiABKAQSEwoLYnl0ZXNfZm91bmQYAyABKAQSDwoHc2tpcHBlZBgEIAEoBCLNAQoKQmF0Y2hFbnRyeRIRCglzb3VyY2VfaWQYASABKAkSLgoGYWN0aW9uGAIgASgOMh4uZmVycnkubWlncmF0aW9uLnYxLkl0ZW1BY3Rpb24SFAoMY2hhbmdlX3N0YW1wGAMgASgJEgwKBHNpemUYBCABKAQSEgoKZm9sZGVyX2lkcxgFIAMoCRIsCgVzdGF0ZRgGIAEoCzIdLmZlcnJ5Lm1pZ3JhdGlvbi52MS5NYWlsU3RhdGUSFgoOcmVjZWl2ZWRfYXRfbXMYByABKAMiXwoJTWFpbFN0YXRlEgwKBHJlYWQYASABKAgSDwoHZmxhZ2dlZBgCIAEoCBIQCghhbnN3ZXJlZBgDIAEoCBINCgVkcmFmdBgEIAEoCBISCgppbXBvcnRhbmNlGAUgASgJImUKCUNvcHlCYXRjaBIQCghiYXRjaF9pZBgBIAEoCRIvCgdlbnRyaWVzGAIgAygLMh4uZmVycnkubWlncmF0aW9uLnYxLkJhdGNoRW50cnkSFQoNdmVyaWZ5X3RhcmdldBgDIAEoCCpvCglQbGFuUGhhc2USGgoWUExBTl9QSEFTRV9VTlNQRUNJRklFRBAAEhgKFFBMQU5fUEhBU0VfRU5VTUVSQVRFEAESFgoSUExBTl9QSEFTRV9DSEFOR0VTEAISFAoQUExBTl9QSEFTRV9TV0VFUBADKm8KCkl0ZW1BY3Rpb24SGwoXSVRFTV9BQ1RJT05fVU5TUEVDSUZJRUQQABIUChBJVEVNX0FDVElPTl9DT1BZEAESFgoSSVRFTV9BQ1RJT05fVVBEQVRFEAISFgoSSVRFTV9BQ1RJT05fREVMRVRFEANiBnByb3RvMw");
 
 /**
  * WorkItem is one unit of migration work on the `MIGRATION_WORK` work-queue stream, subject
@@ -213,6 +213,27 @@ export type BatchEntry = Message<"ferry.migration.v1.BatchEntry"> & {
    * @generated from field: uint64 size = 4;
    */
   size: bigint;
+
+  /**
+   * Source folder/label ids (ids only: names stay with the source), most specific first.
+   *
+   * @generated from field: repeated string folder_ids = 5;
+   */
+  folderIds: string[];
+
+  /**
+   * State when planned.
+   *
+   * @generated from field: ferry.migration.v1.MailState state = 6;
+   */
+  state?: MailState | undefined;
+
+  /**
+   * Received time, epoch milliseconds.
+   *
+   * @generated from field: int64 received_at_ms = 7;
+   */
+  receivedAtMs: bigint;
 };
 
 /**
@@ -221,6 +242,47 @@ export type BatchEntry = Message<"ferry.migration.v1.BatchEntry"> & {
  */
 export const BatchEntrySchema: GenMessage<BatchEntry> = /*@__PURE__*/
   messageDesc(file_ferry_migration_v1_work, 3);
+
+/**
+ * A message's user-visible state.
+ *
+ * @generated from message ferry.migration.v1.MailState
+ */
+export type MailState = Message<"ferry.migration.v1.MailState"> & {
+  /**
+   * @generated from field: bool read = 1;
+   */
+  read: boolean;
+
+  /**
+   * @generated from field: bool flagged = 2;
+   */
+  flagged: boolean;
+
+  /**
+   * @generated from field: bool answered = 3;
+   */
+  answered: boolean;
+
+  /**
+   * @generated from field: bool draft = 4;
+   */
+  draft: boolean;
+
+  /**
+   * `low`, `normal` or `high`.
+   *
+   * @generated from field: string importance = 5;
+   */
+  importance: string;
+};
+
+/**
+ * Describes the message ferry.migration.v1.MailState.
+ * Use `create(MailStateSchema)` to create a new message.
+ */
+export const MailStateSchema: GenMessage<MailState> = /*@__PURE__*/
+  messageDesc(file_ferry_migration_v1_work, 4);
 
 /**
  * CopyBatch is a bounded list of items of one mailbox.
@@ -253,7 +315,7 @@ export type CopyBatch = Message<"ferry.migration.v1.CopyBatch"> & {
  * Use `create(CopyBatchSchema)` to create a new message.
  */
 export const CopyBatchSchema: GenMessage<CopyBatch> = /*@__PURE__*/
-  messageDesc(file_ferry_migration_v1_work, 4);
+  messageDesc(file_ferry_migration_v1_work, 5);
 
 /**
  * The phases of planning a mailbox.
