@@ -1,6 +1,7 @@
 import { request } from 'node:https';
 import type { Agent } from 'node:https';
-import { type DestinationPolicy, DestinationRefusedError } from '@ferry/platform/net';
+import type { DestinationPolicy } from '@ferry/platform/net';
+import { asProviderError, checkedHttpsUrl, headersOf } from './outbound-guard';
 import { ProviderError } from './provider-error';
 
 /** The subset of `fetch` the provider adapters use. */
@@ -33,14 +34,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
   return async (input, init = {}) => {
-    const url = new URL(String(input));
-    if (url.protocol !== 'https:') throw new ProviderError('destination-refused', `only https destinations are allowed (${url.protocol} refused)`);
-    try {
-      await options.policy.resolveDestination(url.hostname.replace(/^\[|\]$/g, ''));
-    } catch (err) {
-      if (err instanceof DestinationRefusedError) throw new ProviderError('destination-refused', err.message);
-      throw err;
-    }
+    const url = await checkedHttpsUrl(input, options.policy);
     const headers = new Headers(init.headers);
     const body = init.body instanceof URLSearchParams ? init.body.toString() : init.body;
     if (init.body instanceof URLSearchParams && !headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
@@ -65,11 +59,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         res.on('end', () => {
           if (settled) return;
           settled = true;
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-            else if (value !== undefined) responseHeaders.set(name, value);
-          }
+          const responseHeaders = headersOf(res.headers);
           const status = res.statusCode ?? 502;
           // Response refuses a body for 204/304.
           const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
@@ -86,12 +76,4 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       req.end();
     });
   };
-}
-
-function asProviderError(err: unknown, url: URL): ProviderError {
-  if (err instanceof ProviderError) return err;
-  if (err instanceof DestinationRefusedError) return new ProviderError('destination-refused', err.message);
-  // Node's network errors carry only codes and host names, but keep to the code: messages can hold more.
-  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'error';
-  return new ProviderError('unreachable', `${url.host} could not be reached (${/^[A-Z0-9_]{1,40}$/.test(code) ? code : 'error'})`);
 }

@@ -1,0 +1,220 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { type Agent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { asProviderError, headersOf } from './outbound-guard';
+import { ProviderError } from './provider-error';
+import type { StreamingRequest, StreamingResponse } from './streaming-transport';
+
+/** How often the idle and connect timers are checked, at most. */
+const MAX_TICK_MS = 1_000;
+
+/**
+ * One request/response over a pinned socket, settled once: the promise is rejected with the first
+ * failure before the answer's head arrives; after it, a failure destroys the response body stream.
+ */
+export class Exchange {
+  private req?: ClientRequest;
+  private res?: IncomingMessage;
+  private body?: Transform;
+  private socket?: Socket;
+  private connected = false;
+  private uploading = false;
+  private settled = false;
+  private finished = false;
+  private readonly startedAt = Date.now();
+  private lastActivity = Date.now();
+  private lastBytes = -1;
+  private ticker?: NodeJS.Timeout;
+  private resolve!: (res: StreamingResponse) => void;
+  private reject!: (err: Error) => void;
+  private readonly onAbort = () =>
+    this.fail(new ProviderError('unreachable', `request to ${this.url.host} was aborted`));
+
+  constructor(
+    private readonly url: URL,
+    private readonly request: StreamingRequest,
+    private readonly agent: Agent,
+    private readonly timing: { readonly idleMs: number; readonly connectMs: number },
+  ) {}
+
+  start(): Promise<StreamingResponse> {
+    const promise = new Promise<StreamingResponse>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    const headers = new Headers(this.request.headers);
+    const body = this.request.body;
+    const length = Buffer.isBuffer(body) ? body.length : this.request.bodyLength;
+    if (body !== undefined && length !== undefined) headers.set('content-length', String(length));
+    const req = httpsRequest(this.url, {
+      method: this.request.method,
+      headers: Object.fromEntries(headers),
+      agent: this.agent,
+    });
+    this.req = req;
+    req.on('socket', (socket: Socket) => {
+      this.socket = socket;
+      if (req.reusedSocket) this.connected = true;
+      else socket.once('secureConnect', () => (this.connected = true));
+    });
+    req.on('response', (res: IncomingMessage) => this.answered(res));
+    req.on('error', (err) => this.fail(asProviderError(err, this.url)));
+    this.request.signal.addEventListener('abort', this.onAbort, { once: true });
+    const tick = Math.max(
+      10,
+      Math.min(MAX_TICK_MS, Math.floor(Math.min(this.timing.idleMs, this.timing.connectMs) / 4)),
+    );
+    this.ticker = setInterval(() => this.check(), tick);
+    if (body === undefined) req.end();
+    else if (Buffer.isBuffer(body)) req.end(body);
+    else void this.pump(body, length);
+    return promise;
+  }
+
+  /** Streams the request body with backpressure; stops at the first failure or an early answer. */
+  private async pump(source: Readable, length: number | undefined): Promise<void> {
+    const req = this.req as ClientRequest;
+    this.uploading = true;
+    let sent = 0;
+    try {
+      for await (const chunk of source) {
+        if (this.finished || this.res) break;
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        sent += bytes.length;
+        if (length !== undefined && sent > length)
+          throw new ProviderError(
+            'invalid-input',
+            `the request body to ${this.url.host} is longer than its declared length`,
+          );
+        if (!req.write(bytes)) await drained(req);
+      }
+      if (this.finished || this.res) return;
+      if (length !== undefined && sent !== length)
+        throw new ProviderError(
+          'invalid-input',
+          `the request body to ${this.url.host} is shorter than its declared length`,
+        );
+      req.end();
+    } catch (err) {
+      // The caller's own stream failing is the caller's error (e.g. the source mailbox's), passed on as is.
+      this.fail(
+        err instanceof Error
+          ? err
+          : new ProviderError('unreachable', `the request body to ${this.url.host} failed`),
+      );
+    } finally {
+      this.uploading = false;
+    }
+  }
+
+  private answered(res: IncomingMessage): void {
+    if (this.finished) {
+      res.destroy();
+      return;
+    }
+    this.res = res;
+    const max = this.request.maxResponseBytes;
+    const declared = Number(res.headers['content-length']);
+    if (max !== undefined && Number.isFinite(declared) && declared > max) {
+      this.fail(new ProviderError('provider-error', `${this.url.host} answered more than ${max} bytes`));
+      return;
+    }
+    let size = 0;
+    const host = this.url.host;
+    const body = new Transform({
+      transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+        size += chunk.length;
+        if (max !== undefined && size > max)
+          callback(new ProviderError('provider-error', `${host} answered more than ${max} bytes`));
+        else callback(null, chunk);
+      },
+    });
+    this.body = body;
+    const midAnswer = () =>
+      this.fail(new ProviderError('unreachable', `${host} closed the connection mid-answer`));
+    res.on('aborted', midAnswer);
+    res.on('error', midAnswer);
+    res.on('close', () => {
+      if (!res.complete) midAnswer();
+    });
+    body.on('error', (err) => this.fail(err));
+    body.on('end', () => {
+      this.cleanup();
+      // Answered before the request body was all sent: the socket is mid-request and cannot be reused.
+      if (!this.req?.writableEnded) this.req?.destroy();
+    });
+    // A consumer that destroys the body early gives the socket up: it cannot be reused mid-answer.
+    body.on('close', () => {
+      if (!body.readableEnded)
+        this.fail(new ProviderError('unreachable', `the answer from ${host} was abandoned`));
+    });
+    res.pipe(body);
+    this.settled = true;
+    this.resolve({ status: res.statusCode ?? 502, headers: headersOf(res.headers), body });
+  }
+
+  /** Connect deadline, then idle detection: bytes moving on the socket, or Ferry's side holding things up. */
+  private check(): void {
+    const now = Date.now();
+    if (!this.connected) {
+      if (now - this.startedAt > this.timing.connectMs)
+        this.fail(
+          new ProviderError(
+            'unreachable',
+            `${this.url.host} did not connect within ${this.timing.connectMs} ms`,
+          ),
+        );
+      return;
+    }
+    const socket = this.socket;
+    const bytes = socket ? socket.bytesRead + socket.bytesWritten : 0;
+    if (bytes !== this.lastBytes || !this.waitingOnPeer()) {
+      this.lastBytes = bytes;
+      this.lastActivity = now;
+      return;
+    }
+    if (now - this.lastActivity > this.timing.idleMs)
+      this.fail(
+        new ProviderError('unreachable', `${this.url.host} sent nothing for ${this.timing.idleMs} ms`),
+      );
+  }
+
+  private waitingOnPeer(): boolean {
+    if (this.res) return !(this.body?.writableNeedDrain || this.res.isPaused());
+    // Uploading while the socket can take more: the body source is what is slow.
+    if (this.uploading && !this.req?.writableNeedDrain) return false;
+    return true;
+  }
+
+  private fail(err: Error): void {
+    if (this.finished) return;
+    const wasSettled = this.settled;
+    this.settled = true;
+    this.cleanup();
+    if (!wasSettled) this.reject(err);
+    else if (this.body && !this.body.destroyed) this.body.destroy(err);
+    if (this.uploading) (this.request.body as Readable).destroy();
+    this.req?.destroy();
+  }
+
+  private cleanup(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.ticker);
+    this.request.signal.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** Resolves on 'drain', or when the request closes (a failure that will be reported elsewhere). */
+function drained(req: ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off('drain', done);
+      req.off('close', done);
+      resolve();
+    };
+    req.on('drain', done);
+    req.on('close', done);
+  });
+}
