@@ -41,3 +41,14 @@ export class PermanentMessageError extends Error {
     this.name = 'PermanentMessageError';
   }
 }
+
+/**
+ * Thrown by a work handler when the message cannot be handled yet (e.g. its job is paused): it is
+ * offered again after `delayMs`. It still counts as a delivery.
+ */
+export class DeferredMessageError extends Error {
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+    this.name = 'DeferredMessageError';
+  }
+}

@@ -2,7 +2,8 @@ export { MessagingClient, STATUS_HEADER, type PublishOptions, type PublishResult
 export { MessagingModule } from './messaging.module';
 export { MESSAGING_OPTIONS, type MessagingLogger, type MessagingOptions, type MessagingTlsOptions } from './messaging.options';
 export { type AuditEventDraft, publishAuditEvent } from './audit-publish';
-export { PermanentMessageError, RpcException, RpcFailure } from './errors';
+export { DeferredMessageError, PermanentMessageError, RpcException, RpcFailure } from './errors';
+export { FairWorkConsumer, type FairWorkConsumerSpec } from './fair-work-consumer';
 export { Naming } from './naming';
 export { WorkConsumer, type WorkConsumerSpec, type WorkContext, type WorkHandler } from './work-consumer';
 export { connectionOptions } from './connection-options';

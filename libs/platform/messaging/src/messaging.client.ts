@@ -6,6 +6,7 @@ import {
 import {
   type EventContract,
   type EventParams,
+  eventFilter,
   eventSubject,
   type RpcContract,
   RpcErrorCode,
@@ -17,12 +18,19 @@ import { decode, encode } from './codec';
 import { connectionOptions } from './connection-options';
 import { connectWithBackoff } from './connect-with-backoff';
 import { RpcException, RpcFailure } from './errors';
-import { declareStream } from './jetstream-declare';
+import { declareConsumer, declareStream } from './jetstream-declare';
+import { FairWorkConsumer, type FairWorkConsumerSpec } from './fair-work-consumer';
 import type { MessagingLogger, MessagingOptions } from './messaging.options';
 import { Naming } from './naming';
 import { extractTrace, injectTrace } from './trace-headers';
 import { context, inSpan, SpanKind } from './tracing';
 import { WorkConsumer, type WorkConsumerSpec, type WorkHandler } from './work-consumer';
+
+/** The subjects fixed by `filter`: a wildcard filter, or the one subject when every param is given. */
+function familyFilter<T extends DescMessage, P extends readonly string[]>(contract: EventContract<T, P>, filter: Partial<EventParams<P>>): string {
+  const complete = contract.params.every((p: P[number]) => filter[p] !== undefined);
+  return complete ? eventSubject(contract, filter as EventParams<P>) : eventFilter(contract, filter);
+}
 
 /** Reply header carrying `ok` or `error`; an error reply's body is a ferry.platform.v1.RpcError. */
 export const STATUS_HEADER = 'Ferry-Status';
@@ -256,6 +264,68 @@ export class MessagingClient {
   ): Promise<WorkConsumer<T>> {
     const nc = await this.ready();
     const consumer = new WorkConsumer<T>(this, nc, contract, spec, handler, this.logger);
+    this.consumers.push(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  /**
+   * Declares one lane of a fair work queue: a durable consumer `${lanePrefix}-${laneKey}` filtered to
+   * the subjects fixed by `filter`. Idempotent. Lanes of one stream must not overlap (work-queue rule).
+   */
+  async declareLane<T extends DescMessage, P extends readonly string[]>(
+    contract: EventContract<T, P>,
+    lane: { readonly prefix: string; readonly key: string; readonly filter: Partial<EventParams<P>> },
+    limits: { readonly maxDeliveries: number; readonly ackWaitMs: number; readonly maxAckPending: number },
+  ): Promise<void> {
+    const stream = await this.declareStream(contract.stream);
+    const jsm = await (await this.ready()).jetstreamManager();
+    await declareConsumer(jsm, {
+      stream,
+      durable: this.naming.durable(`${lane.prefix}-${lane.key}`),
+      filterSubject: this.naming.subject(familyFilter(contract, lane.filter)),
+      ackWaitMs: limits.ackWaitMs,
+      maxDeliver: limits.maxDeliveries + 1,
+      maxAckPending: limits.maxAckPending,
+    });
+  }
+
+  /** Removes a lane's consumer (its queued messages stay until purged). Absent is fine. */
+  async deleteLane<T extends DescMessage, P extends readonly string[]>(contract: EventContract<T, P>, lane: { readonly prefix: string; readonly key: string }): Promise<void> {
+    const stream = await this.declareStream(contract.stream);
+    const jsm = await (await this.ready()).jetstreamManager();
+    await jsm.consumers.delete(stream, `${lane.prefix}-${lane.key}`).catch((err: unknown) => {
+      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code !== 10014) throw err;
+    });
+  }
+
+  /** Drops every queued message of the subjects fixed by `filter`. Returns how many were purged. */
+  async purge<T extends DescMessage, P extends readonly string[]>(contract: EventContract<T, P>, filter: Partial<EventParams<P>>): Promise<number> {
+    const stream = await this.declareStream(contract.stream);
+    const jsm = await (await this.ready()).jetstreamManager();
+    const result = await jsm.streams.purge(stream, { filter: this.naming.subject(familyFilter(contract, filter)) });
+    return result.purged;
+  }
+
+  /** Messages waiting per lane (not yet delivered, and delivered but not acked): the queue lag. */
+  async laneBacklog<T extends DescMessage, P extends readonly string[]>(contract: EventContract<T, P>, prefix: string): Promise<Map<string, { pending: number; ackPending: number }>> {
+    const stream = await this.declareStream(contract.stream);
+    const jsm = await (await this.ready()).jetstreamManager();
+    const backlog = new Map<string, { pending: number; ackPending: number }>();
+    for await (const info of jsm.consumers.list(stream)) {
+      if (info.name.startsWith(`${prefix}-`)) backlog.set(info.name.slice(prefix.length + 1), { pending: info.num_pending, ackPending: info.num_ack_pending });
+    }
+    return backlog;
+  }
+
+  /** Starts a fair consumer over every lane of the stream (see FairWorkConsumer); returns once it pulls. */
+  async consumeFair<T extends DescMessage, P extends readonly string[]>(
+    contract: EventContract<T, P>,
+    spec: FairWorkConsumerSpec<P>,
+    handler: WorkHandler<T>,
+  ): Promise<FairWorkConsumer<T>> {
+    const nc = await this.ready();
+    const consumer = new FairWorkConsumer<T>(this, nc, contract, { ...spec, durable: spec.lanePrefix }, handler, this.logger);
     this.consumers.push(consumer);
     await consumer.start();
     return consumer;

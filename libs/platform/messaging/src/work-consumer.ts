@@ -14,7 +14,7 @@ import {
 import { trace } from '@opentelemetry/api';
 import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import { decode } from './codec';
-import { PermanentMessageError } from './errors';
+import { DeferredMessageError, PermanentMessageError } from './errors';
 import { declareConsumer } from './jetstream-declare';
 import type { MessagingClient } from './messaging.client';
 import type { MessagingLogger } from './messaging.options';
@@ -43,6 +43,8 @@ export interface WorkContext {
   readonly params: Readonly<Record<string, string>>;
   readonly deliveryCount: number;
   readonly streamSequence: number;
+  /** Attempts the handler gets; on the last one (`deliveryCount >= maxDeliveries`) a failure dead-letters. */
+  readonly maxDeliveries: number;
 }
 
 export type WorkHandler<T extends DescMessage> = (message: MessageShape<T>, ctx: WorkContext) => Promise<void>;
@@ -65,20 +67,20 @@ function stableId(...parts: string[]): string {
  */
 export class WorkConsumer<T extends DescMessage> {
   private messages: ConsumerMessages | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  protected readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
-  private stream = '';
-  private readonly maxDeliveries: number;
-  private readonly concurrency: number;
-  private readonly ackWaitMs: number;
+  protected stream = '';
+  protected readonly maxDeliveries: number;
+  protected readonly concurrency: number;
+  protected readonly ackWaitMs: number;
 
   constructor(
-    private readonly client: MessagingClient,
-    private readonly nc: NatsConnection,
-    private readonly contract: EventContract<T>,
-    private readonly spec: WorkConsumerSpec<readonly string[]>,
+    protected readonly client: MessagingClient,
+    protected readonly nc: NatsConnection,
+    protected readonly contract: EventContract<T>,
+    protected readonly spec: WorkConsumerSpec<readonly string[]>,
     private readonly handler: WorkHandler<T>,
-    private readonly logger: MessagingLogger | undefined,
+    protected readonly logger: MessagingLogger | undefined,
   ) {
     this.maxDeliveries = Math.max(1, spec.maxDeliveries ?? 5);
     this.concurrency = Math.max(1, spec.concurrency ?? 8);
@@ -116,7 +118,7 @@ export class WorkConsumer<T extends DescMessage> {
     }
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
+  protected async handle(msg: JsMsg): Promise<void> {
     const relative = this.client.naming.relative(msg.subject);
     const { deliveryCount, streamSequence } = msg.info;
     await inSpan(`process ${this.contract.base}`, SpanKind.CONSUMER, relative, extractTrace(msg.headers), async (span) => {
@@ -134,7 +136,7 @@ export class WorkConsumer<T extends DescMessage> {
       }
       const heartbeat = setInterval(() => msg.working(), Math.floor(this.ackWaitMs / 3));
       try {
-        await this.handler(payload, { subject: relative, params: this.params(relative), deliveryCount, streamSequence });
+        await this.handler(payload, { subject: relative, params: this.params(relative), deliveryCount, streamSequence, maxDeliveries: this.maxDeliveries });
       } catch (err) {
         clearInterval(heartbeat);
         await this.failed(msg, relative, err);
@@ -150,6 +152,8 @@ export class WorkConsumer<T extends DescMessage> {
     const detail = `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`.slice(0, 500);
     if (err instanceof PermanentMessageError) {
       await this.deadLetter(msg, relative, DeadLetterReason.REJECTED, detail);
+    } else if (err instanceof DeferredMessageError) {
+      msg.nak(err.delayMs);
     } else if (msg.info.deliveryCount >= this.maxDeliveries) {
       await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, detail);
     } else {
