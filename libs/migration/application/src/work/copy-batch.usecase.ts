@@ -1,0 +1,170 @@
+import { idempotencyKey, type SourceFolder, type TargetPlacement } from '@ferry/migration/domain';
+import { placeItem } from '@ferry/migration/domain';
+import { ItemRejectedError, type ItemFailureReason, type MailAdapters, type MailSource, type MailTarget } from '../ports/mail.ports';
+import type { ItemReference, ReferenceStore } from '../ports/reference.ports';
+import type { ItemFailure, MappingWork, RunStore } from '../ports/run.ports';
+import { FolderDirectory } from './folder-directory';
+import { PassNotRunningError } from './work.errors';
+import type { BatchEntry, CopyBatch, Delivery, WorkAddress, WorkLimits } from './work.types';
+
+/** What happened to one entry. */
+type EntryOutcome =
+  | { readonly kind: 'done'; readonly bytes: number; readonly ref: ItemReference | null; readonly removed: boolean }
+  | { readonly kind: 'failed'; readonly failure: ItemFailure }
+  | { readonly kind: 'retry'; readonly error: unknown };
+
+/** Hooks for metrics and spans; every argument is a class or a count, never an id of a person. */
+export interface WorkObserver {
+  itemDone(action: BatchEntry['action'], bytes: number): void;
+  itemFailed(reason: ItemFailureReason): void;
+}
+
+const QUIET: WorkObserver = { itemDone: () => undefined, itemFailed: () => undefined };
+
+/**
+ * Carries one batch of a mailbox: copies new items, re-applies changed state, removes what left the
+ * source (mirror policy), records each copy's reference, then the batch's result once.
+ *
+ * Exactly one copy per item from at-least-once delivery: an item with a reference is done; on a
+ * redelivery (or a batch from a replayed planning step) the target is asked for a copy carrying the
+ * item's idempotency key before writing, which finds an upload made before a crash. References of the
+ * items that succeeded are written even when others need another try, so a retry redoes only those.
+ */
+export class CopyBatchUseCase {
+  private readonly folders: FolderDirectory;
+
+  constructor(
+    private readonly runs: RunStore,
+    private readonly refs: ReferenceStore,
+    private readonly adapters: MailAdapters,
+    private readonly limits: WorkLimits,
+    private readonly observer: WorkObserver = QUIET,
+    folders?: FolderDirectory,
+  ) {
+    this.folders = folders ?? new FolderDirectory();
+  }
+
+  async execute(address: WorkAddress, batch: CopyBatch, delivery: Delivery): Promise<void> {
+    const work = await this.runs.mappingWork(address.orgId, address.passId, address.mappingId);
+    if (!work || work.passStatus === 'cancelled' || work.passStatus === 'completed' || work.passStatus === 'failed') return;
+    if (work.passStatus !== 'running') throw new PassNotRunningError(work.passStatus);
+    const source = this.adapters.source(work.source.system);
+    const target = this.adapters.target(work.target.system);
+    const signal = delivery.signal;
+    const existing = await this.refs.get(work.projectId, work.mappingId, batch.entries.map((e) => e.item.sourceId));
+    const folderIds = [...new Set(batch.entries.filter((e) => e.action !== 'delete').flatMap((e) => e.item.folderIds))];
+    const folders = folderIds.length === 0 ? new Map<string, SourceFolder>() : await this.folders.folders(`${work.mappingId}`, source, work.source, signal, folderIds);
+    const placements = new Map(batch.entries.map((e) => [e.item.sourceId, placeItem(e.item, folders, work.source.system, work.target.system, { extraLabels: work.extraLabels })] as const));
+    const toPrepare = batch.entries.filter((e) => e.action !== 'delete').map((e) => placements.get(e.item.sourceId) as TargetPlacement);
+    if (toPrepare.length > 0) await target.prepare(work.target, uniquePlacements(toPrepare), signal);
+
+    const verify = batch.verifyTarget || delivery.count > 1;
+    const outcomes = await mapBounded(batch.entries, this.limits.itemConcurrency, (entry) =>
+      this.carry(work, source, target, entry, existing.get(entry.item.sourceId) ?? null, placements.get(entry.item.sourceId) as TargetPlacement, verify, delivery),
+    );
+
+    const refs = outcomes.flatMap((o) => (o.kind === 'done' && o.ref ? [o.ref] : []));
+    if (refs.length > 0) await this.refs.put(refs);
+    const removed = batch.entries.filter((_, i) => { const o = outcomes[i]; return o?.kind === 'done' && o.removed; }).map((e) => e.item.sourceId);
+    if (removed.length > 0) await this.refs.remove(work.projectId, work.mappingId, removed);
+    const retry = outcomes.find((o) => o.kind === 'retry');
+    if (retry && retry.kind === 'retry') throw retry.error;
+
+    const failures = outcomes.flatMap((o) => (o.kind === 'failed' ? [o.failure] : []));
+    const done = outcomes.filter((o) => o.kind === 'done');
+    await this.runs.recordBatch({
+      passId: address.passId,
+      mappingId: address.mappingId,
+      batchId: batch.batchId,
+      migrated: done.length,
+      skipped: 0,
+      failed: failures.length,
+      bytes: done.reduce((sum, o) => sum + (o.kind === 'done' ? o.bytes : 0), 0),
+      failures,
+    });
+  }
+
+  private async carry(work: MappingWork, source: MailSource, target: MailTarget, entry: BatchEntry, ref: ItemReference | null, placement: TargetPlacement, verify: boolean, delivery: Delivery): Promise<EntryOutcome> {
+    const { item } = entry;
+    const signal = delivery.signal;
+    try {
+      if (entry.action === 'delete') {
+        if (ref) await target.remove(work.target, ref.targetId, signal);
+        this.observer.itemDone('delete', 0);
+        return { kind: 'done', bytes: 0, ref: null, removed: ref !== null };
+      }
+      if (ref && entry.action === 'update') {
+        await target.update(work.target, { targetId: ref.targetId, placement }, signal);
+        this.observer.itemDone('update', 0);
+        return { kind: 'done', bytes: 0, removed: false, ref: { ...ref, changeStamp: item.changeStamp, folderId: item.folderIds[0] ?? ref.folderId } };
+      }
+      if (ref) {
+        // Copied by an earlier delivery of this batch: done, nothing to send.
+        return { kind: 'done', bytes: 0, ref: null, removed: false };
+      }
+      const key = idempotencyKey(work.projectId, work.mappingId, item.sourceId);
+      const reference = (targetId: string, contentHash: string): ItemReference => ({
+        projectId: work.projectId,
+        mappingId: work.mappingId,
+        sourceId: item.sourceId,
+        targetId,
+        folderId: item.folderIds[0] ?? '',
+        changeStamp: item.changeStamp,
+        contentHash,
+        receivedAt: item.receivedAt,
+      });
+      if (verify) {
+        const found = await target.find(work.target, key, signal);
+        if (found) {
+          this.observer.itemDone('copy', 0);
+          return { kind: 'done', bytes: 0, removed: false, ref: reference(found, '') };
+        }
+      }
+      const written = await target.write(
+        work.target,
+        { key, placement, receivedAt: item.receivedAt, size: item.size, openMime: (s) => source.openMime(work.source, item.sourceId, s) },
+        signal,
+      );
+      this.observer.itemDone('copy', written.bytes);
+      return { kind: 'done', bytes: written.bytes, removed: false, ref: reference(written.targetId, written.contentHash) };
+    } catch (err) {
+      if (err instanceof ItemRejectedError) {
+        this.observer.itemFailed(err.reason);
+        return { kind: 'failed', failure: { sourceId: item.sourceId, reason: err.reason, detail: err.detail.slice(0, 300) } };
+      }
+      if (signal.aborted || !delivery.last) return { kind: 'retry', error: err };
+      this.observer.itemFailed('transient-exhausted');
+      return { kind: 'failed', failure: { sourceId: item.sourceId, reason: 'transient-exhausted', detail: describe(err) } };
+    }
+  }
+}
+
+/** A Ferry-written description of an error that kept failing: its class and code, never its text (it may quote a vendor). */
+function describe(err: unknown): string {
+  const e = err as { name?: unknown; code?: unknown; details?: { providerCode?: unknown; status?: unknown } };
+  const name = typeof e?.name === 'string' ? e.name : 'Error';
+  const code = typeof e?.code === 'string' ? ` ${e.code}` : '';
+  const status = typeof e?.details?.status === 'number' ? ` (HTTP ${e.details.status})` : '';
+  const vendor = typeof e?.details?.providerCode === 'string' ? ` [${e.details.providerCode}]` : '';
+  return `still failing after every retry: ${name}${code}${status}${vendor}`.slice(0, 300);
+}
+
+function uniquePlacements(placements: readonly TargetPlacement[]): TargetPlacement[] {
+  const seen = new Map<string, TargetPlacement>();
+  for (const p of placements) seen.set(JSON.stringify([p.role, p.path, p.extraLabels]), p);
+  return [...seen.values()];
+}
+
+/** Maps with at most `limit` calls at once, keeping order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
+}
