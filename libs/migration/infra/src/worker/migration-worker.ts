@@ -1,0 +1,80 @@
+import { Events, type WorkItem } from '@ferry/contracts';
+import { type CopyBatchUseCase, PassNotRunningError, type PlanMailboxUseCase, type WorkAddress } from '@ferry/migration/application';
+import { DeferredMessageError, type FairWorkConsumer, type MessagingClient, PermanentMessageError, type WorkContext } from '@ferry/platform/messaging';
+import { batchFromWire, MalformedWorkItemError, planFromWire } from '../queue/work-item.codec';
+import { DEFAULT_WORK_QUEUE_LIMITS, WORK_LANE_PREFIX, type WorkQueueLimits } from '../queue/jetstream-work.queue';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
+
+/** How a worker replica runs. */
+export interface MigrationWorkerOptions {
+  /** Work items handled at once by this replica (each copies up to `itemConcurrency` messages). */
+  readonly concurrency: number;
+  readonly queue?: WorkQueueLimits;
+  /** Whether a project's lane may be served now (a running pass); cached by the caller. */
+  readonly projectActive: (projectId: string) => Promise<boolean>;
+  /** Delay before a paused pass's item is offered again. */
+  readonly deferMs?: number;
+}
+
+/** Redelivery delays after failed attempts: quick first, then minutes, as outages last. */
+const RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 60_000, 120_000];
+
+/**
+ * The worker role: takes work items from every project's lane in turn and runs them (plan a mailbox
+ * step, copy a batch). Stateless: everything durable is in the queue and the database, so replicas
+ * can be added, removed or killed at any moment.
+ */
+export class MigrationWorker {
+  private consumer: FairWorkConsumer<typeof Events.migrationWork.schema> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly messaging: MessagingClient,
+    private readonly plan: PlanMailboxUseCase,
+    private readonly copy: CopyBatchUseCase,
+    private readonly options: MigrationWorkerOptions,
+    private readonly metrics?: WorkerMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    const limits = this.options.queue ?? DEFAULT_WORK_QUEUE_LIMITS;
+    this.consumer = await this.messaging.consumeFair(
+      Events.migrationWork,
+      {
+        lanePrefix: WORK_LANE_PREFIX,
+        concurrency: this.options.concurrency,
+        maxDeliveries: limits.maxDeliveries,
+        ackWaitMs: limits.ackWaitMs,
+        retryDelaysMs: RETRY_DELAYS_MS,
+        laneActive: (projectId) => this.options.projectActive(projectId),
+      },
+      (item, ctx) => this.handle(item, ctx),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.abort.abort();
+  }
+
+  private async handle(item: WorkItem, ctx: WorkContext): Promise<void> {
+    // The subject names the organisation and project the lane belongs to; a payload that claims
+    // another is refused (a message cannot reach into another tenant's mailboxes).
+    if (ctx.params['org'] !== item.orgId || ctx.params['project'] !== item.projectId) throw new PermanentMessageError('work item does not belong to its subject');
+    const address: WorkAddress = { orgId: item.orgId, projectId: item.projectId, passId: item.passId, mappingId: item.mappingId };
+    const delivery = { count: ctx.deliveryCount, last: ctx.deliveryCount >= ctx.maxDeliveries, signal: this.abort.signal };
+    const kind = item.kind.case ?? 'unknown';
+    const end = this.metrics?.workStarted(kind);
+    try {
+      if (item.kind.case === 'plan') await this.plan.execute(address, planFromWire(item.kind.value), delivery);
+      else if (item.kind.case === 'copy') await this.copy.execute(address, batchFromWire(item), delivery);
+      else throw new MalformedWorkItemError('no kind');
+      end?.('ok');
+    } catch (err) {
+      end?.(err instanceof PassNotRunningError ? 'deferred' : 'failed');
+      if (err instanceof PassNotRunningError) throw new DeferredMessageError(err.message, this.options.deferMs ?? 5000);
+      if (err instanceof MalformedWorkItemError) throw new PermanentMessageError(err.message);
+      throw err;
+    }
+  }
+}
