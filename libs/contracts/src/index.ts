@@ -9,3 +9,4 @@ export * from './gen/ferry/connectors/v1/broker_pb';
 export * from './gen/ferry/connectors/v1/onboarding_pb';
 export * from './gen/ferry/identity/v1/identity_pb';
 export * from './gen/ferry/migration/v1/work_pb';
+export * from './gen/ferry/migration/v1/migration_pb';

@@ -70,6 +70,27 @@ import {
   VerifyEnrolmentRequestSchema,
   VerifyEnrolmentResponseSchema,
 } from './gen/ferry/identity/v1/identity_pb';
+import {
+  CreateProjectRequestSchema,
+  DeleteProjectResponseSchema,
+  GetProgressRequestSchema,
+  GetProgressResponseSchema,
+  GetReportResponseSchema,
+  ImportMappingsRequestSchema,
+  ImportMappingsResponseSchema,
+  ListFailuresResponseSchema,
+  ListMappingsRequestSchema,
+  ListMappingsResponseSchema,
+  ListPassesResponseSchema,
+  ListProjectsRequestSchema,
+  ListProjectsResponseSchema,
+  PassPageRequestSchema,
+  PassRefSchema,
+  PassResponseSchema,
+  ProjectRefSchema,
+  ProjectResponseSchema,
+  StartPassRequestSchema,
+} from './gen/ferry/migration/v1/migration_pb';
 import { WorkItemSchema } from './gen/ferry/migration/v1/work_pb';
 import { DeadLetterSchema } from './gen/ferry/platform/v1/dead_letter_pb';
 import type { EventContract, RpcContract, StreamContract } from './contract';
@@ -325,6 +346,102 @@ export const Rpc = {
       subject: 'identity.v1.rpc.mfa.reset',
       request: AccountActionRequestSchema,
       response: AccountActionResponseSchema,
+    },
+  },
+  /**
+   * The migration control plane (projects, user mappings, passes, progress, reports); served by the
+   * migration service, which verifies the caller's token again and scopes everything by its organisation.
+   */
+  migration: {
+    createProject: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.projects.create',
+      request: CreateProjectRequestSchema,
+      response: ProjectResponseSchema,
+    },
+    listProjects: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.projects.list',
+      request: ListProjectsRequestSchema,
+      response: ListProjectsResponseSchema,
+    },
+    getProject: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.projects.get',
+      request: ProjectRefSchema,
+      response: ProjectResponseSchema,
+    },
+    deleteProject: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.projects.delete',
+      request: ProjectRefSchema,
+      response: DeleteProjectResponseSchema,
+    },
+    importMappings: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.mappings.import',
+      request: ImportMappingsRequestSchema,
+      response: ImportMappingsResponseSchema,
+    },
+    listMappings: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.mappings.list',
+      request: ListMappingsRequestSchema,
+      response: ListMappingsResponseSchema,
+    },
+    startPass: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.passes.start',
+      request: StartPassRequestSchema,
+      response: PassResponseSchema,
+    },
+    listPasses: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.passes.list',
+      request: ProjectRefSchema,
+      response: ListPassesResponseSchema,
+    },
+    getPass: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.passes.get',
+      request: PassRefSchema,
+      response: PassResponseSchema,
+    },
+    pausePass: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.passes.pause',
+      request: PassRefSchema,
+      response: PassResponseSchema,
+    },
+    resumePass: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.passes.resume',
+      request: PassRefSchema,
+      response: PassResponseSchema,
+    },
+    cancelPass: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.passes.cancel',
+      request: PassRefSchema,
+      response: PassResponseSchema,
+    },
+    progress: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.progress.get',
+      request: GetProgressRequestSchema,
+      response: GetProgressResponseSchema,
+    },
+    report: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.reports.get',
+      request: PassPageRequestSchema,
+      response: GetReportResponseSchema,
+    },
+    failures: {
+      kind: 'rpc',
+      subject: 'migration.v1.rpc.reports.failures',
+      request: PassPageRequestSchema,
+      response: ListFailuresResponseSchema,
     },
   },
   audit: {
