@@ -1,0 +1,66 @@
+import { bySourceAddress } from '../mappings/read-mappings.usecase';
+import type { Mapping, MappingProgress, Pass, ProjectRepository } from '../ports/project.ports';
+import { type ProgressRate, type ProgressTotals, rateOf, sumTotals, totalsOf } from './progress-figures';
+
+/** One mailbox of a pass: its mapping row (with addresses, for an authorised caller only), counts and rate. */
+export interface MailboxProgress {
+  readonly mapping: Mapping;
+  readonly progress: MappingProgress;
+  readonly rate: ProgressRate;
+}
+
+/** A pass's mailboxes by status. */
+export interface MailboxStatusCounts {
+  readonly total: number;
+  readonly pending: number;
+  readonly planning: number;
+  readonly running: number;
+  readonly done: number;
+  readonly failed: number;
+}
+
+/** Everything about a pass's progress: totals, rate, status counts and every mailbox in source-address order. */
+export interface PassProgress {
+  readonly pass: Pass;
+  readonly totals: ProgressTotals;
+  readonly rate: ProgressRate;
+  readonly mailboxes: MailboxStatusCounts;
+  readonly rows: readonly MailboxProgress[];
+}
+
+/** Joins a pass's progress rows with the project's mapping rows and sums them up. */
+export async function passProgress(
+  projects: ProjectRepository,
+  pass: Pass,
+  now: Date,
+): Promise<PassProgress> {
+  const [progress, mappings] = await Promise.all([
+    projects.progress(pass.orgId, pass.id),
+    projects.mappings(pass.orgId, pass.projectId),
+  ]);
+  const byId = new Map(mappings.map((m) => [m.id, m]));
+  const rows: MailboxProgress[] = [];
+  for (const p of progress) {
+    const mapping = byId.get(p.mappingId);
+    // A pass's mailboxes are fixed while it is active; a row of a mapping replaced since it ended has no addresses left to show.
+    if (!mapping) continue;
+    rows.push({ mapping, progress: p, rate: rateOf(totalsOf(p), p.startedAt, p.finishedAt, now) });
+  }
+  rows.sort((a, b) => bySourceAddress(a.mapping, b.mapping));
+  const totals = sumTotals(progress.map(totalsOf));
+  const count = (status: MappingProgress['status']) => progress.filter((p) => p.status === status).length;
+  return {
+    pass,
+    totals,
+    rate: rateOf(totals, pass.startedAt, pass.finishedAt, now),
+    mailboxes: {
+      total: progress.length,
+      pending: count('pending'),
+      planning: count('planning'),
+      running: count('running'),
+      done: count('done'),
+      failed: count('failed'),
+    },
+    rows,
+  };
+}
