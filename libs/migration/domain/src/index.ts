@@ -90,3 +90,16 @@ export {
   refill,
   takeLease,
 } from './throttle/token-bucket';
+
+// User mapping: CSV import and export.
+export {
+  describeMappingCsvError,
+  MAPPING_CSV_LIMITS,
+  type MappingCsvError,
+  type MappingCsvResult,
+  type MappingCsvRow,
+  parseMappingCsv,
+  writeMappingCsv,
+} from './mapping/mapping-csv';
+export { csvField, csvRecord, neutraliseFormula, restoreNeutralised } from './mapping/csv-cells';
+export { type AddressProblem, MAX_ADDRESS_LENGTH, normaliseAddress } from './mapping/email-address';
