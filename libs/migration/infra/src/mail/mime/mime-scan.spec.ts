@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { ProviderError } from '@ferry/providers/core';
+import { byteChunks } from './byte-chunks';
+import { addressesOf } from './mime-addresses';
+import { type MimeAttachmentInfo, scanMime } from './mime-scan';
+
+const mime = async (options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const c of new MailComposer({
+    ...options,
+    baseBoundary: 'spec',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  })
+    .compile()
+    .createReadStream())
+    chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
+const limits = { maxTextBytes: 1024 * 1024 };
+const collect = async (content: Readable) => {
+  const parts: Buffer[] = [];
+  for await (const c of content) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+};
+
+describe('the MIME scan the mail targets read messages with', () => {
+  it('hands over attachments in order with their placement, keeps headers and bodies, and hashes the source', async () => {
+    const raw = await mime({
+      from: 'Ada <ada@fabrikam.example>',
+      to: 'Bo <bo@contoso.example>, Group: c1@contoso.example, c2@contoso.example;',
+      subject: 'Héllo',
+      html: '<p>hi <img src="cid:logo@x"></p>',
+      attachments: [
+        { filename: 'a.txt', content: 'first' },
+        { filename: 'logo.png', content: Buffer.alloc(100, 1), cid: 'logo@x' },
+      ],
+    });
+    const seen: [MimeAttachmentInfo, string][] = [];
+    // Source chunks of every size: one byte at a time at the start, then the rest at once.
+    const source = Readable.from([
+      ...[...raw.subarray(0, 50)].map((b) => Buffer.from([b])),
+      raw.subarray(50),
+    ]);
+    const result = await scanMime(
+      source,
+      async (info, content) => void seen.push([info, (await collect(content)).toString('latin1')]),
+      limits,
+    );
+    // In MIME order: nodemailer puts the related image before the mixed attachment.
+    expect(seen.map(([i]) => [i.index, i.filename, i.inline, i.contentId])).toEqual([
+      [0, 'logo.png', true, 'logo@x'],
+      [1, 'a.txt', false, undefined],
+    ]);
+    expect(seen[1]?.[1]).toBe('first');
+    expect(result.html).toContain('cid:logo@x');
+    expect(result.headers.get('subject')).toBe('Héllo');
+    expect(result.headerLines.some((h) => h.key === 'message-id')).toBe(true);
+    expect(addressesOf(result.headers.get('to')).map((a) => a.address)).toEqual([
+      'bo@contoso.example',
+      'c1@contoso.example',
+      'c2@contoso.example',
+    ]);
+    expect(result).toMatchObject({
+      attachments: 2,
+      bytes: raw.length,
+      sha256: createHash('sha256').update(raw).digest('hex'),
+    });
+  });
+
+  it('refuses text parts over the limit, and input that is not a message', async () => {
+    // Past the limit and the parser's own buffering, which the estimate allows for.
+    const long = await mime({ from: 'a@fabrikam.example', subject: 's', text: 'x'.repeat(6 * 1024 * 1024) });
+    await expect(scanMime(Readable.from([long]), async () => undefined, limits)).rejects.toMatchObject({
+      name: 'ItemRejectedError',
+      reason: 'too-large',
+    });
+    await expect(
+      scanMime(
+        Readable.from([Buffer.from('\u0000\u0001\u0002 nothing here')]),
+        async () => undefined,
+        limits,
+      ),
+    ).rejects.toMatchObject({ reason: 'corrupt' });
+  });
+
+  it("does not count attachments as text, and passes on the source's and the handler's own failures", async () => {
+    const many = await mime({
+      from: 'a@fabrikam.example',
+      subject: 's',
+      text: 'hi',
+      attachments: Array.from({ length: 8 }, (_, i) => ({
+        filename: `f${i}.bin`,
+        content: Buffer.alloc(768 * 1024, i),
+      })),
+    });
+    const skipped = await scanMime(Readable.from([many]), async () => undefined, limits);
+    expect(skipped.attachments).toBe(8);
+    const big = await mime({
+      from: 'a@fabrikam.example',
+      subject: 's',
+      text: 'hi',
+      attachments: [{ filename: 'big.bin', content: Buffer.alloc(3 * 1024 * 1024, 2) }],
+    });
+    const result = await scanMime(
+      Readable.from([big]),
+      async (_info, content) => void (await collect(content)),
+      limits,
+    );
+    expect(result.attachments).toBe(1);
+
+    const failing = new Readable({ read() {} });
+    failing.push(big.subarray(0, 1000));
+    setImmediate(() =>
+      failing.destroy(new ProviderError('unreachable', 'source.example closed the connection mid-answer')),
+    );
+    await expect(scanMime(failing, async () => undefined, limits)).rejects.toMatchObject({
+      name: 'ProviderError',
+      code: 'unreachable',
+    });
+
+    const handlerFails = scanMime(
+      Readable.from([big]),
+      () => Promise.reject(new ProviderError('throttled', 'slow down')),
+      limits,
+    );
+    await expect(handlerFails).rejects.toMatchObject({ code: 'throttled' });
+  });
+
+  it('cuts a stream into fixed pieces whatever its chunks', async () => {
+    const pieces: number[] = [];
+    for await (const piece of byteChunks(
+      Readable.from([Buffer.alloc(5), Buffer.alloc(12), Buffer.alloc(1)]),
+      4,
+    ))
+      pieces.push(piece.length);
+    expect(pieces).toEqual([4, 4, 4, 4, 2]);
+    const none: Buffer[] = [];
+    for await (const piece of byteChunks(Readable.from([]), 4)) none.push(piece);
+    expect(none).toEqual([]);
+  });
+});
