@@ -103,3 +103,36 @@ export {
 } from './mapping/mapping-csv';
 export { csvField, csvRecord, neutraliseFormula, restoreNeutralised } from './mapping/csv-cells';
 export { type AddressProblem, MAX_ADDRESS_LENGTH, normaliseAddress } from './mapping/email-address';
+
+// Passes: lifecycle.
+export {
+  checkPassAction,
+  checkPassTransition,
+  describePassRefusal,
+  isPassFinished,
+  PASS_STATUSES,
+  PASS_TRANSITIONS,
+  type PassAction,
+  passSourcesOf,
+  type PassStatus,
+  type PassTransitionCheck,
+  type PassTransitionRefusal,
+} from './pass/pass-transitions';
+
+// Progress: totals, percent, rates and ETA.
+export {
+  DEFAULT_RATE_OPTIONS,
+  isComplete,
+  processedOf,
+  type ProgressCounts,
+  progressEta,
+  progressPercent,
+  type ProgressRate,
+  progressRate,
+  type ProgressSample,
+  type ProgressSummary,
+  type RateOptions,
+  recordSample,
+  summariseProgress,
+  sumProgress,
+} from './progress/progress';
