@@ -71,8 +71,20 @@ export class CreateMigrationTables1734400000001 implements MigrationInterface {
       referencedTableName: `${schema}.${table}`,
       referencedColumnNames,
     });
+    // Primary keys get names of our own (pk_<table>) rather than TypeORM's hashes, the same on both servers.
     const create = (name: string, options: Omit<TableOptions, 'name'>) =>
-      q.createTable(new Table({ name: `${schema}.${name}`, ...options }), false, true, true);
+      q.createTable(
+        new Table({
+          name: `${schema}.${name}`,
+          ...options,
+          columns: options.columns?.map((c) =>
+            c.isPrimary ? { ...c, primaryKeyConstraintName: `pk_${name}` } : c,
+          ),
+        }),
+        false,
+        true,
+        true,
+      );
 
     await create('projects', {
       columns: [

@@ -40,12 +40,10 @@ export async function finishRunIfComplete(
  * records a later pass as its last (a cancelled pass's in-flight batch finishing after a newer pass).
  */
 async function promoteCursor(m: EntityManager, passId: string, mappingId: string, now: Date): Promise<void> {
-  const run = await m
-    .getRepository(MailboxRunEntity)
-    .findOneOrFail({
-      where: { passId, mappingId },
-      select: { passId: true, mappingId: true, pendingCursor: true },
-    });
+  const run = await m.getRepository(MailboxRunEntity).findOneOrFail({
+    where: { passId, mappingId },
+    select: { passId: true, mappingId: true, pendingCursor: true },
+  });
   const pass = await m
     .getRepository(PassEntity)
     .findOneOrFail({ where: { id: passId }, select: { id: true, createdAt: true } });

@@ -86,12 +86,10 @@ export class TypeormProjectRepository implements ProjectRepository {
       if (!(await lockProject(m, orgId, projectId))) return false;
       if (await m.getRepository(PassEntity).existsBy({ orgId, projectId, status: In(PASS_HOLDS_MAPPING) }))
         return false;
-      const stored = await m
-        .getRepository(MappingEntity)
-        .find({
-          where: { orgId, projectId },
-          select: { id: true, sourceAddress: true, targetAddress: true },
-        });
+      const stored = await m.getRepository(MappingEntity).find({
+        where: { orgId, projectId },
+        select: { id: true, sourceAddress: true, targetAddress: true },
+      });
       const plan = planMappingReplacement(stored, rows);
       await deleteMappings(m, orgId, projectId, plan.removals);
       const repo = m.getRepository(MappingEntity);

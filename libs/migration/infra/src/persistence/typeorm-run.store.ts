@@ -196,12 +196,10 @@ export class TypeormRunStore implements RunStore {
  * @returns the run's organisation.
  */
 async function insertBatchOnce(m: EntityManager, result: BatchResult, now: Date): Promise<string> {
-  const run = await m
-    .getRepository(MailboxRunEntity)
-    .findOne({
-      where: { passId: result.passId, mappingId: result.mappingId },
-      select: { passId: true, orgId: true },
-    });
+  const run = await m.getRepository(MailboxRunEntity).findOne({
+    where: { passId: result.passId, mappingId: result.mappingId },
+    select: { passId: true, orgId: true },
+  });
   if (!run) throw new NothingToRecord();
   try {
     await m.getRepository(BatchResultEntity).insert({
