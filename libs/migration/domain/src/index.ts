@@ -34,6 +34,53 @@ export {
   graphWellKnownOfRole,
   imapRoleOf,
 } from './mail/system-folders';
+// User mapping: CSV import and export.
+export {
+  describeMappingCsvError,
+  MAPPING_CSV_LIMITS,
+  type MappingCsvError,
+  type MappingCsvResult,
+  type MappingCsvRow,
+  parseMappingCsv,
+  writeMappingCsv,
+} from './mapping/mapping-csv';
+export { csvField, csvRecord, neutraliseFormula, restoreNeutralised } from './mapping/csv-cells';
+export { type AddressProblem, MAX_ADDRESS_LENGTH, normaliseAddress } from './mapping/email-address';
+
+// Passes: lifecycle.
+export {
+  checkPassAction,
+  checkPassTransition,
+  describePassRefusal,
+  isPassFinished,
+  PASS_STATUSES,
+  PASS_TRANSITIONS,
+  type PassAction,
+  passSourcesOf,
+  type PassStatus,
+  type PassTransitionCheck,
+  type PassTransitionRefusal,
+} from './pass/pass-transitions';
+
+// Progress: totals, percent, rates and ETA.
+export {
+  DEFAULT_RATE_OPTIONS,
+  isComplete,
+  processedOf,
+  type ProgressCounts,
+  progressEta,
+  progressPercent,
+  type ProgressRate,
+  progressRate,
+  type ProgressSample,
+  type ProgressSummary,
+  type RateOptions,
+  recordSample,
+  summariseProgress,
+  sumProgress,
+} from './progress/progress';
+
+// Throttling: control laws (token buckets, AIMD, fair shares, lease sizing, the shared scope ledger).
 export {
   type AimdParams,
   type AimdState,
@@ -90,49 +137,3 @@ export {
   refill,
   takeLease,
 } from './throttle/token-bucket';
-
-// User mapping: CSV import and export.
-export {
-  describeMappingCsvError,
-  MAPPING_CSV_LIMITS,
-  type MappingCsvError,
-  type MappingCsvResult,
-  type MappingCsvRow,
-  parseMappingCsv,
-  writeMappingCsv,
-} from './mapping/mapping-csv';
-export { csvField, csvRecord, neutraliseFormula, restoreNeutralised } from './mapping/csv-cells';
-export { type AddressProblem, MAX_ADDRESS_LENGTH, normaliseAddress } from './mapping/email-address';
-
-// Passes: lifecycle.
-export {
-  checkPassAction,
-  checkPassTransition,
-  describePassRefusal,
-  isPassFinished,
-  PASS_STATUSES,
-  PASS_TRANSITIONS,
-  type PassAction,
-  passSourcesOf,
-  type PassStatus,
-  type PassTransitionCheck,
-  type PassTransitionRefusal,
-} from './pass/pass-transitions';
-
-// Progress: totals, percent, rates and ETA.
-export {
-  DEFAULT_RATE_OPTIONS,
-  isComplete,
-  processedOf,
-  type ProgressCounts,
-  progressEta,
-  progressPercent,
-  type ProgressRate,
-  progressRate,
-  type ProgressSample,
-  type ProgressSummary,
-  type RateOptions,
-  recordSample,
-  summariseProgress,
-  sumProgress,
-} from './progress/progress';
