@@ -126,6 +126,13 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
               FERRY_OUTBOUND_ALLOW: process.env.FERRY_OUTBOUND_ALLOW ?? '127.0.0.1',
             }
           : {}),
+        ...(svc.name === 'migration'
+          ? {
+              FERRY_SERVICE_KEY_FILE: join(serviceKeys, 'private', 'migration.key.pem'),
+              // The sandbox clouds are on loopback (see connectors above); their origins come from the caller.
+              FERRY_OUTBOUND_ALLOW: process.env.FERRY_OUTBOUND_ALLOW ?? '127.0.0.1',
+            }
+          : {}),
         ...(svc.name === 'identity'
           ? {
               FERRY_KEK_PROVIDER: 'local',

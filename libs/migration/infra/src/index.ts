@@ -1,1 +1,13 @@
 export { DEFAULT_RETRY_POLICY, governedCall, jitteredDelay, type RetryPolicy } from './throttle/governed-call';
+export { createKvThrottleGovernor, openThrottleBucket, throttleBucketName, type ThrottleBucketOptions } from './throttle/kv-throttle.governor';
+export { createLocalThrottleGovernor } from './throttle/local-throttle.governor';
+export { KvScopeLedgerStore } from './throttle/kv-scope-ledger.store';
+export { MemoryScopeLedgerStore } from './throttle/memory-scope-ledger.store';
+export type { LedgerEntry, ScopeLedgerStore } from './throttle/scope-ledger.store';
+export { scopeStoreKey } from './throttle/scope-key';
+export { SharedThrottleGovernor } from './throttle/shared-throttle.governor';
+export { DEFAULT_THROTTLE_TUNING, type ThrottleGovernorOptions, type ThrottleLogger, type ThrottleTuning } from './throttle/throttle-governor.options';
+export { NO_THROTTLE_METRICS, type ThrottleMetrics, type ThrottleStoreOp } from './throttle/throttle-metrics';
+export { MIGRATION_ENTITIES, MIGRATION_MIGRATIONS, MIGRATION_SCHEMA } from './persistence/migration-schema';
+export { MigrationServiceModule } from './service/migration-service.module';
+export type { MigrationRole, MigrationServiceOptions } from './service/migration-service.options';

@@ -1,24 +1,20 @@
 import type { ItemFailureReason, WorkObserver } from '@ferry/migration/application';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-/** What the throttle governor reports (vendor classes only). */
-export interface ThrottleObserver {
-  onWait(vendor: string, ms: number): void;
-  onThrottled(vendor: string): void;
-}
+import type { ThrottleMetrics } from '../throttle/throttle-metrics';
 
 /**
  * The worker's Prometheus metrics. Labels are classes (action, outcome, reason, vendor, kind), never
  * an organisation, a project or a mailbox: the series count stays bounded whatever the load, and no
  * identifier of a person reaches the metrics system. Queue lag is what the chart scales workers on.
  */
-export class WorkerMetrics implements WorkObserver, ThrottleObserver {
+export class WorkerMetrics implements WorkObserver, ThrottleMetrics {
   readonly registry = new Registry();
   private readonly items = new Counter({ name: 'ferry_migration_items_total', help: 'Items carried, by action (copy, update, delete)', labelNames: ['action'], registers: [this.registry] });
   private readonly bytes = new Counter({ name: 'ferry_migration_bytes_total', help: 'Bytes written to targets', registers: [this.registry] });
   private readonly errors = new Counter({ name: 'ferry_migration_item_errors_total', help: 'Items that failed for good, by reason class', labelNames: ['reason'], registers: [this.registry] });
   private readonly throttleWait = new Counter({ name: 'ferry_migration_throttle_wait_seconds_total', help: 'Time requests waited for the throttle governor, by vendor', labelNames: ['vendor'], registers: [this.registry] });
   private readonly throttled = new Counter({ name: 'ferry_migration_throttled_total', help: 'Requests the provider answered throttled (429/503 with Retry-After), by vendor', labelNames: ['vendor'], registers: [this.registry] });
+  private readonly requests = new Gauge({ name: 'ferry_migration_requests_in_flight', help: 'Provider requests this worker has in flight, by vendor', labelNames: ['vendor'], registers: [this.registry] });
   private readonly inFlight = new Gauge({ name: 'ferry_migration_work_in_flight', help: 'Work items being handled by this worker', registers: [this.registry] });
   private readonly work = new Histogram({
     name: 'ferry_migration_work_seconds',
@@ -45,6 +41,10 @@ export class WorkerMetrics implements WorkObserver, ThrottleObserver {
 
   onThrottled(vendor: string): void {
     this.throttled.inc({ vendor });
+  }
+
+  setInFlight(vendor: string, inFlight: number): void {
+    this.requests.set({ vendor }, inFlight);
   }
 
   /** Marks a work item started; call the returned function with its outcome. */
