@@ -20,7 +20,7 @@ export class ItemRefEntity {
   @Column({ name: 'target_id', type: 'varchar', length: 400 })
   targetId!: string;
 
-  @Column({ name: 'folder_id', type: String, length: 400 })
+  @Column({ name: 'folder_id', type: 'varchar', length: 400 })
   folderId!: string;
 
   @Column({ name: 'change_stamp', type: 'varchar', length: 200 })
