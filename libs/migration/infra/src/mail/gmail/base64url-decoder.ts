@@ -1,0 +1,44 @@
+/** Thrown when a base64url text is not base64url: the item's content is corrupt as Gmail sent it. */
+export class Base64urlError extends Error {
+  constructor() {
+    super('the message content is not valid base64url');
+    this.name = 'Base64urlError';
+  }
+}
+
+const ALPHABET = /^[A-Za-z0-9_-]*$/;
+const PADDING = /^=*$/;
+
+/**
+ * Decodes base64url text that arrives in pieces of any length (a JSON string streamed chunk by
+ * chunk), holding back at most three characters between pieces so that only whole 4-character
+ * quanta are decoded. `=` padding (Gmail adds it) may end the text; nothing else may follow it.
+ */
+export class Base64urlDecoder {
+  private carry = '';
+  private padded = false;
+
+  /** Decodes what can be decoded of `piece` together with what was held back. */
+  push(piece: string): Buffer {
+    let data = piece;
+    const pad = this.padded ? 0 : piece.indexOf('=');
+    if (pad >= 0) {
+      if (!PADDING.test(piece.slice(pad))) throw new Base64urlError();
+      data = piece.slice(0, pad);
+      this.padded = true;
+    }
+    if (!ALPHABET.test(data)) throw new Base64urlError();
+    const text = this.carry + data;
+    const whole = text.length - (text.length % 4);
+    this.carry = text.slice(whole);
+    return Buffer.from(text.slice(0, whole), 'base64url');
+  }
+
+  /** Decodes what was held back; throws when the text stopped where no byte can end. */
+  end(): Buffer {
+    const rest = this.carry;
+    this.carry = '';
+    if (rest.length % 4 === 1) throw new Base64urlError();
+    return Buffer.from(rest, 'base64url');
+  }
+}

@@ -1,0 +1,177 @@
+import type {
+  AccessProvider,
+  MailboxRef,
+  RequestCost,
+  ThrottleGovernor,
+  ThrottleScope,
+} from '@ferry/migration/application';
+import {
+  type OutboundFetch,
+  ProviderError,
+  responseError,
+  type StreamingRequest,
+  type StreamingResponse,
+  type StreamingTransport,
+} from '@ferry/providers/core';
+import { type GoogleEndpoints, googleApiOptions } from '@ferry/providers/google';
+import { type gmail_v1, google } from 'googleapis';
+import { DEFAULT_RETRY_POLICY, governedCall, type RetryPolicy } from '../../throttle/governed-call';
+import { answerStatus, gaxiosFailure, gmailFailure } from './gmail-failure';
+import { GMAIL_MODIFY_SCOPE, GMAIL_UNITS, type GmailMethod } from './gmail-quota';
+
+/** What the Gmail adapters need to reach Gmail for a mailbox. */
+export interface GmailConnection {
+  readonly access: AccessProvider;
+  readonly governor: ThrottleGovernor;
+  readonly endpoints: GoogleEndpoints;
+  /** The SSRF-guarded buffering fetch (`createOutboundFetch`) for JSON calls through googleapis. */
+  readonly fetch: OutboundFetch;
+  /** The SSRF-guarded streaming transport (`createStreamingTransport`) for content: raw reads, uploads. */
+  readonly transport: StreamingTransport;
+  readonly retry?: RetryPolicy;
+}
+
+/** An answer a caller expects and handles itself (404 gone, 409 exists): no error, the permit released as ok. */
+export interface ExpectedStatus {
+  readonly expected: number;
+}
+
+export function isExpectedStatus(value: unknown): value is ExpectedStatus {
+  return typeof value === 'object' && value !== null && 'expected' in value;
+}
+
+/** A request's cost beyond its method's quota units (uploaded bytes). */
+export interface ExtraCost {
+  readonly uploadBytes?: number;
+}
+
+/**
+ * Runs Gmail requests for a mailbox: a broker token (dropped and asked for again once on a 401), the
+ * throttle governor charged the method's quota units, retries of throttled and transient failures, and
+ * Ferry-written errors only.
+ */
+export class GmailApi {
+  private readonly clients = new Map<string, gmail_v1.Gmail>();
+
+  constructor(readonly connection: GmailConnection) {}
+
+  retryPolicy(): RetryPolicy {
+    return this.connection.retry ?? DEFAULT_RETRY_POLICY;
+  }
+
+  scope(mailbox: MailboxRef): ThrottleScope {
+    return { vendor: 'gmail', tenantKey: mailbox.tenantKey, mailboxKey: mailbox.pseudonym };
+  }
+
+  cost(method: GmailMethod, extra: ExtraCost = {}): RequestCost {
+    return {
+      requests: 1,
+      units: GMAIL_UNITS[method],
+      ...(extra.uploadBytes === undefined ? {} : { uploadBytes: extra.uploadBytes }),
+    };
+  }
+
+  /** A googleapis call; answers in `expect` come back as `{ expected: status }` instead of an error. */
+  call<T>(
+    mailbox: MailboxRef,
+    method: GmailMethod,
+    signal: AbortSignal,
+    run: (gmail: gmail_v1.Gmail, options: { signal: AbortSignal }) => Promise<{ data: T }>,
+    expect: readonly number[] = [],
+  ): Promise<T | ExpectedStatus> {
+    return this.withToken(mailbox, method, signal, {}, async (token) => {
+      try {
+        return (await run(this.client(token), { signal })).data;
+      } catch (error) {
+        const status = answerStatus(error);
+        if (status !== undefined && expect.includes(status)) return { expected: status };
+        throw gaxiosFailure(method, error);
+      }
+    });
+  }
+
+  /**
+   * One HTTP exchange through the streaming transport, for what googleapis cannot stream. Answers with
+   * a status in `accept` are returned (their body for the caller to read or destroy); any other is
+   * read for Google's reason code and thrown as a ProviderError.
+   */
+  send(
+    mailbox: MailboxRef,
+    method: GmailMethod,
+    signal: AbortSignal,
+    accept: readonly number[],
+    request: (authorization: string) => Omit<StreamingRequest, 'signal'>,
+    extra: ExtraCost = {},
+    policy?: RetryPolicy,
+  ): Promise<StreamingResponse> {
+    return this.withToken(
+      mailbox,
+      method,
+      signal,
+      extra,
+      async (token) => {
+        const built = request(`Bearer ${token}`);
+        const res = await this.connection.transport({ ...built, signal });
+        if (accept.includes(res.status)) return res;
+        const mapped = await responseError(res, built.url);
+        throw gmailFailure(method, res.status, res.headers, mapped.details.providerCode);
+      },
+      policy,
+    );
+  }
+
+  /** A URL under the Gmail API root (`gmail/v1/...` or `upload/gmail/v1/...`). */
+  url(path: string, query: Record<string, string> = {}): URL {
+    const url = new URL(path, this.connection.endpoints.apiRoot);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    return url;
+  }
+
+  /**
+   * Runs `attempt` with a token under the governor. A 401 drops the token and tries once more with a
+   * fresh one (a token revoked or expired early); `attempt` must be safe to repeat.
+   */
+  async withToken<T>(
+    mailbox: MailboxRef,
+    method: GmailMethod,
+    signal: AbortSignal,
+    extra: ExtraCost,
+    attempt: (token: string) => Promise<T>,
+    policy: RetryPolicy = this.retryPolicy(),
+  ): Promise<T> {
+    const { access, governor } = this.connection;
+    for (let renewed = false; ; renewed = true) {
+      try {
+        return await governedCall(
+          governor,
+          this.scope(mailbox),
+          this.cost(method, extra),
+          signal,
+          async () => attempt((await access.token(mailbox, [GMAIL_MODIFY_SCOPE], signal)).token),
+          policy,
+        );
+      } catch (error) {
+        if (renewed || !(error instanceof ProviderError) || error.details.status !== 401) throw error;
+        access.invalidate(mailbox);
+      }
+    }
+  }
+
+  /** googleapis clients per token (a handful of mailboxes are busy at once per worker). */
+  private client(token: string): gmail_v1.Gmail {
+    let client = this.clients.get(token);
+    if (!client) {
+      if (this.clients.size >= 64) this.clients.clear();
+      client = google.gmail({
+        version: 'v1',
+        ...googleApiOptions({
+          accessToken: token,
+          endpoints: this.connection.endpoints,
+          fetch: this.connection.fetch,
+        }),
+      });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+}
