@@ -21,6 +21,15 @@ export async function examine(
   }
 }
 
+/**
+ * Leaves the open folder (CLOSE, which expunges nothing in a folder opened by EXAMINE). STATUS of the open
+ * folder answers from the session's view, which does not see other sessions' changes until it syncs, so
+ * every STATUS (and LIST-STATUS) is sent with no folder open.
+ */
+export async function deselect(session: ImapFlow): Promise<void> {
+  if (session.mailbox) await session.mailboxClose();
+}
+
 /** UIDs matching `query` in the open folder, as ranges (ESEARCH ALL keeps a large answer compact). */
 export async function searchUids(session: ImapFlow, query: SearchObject): Promise<UidRange[]> {
   const result = await session.search(query, { uid: true, returnOptions: ['ALL'] });

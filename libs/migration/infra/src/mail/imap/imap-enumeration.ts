@@ -9,6 +9,7 @@ import {
   encodeEnumerationToken,
   type EnumerationToken,
 } from './imap-cursor';
+import type { ImapFeatures } from './imap-extensions';
 import type { ImapFolderCatalog } from './imap-folder-catalog';
 import type { ImapFolder } from './imap-folders';
 import type { ImapSessionRunner } from './imap-session-runner';
@@ -56,8 +57,8 @@ export async function enumeratePage(
   for (let read = 0; read < ctx.foldersPerPage && items.length < ctx.pageSize; read++) {
     const folder = folders[index];
     if (!folder) break;
-    const slice = await ctx.runner.run(mailbox, { requests: 3 }, signal, (session) =>
-      readSlice(session, folder, position, ctx.pageSize - items.length),
+    const slice = await ctx.runner.run(mailbox, { requests: 3 }, signal, (session, features) =>
+      readSlice(session, features, folder, position, ctx.pageSize - items.length),
     );
     items.push(...slice.items);
     if (slice.done || slice.uidValidity === null) {
@@ -77,6 +78,7 @@ export async function enumeratePage(
 
 async function readSlice(
   session: ImapFlow,
+  features: ImapFeatures,
   folder: ImapFolder,
   position: EnumerationToken | undefined,
   limit: number,
@@ -98,7 +100,7 @@ async function readSlice(
   if (!lastMessage) return empty;
   return {
     uidValidity,
-    items: messages.map((m) => toSummary(folder.id, uidValidity, m)),
+    items: messages.map((m) => toSummary(folder.id, uidValidity, m, features.condstore)),
     lastUid: lastMessage.uid,
     done: last >= opened.exists,
   };

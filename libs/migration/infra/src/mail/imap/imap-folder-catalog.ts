@@ -1,6 +1,7 @@
 import type { ImapFlow, StatusObject, StatusQuery } from 'imapflow';
 import type { MailboxRef } from '@ferry/migration/application';
 import { ProviderError } from '@ferry/providers/core';
+import { deselect } from './imap-commands';
 import type { FolderMark } from './imap-cursor';
 import type { ImapFeatures } from './imap-extensions';
 import { type ImapFolder, toImapFolders } from './imap-folders';
@@ -61,8 +62,10 @@ export class ImapFolderCatalog {
    * LIST and STATUS commands in batches. A folder deleted between the two is left out.
    */
   async snapshot(mailbox: MailboxRef, signal: AbortSignal): Promise<MarkedFolder[]> {
-    const listed = await this.runner.run(mailbox, { requests: 1 }, signal, async (session, features) => {
+    // LIST, and CLOSE when the pooled session has a folder open.
+    const listed = await this.runner.run(mailbox, { requests: 2 }, signal, async (session, features) => {
       const inline = session.capabilities.has('LIST-STATUS');
+      if (inline) await deselect(session);
       const entries = await session.list(inline ? { statusQuery: statusQuery(features) } : {});
       const statuses = new Map(
         entries.filter((e) => e.status).map((e) => [e.path, e.status as StatusObject]),
@@ -120,6 +123,7 @@ async function statusesOf(
   features: ImapFeatures,
 ): Promise<Map<string, StatusObject>> {
   const found = new Map<string, StatusObject>();
+  await deselect(session);
   for (const folder of folders) {
     try {
       const status = await session.status(folder.serverPath, statusQuery(features));

@@ -41,15 +41,26 @@ export async function readSummaries(
     if (!folder) continue;
     for (let start = 0; start < group.length; start += ctx.pageSize) {
       const slice = group.slice(start, start + ctx.pageSize);
-      const found = await ctx.runner.run(mailbox, { requests: 2 }, signal, async (session) => {
-        const opened = await examine(session, folder.serverPath, true);
-        if (!opened || opened.uidValidity.toString() !== uidValidity) return [];
-        return session.fetchAll(toSequenceSet(slice.map((s) => s.ref.uid)), SUMMARY_QUERY, { uid: true });
-      });
+      // EXAMINE even when the folder is open: a fresh view is what shows other sessions' flag changes.
+      const { found, condstore } = await ctx.runner.run(
+        mailbox,
+        { requests: 2 },
+        signal,
+        async (session, features) => {
+          const opened = await examine(session, folder.serverPath);
+          if (!opened || opened.uidValidity.toString() !== uidValidity)
+            return { found: [], condstore: false };
+          const uids = toSequenceSet(slice.map((s) => s.ref.uid));
+          return {
+            found: await session.fetchAll(uids, SUMMARY_QUERY, { uid: true }),
+            condstore: features.condstore,
+          };
+        },
+      );
       const byUid = new Map(found.map((m) => [m.uid, m]));
       for (const { ref, at } of slice) {
         const message = byUid.get(ref.uid);
-        if (message) results[at] = toSummary(folderId, uidValidity, message);
+        if (message) results[at] = toSummary(folderId, uidValidity, message, condstore);
       }
     }
   }

@@ -28,24 +28,31 @@ export function stateOf(flags: ReadonlySet<string> | undefined): MailState {
  * sees a message marked read: the state is all that can change about an IMAP message, whose content is
  * immutable and whose folder is part of its id.
  */
-export function changeStampOf(message: Pick<FetchMessageObject, 'modseq' | 'flags'>): string {
-  if (message.modseq !== undefined) return message.modseq.toString();
+export function changeStampOf(
+  message: Pick<FetchMessageObject, 'modseq' | 'flags'>,
+  condstore = true,
+): string {
+  if (condstore && message.modseq !== undefined) return message.modseq.toString();
   const state = stateOf(message.flags);
   return `s${[state.read, state.flagged, state.answered, state.draft].map((bit) => (bit ? '1' : '0')).join('')}`;
 }
 
-/** The summary of a fetched message of folder `folderId` at `uidValidity`. */
+/**
+ * The summary of a fetched message of folder `folderId` at `uidValidity`; `condstore` false ignores a
+ * MODSEQ the server sends anyway (the adapter was told not to rely on the server's CONDSTORE).
+ */
 export function toSummary(
   folderId: string,
   uidValidity: string,
   message: FetchMessageObject,
+  condstore = true,
 ): SourceItemSummary {
   const received = message.internalDate === undefined ? Number.NaN : new Date(message.internalDate).getTime();
   return {
     sourceId: imapSourceId({ folderId, uidValidity, uid: message.uid }),
     folderIds: [folderId],
     state: stateOf(message.flags),
-    changeStamp: changeStampOf(message),
+    changeStamp: changeStampOf(message, condstore),
     size: message.size ?? 0,
     receivedAt: Number.isFinite(received) ? received : 0,
   };
