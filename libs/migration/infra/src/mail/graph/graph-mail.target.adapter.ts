@@ -9,7 +9,7 @@ import {
   type WrittenMessage,
 } from '@ferry/migration/application';
 import { graphWellKnownOfRole, isIdempotencyKey, type TargetPlacement } from '@ferry/migration/domain';
-import { ProviderError } from '@ferry/providers/core';
+import { ProviderError, responseError } from '@ferry/providers/core';
 import { DEFAULT_RETRY_POLICY, jitteredDelay } from '../../throttle/governed-call';
 import { type MimeScanResult, scanMime } from '../mime/mime-scan';
 import {
@@ -263,7 +263,7 @@ export class GraphMailTarget implements MailTarget {
       try {
         const res = await this.api.send(
           mailbox,
-          { uploadBytes: body.length, authenticated: true, accept: [404], once: true },
+          { uploadBytes: body.length, authenticated: true, accept: [400, 404, 413], once: true },
           (authorization) => ({
             method: 'POST',
             url: this.api.url(
@@ -285,6 +285,15 @@ export class GraphMailTarget implements MailTarget {
           this.folders.forget(mailbox, message.placement);
           folderId = await this.folders.resolve(mailbox, message.placement, signal);
           continue;
+        }
+        if (res.status === 400 || res.status === 413) {
+          // This message, not the service: Graph refuses it for good (a recipient, a property, its size).
+          const refusal = await responseError(res, this.api.url('/'));
+          const code = refusal.details.providerCode ? ` (${refusal.details.providerCode})` : '';
+          throw new ItemRejectedError(
+            res.status === 413 ? 'too-large' : 'refused-by-target',
+            `Microsoft Graph refused the copy: ${res.status}${code}`,
+          );
         }
         const created = res.status === 404 ? undefined : await this.api.readJson<{ id?: string }>(res);
         if (!created?.id)

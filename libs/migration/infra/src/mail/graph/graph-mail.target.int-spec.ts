@@ -446,7 +446,29 @@ describe('graph mail target (Microsoft Graph, sandbox)', () => {
     expect(hugeAttachment).toMatchObject({ reason: 'too-large' });
     // Refused before anything was sent.
     expect(governor.acquired.length).toBe(before);
-    for (const err of [corrupt, longBody, bodyOver4, hugeAttachment]) {
+    // A create Graph refuses for good (here a 400 put in place of the sandbox's answer) fails the item.
+    const refusing: StreamingTransport = async (req) =>
+      req.method === 'POST' && /\/messages$/.test(new URL(String(req.url)).pathname)
+        ? {
+            status: 400,
+            headers: new Headers({ 'content-type': 'application/json' }),
+            body: Readable.from([
+              Buffer.from(
+                '{"error":{"code":"ErrorInvalidRecipients","message":"bo.receiver@contoso.example"}}',
+              ),
+            ]),
+          }
+        : kit.transport(req);
+    const refusedCopy = await refused(
+      new GraphMailTarget(kit.connection({ transport: refusing }).connection),
+      secret({}),
+    );
+    expect(refusedCopy).toMatchObject({
+      name: 'ItemRejectedError',
+      reason: 'refused-by-target',
+      message: 'refused-by-target: Microsoft Graph refused the copy: 400 (ErrorInvalidRecipients)',
+    });
+    for (const err of [corrupt, longBody, bodyOver4, hugeAttachment, refusedCopy]) {
       expect(err.message).not.toContain('Secret subject');
       expect(err.message).not.toContain('@');
       expect(err.message).not.toContain(token);
