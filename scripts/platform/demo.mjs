@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { relaunchTrustingSandboxCa, startSandboxProcess } from '../sandbox/sandbox-process.mjs';
 import { call, signIn } from './api-client.mjs';
+import { migrateMail } from './demo-migration.mjs';
 import { SERVICES, startPlatform } from './supervisor.mjs';
 
 // The demo talks HTTPS to the sandbox clouds, so this process must trust their CA from its start.
@@ -81,7 +82,11 @@ try {
   for (const [name, counts] of Object.entries(summary)) {
     if (!['scenario', 'microsoft', 'google'].includes(name)) say(`   ${name}: ${JSON.stringify(counts)}`);
   }
-  platform = await startPlatform({ quiet: process.env.FERRY_DEMO_QUIET === '1' });
+  // The clouds' APIs are the sandbox's: Google's root for both services, Graph's origin for migration.
+  platform = await startPlatform({
+    quiet: process.env.FERRY_DEMO_QUIET === '1',
+    extraEnv: { FERRY_GOOGLE_API_ROOT: clouds.googleRoot, FERRY_GOOGLE_TOKEN_URI: clouds.googleTokenUri, FERRY_GRAPH_ORIGIN: new URL(clouds.graph).origin },
+  });
   say(`all ${SERVICES.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${platform.urls.gateway}`);
   const api = `${platform.urls.gateway}/api/v1`;
   // The sandbox tenant's app registration secret: the connector the demo creates is a real one.
@@ -171,7 +176,9 @@ try {
   const order = [...spans].sort((a, b) => String(a.startTime).localeCompare(String(b.startTime)));
   say(`   -> one trace, ${spans.length} spans, services in order: ${[...new Set(order.map((s) => s.service))].join(' -> ')}`);
 
-  say(`9. DELETE /api/v1/orgs/${org}/connector-credentials?project=demo-migration  (the migration is complete: its temporary credentials go)`);
+  await migrateMail({ api, token, org, clouds, say });
+
+  say(`17. DELETE /api/v1/orgs/${org}/connector-credentials?project=demo-migration  (the migration is complete: its temporary credentials go)`);
   const purged = await call(`${api}/orgs/${org}/connector-credentials?project=demo-migration`, { method: 'DELETE', token });
   if (purged.status !== 200) throw new Error(`purge answered ${purged.status}: ${JSON.stringify(purged.body)}`);
   const after = await call(`${api}/orgs/${org}/connectors/${connector.id}`, { token });

@@ -4,7 +4,7 @@ import { ItemRejectedError, type ItemFailureReason, type MailAdapters, type Mail
 import type { ItemReference, ReferenceStore } from '../ports/reference.ports';
 import type { ItemFailure, MappingWork, RunStore } from '../ports/run.ports';
 import { FolderDirectory } from './folder-directory';
-import { PassNotRunningError } from './work.errors';
+import { describeFailure, PassNotRunningError } from './work.errors';
 import type { BatchEntry, CopyBatch, Delivery, WorkAddress, WorkLimits } from './work.types';
 
 /** What happened to one entry. */
@@ -48,6 +48,27 @@ export class CopyBatchUseCase {
     const work = await this.runs.mappingWork(address.orgId, address.passId, address.mappingId);
     if (!work || work.passStatus === 'cancelled' || work.passStatus === 'completed' || work.passStatus === 'failed') return;
     if (work.passStatus !== 'running') throw new PassNotRunningError(work.passStatus);
+    try {
+      await this.carryBatch(address, work, batch, delivery);
+    } catch (err) {
+      if (!delivery.last || delivery.signal.aborted || err instanceof PassNotRunningError) throw err;
+      // Failing before any item could be tried (folders, references) through every retry: the whole
+      // batch is recorded failed, so the counts still add up and the pass can finish.
+      const detail = describeFailure(err);
+      await this.runs.recordBatch({
+        passId: address.passId,
+        mappingId: address.mappingId,
+        batchId: batch.batchId,
+        migrated: 0,
+        skipped: 0,
+        failed: batch.entries.length,
+        bytes: 0,
+        failures: batch.entries.map((e) => ({ sourceId: e.item.sourceId, reason: 'transient-exhausted' as const, detail })),
+      });
+    }
+  }
+
+  private async carryBatch(address: WorkAddress, work: MappingWork, batch: CopyBatch, delivery: Delivery): Promise<void> {
     const source = this.adapters.source(work.source.system);
     const target = this.adapters.target(work.target.system);
     const signal = delivery.signal;
@@ -134,19 +155,9 @@ export class CopyBatchUseCase {
       }
       if (signal.aborted || !delivery.last) return { kind: 'retry', error: err };
       this.observer.itemFailed('transient-exhausted');
-      return { kind: 'failed', failure: { sourceId: item.sourceId, reason: 'transient-exhausted', detail: describe(err) } };
+      return { kind: 'failed', failure: { sourceId: item.sourceId, reason: 'transient-exhausted', detail: describeFailure(err) } };
     }
   }
-}
-
-/** A Ferry-written description of an error that kept failing: its class and code, never its text (it may quote a vendor). */
-function describe(err: unknown): string {
-  const e = err as { name?: unknown; code?: unknown; details?: { providerCode?: unknown; status?: unknown } };
-  const name = typeof e?.name === 'string' ? e.name : 'Error';
-  const code = typeof e?.code === 'string' ? ` ${e.code}` : '';
-  const status = typeof e?.details?.status === 'number' ? ` (HTTP ${e.details.status})` : '';
-  const vendor = typeof e?.details?.providerCode === 'string' ? ` [${e.details.providerCode}]` : '';
-  return `still failing after every retry: ${name}${code}${status}${vendor}`.slice(0, 300);
 }
 
 function uniquePlacements(placements: readonly TargetPlacement[]): TargetPlacement[] {

@@ -3,7 +3,7 @@ import { CursorExpiredError, type MailAdapters, type MailSource } from '../ports
 import type { ItemReference, ReferenceStore } from '../ports/reference.ports';
 import type { MappingWork, RunStore } from '../ports/run.ports';
 import { batchId, toBatches } from './batching';
-import { PassNotRunningError } from './work.errors';
+import { describeFailure, PassNotRunningError } from './work.errors';
 import { type BatchEntry, type Delivery, type PlanStep, type PlanTotals, type WorkAddress, type WorkLimits, type WorkPublisher } from './work.types';
 
 /** References checked per sweep step (mirror policy after an enumeration). */
@@ -38,6 +38,17 @@ export class PlanMailboxUseCase {
     const work = await this.runs.mappingWork(address.orgId, address.passId, address.mappingId);
     if (!work || work.passStatus === 'cancelled' || work.passStatus === 'completed' || work.passStatus === 'failed') return;
     if (work.passStatus !== 'running') throw new PassNotRunningError(work.passStatus);
+    try {
+      await this.step(address, work, step, delivery);
+    } catch (err) {
+      if (err instanceof PassNotRunningError || !delivery.last || delivery.signal.aborted) throw err;
+      // The source kept failing on this mailbox through every retry: the mailbox fails with a reason
+      // (its batches already published still run) and the pass goes on with the others.
+      await this.runs.failMapping(address.passId, address.mappingId, 'transient-exhausted', describeFailure(err));
+    }
+  }
+
+  private async step(address: WorkAddress, work: MappingWork, step: PlanStep, delivery: Delivery): Promise<void> {
     const source = this.adapters.source(work.source.system);
     const outcome = await this.plan(work, source, step, delivery.signal);
     const replayed = step.replayed || delivery.count > 1;

@@ -34,7 +34,7 @@ export class BrokerAccessProvider implements AccessProvider {
     const key = `${mailbox.orgId}\u0000${mailbox.connectorId}\u0000${mailbox.address}\u0000${[...scopes].sort().join(' ')}`;
     return this.cached(this.tokens, key, async () => {
       const answer = await this.messaging.request(Rpc.broker.token, {
-        serviceToken: await this.signer.token('connectors'),
+        serviceToken: await this.signer.token('svc:connectors'),
         orgId: mailbox.orgId,
         connectorId: mailbox.connectorId,
         scopes: [...scopes],
@@ -52,7 +52,7 @@ export class BrokerAccessProvider implements AccessProvider {
     const fetchedAt = this.now();
     return this.cached(this.logins, key, async () => {
       const answer = await this.messaging.request(Rpc.broker.imapLogin, {
-        serviceToken: await this.signer.token('connectors'),
+        serviceToken: await this.signer.token('svc:connectors'),
         orgId: mailbox.orgId,
         connectorId: mailbox.connectorId,
         subject: mailbox.address,

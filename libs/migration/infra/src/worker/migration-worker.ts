@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Events, type WorkItem } from '@ferry/contracts';
 import { type CopyBatchUseCase, PassNotRunningError, type PlanMailboxUseCase, type WorkAddress } from '@ferry/migration/application';
 import { DeferredMessageError, type FairWorkConsumer, type MessagingClient, PermanentMessageError, type WorkContext } from '@ferry/platform/messaging';
@@ -37,6 +38,8 @@ export class MigrationWorker {
   ) {}
 
   async start(): Promise<void> {
+    // Every request in flight listens on the one shutdown signal: many listeners are expected.
+    setMaxListeners(0, this.abort.signal);
     const limits = this.options.queue ?? DEFAULT_WORK_QUEUE_LIMITS;
     this.consumer = await this.messaging.consumeFair(
       Events.migrationWork,
