@@ -52,11 +52,11 @@ describe('migration control: pausing, resuming and cancelling a pass', () => {
     const f = controlPlane();
     const { project, pass } = await running(f);
     await expect(change(f, project, pass, 'resume')).rejects.toThrow(
-      new MigrationStateError('the pass is running; only a paused pass can resume'),
+      new MigrationStateError('the pass is already running'),
     );
     f.projects.finishPass(pass.id);
     await expect(change(f, project, pass, 'pause')).rejects.toThrow(
-      new MigrationStateError('the pass is completed; only a running pass can pause'),
+      new MigrationStateError('the pass is completed and cannot change any more'),
     );
     await expect(change(f, project, pass, 'cancel')).rejects.toBeInstanceOf(MigrationStateError);
     expect(f.audit.entries).toEqual([]);

@@ -1,3 +1,4 @@
+import { PASS_TRANSITIONS } from '@ferry/migration/domain';
 import type { Pass, ProjectRepository, WorkQueue } from '../ports/project.ports';
 import { auditBeforeCommit, changeEntry } from '../projects/caller';
 import { WorkQueueUnavailableError } from '../projects/control-plane.errors';
@@ -49,7 +50,13 @@ export async function launchPass(
     );
     // Best effort: the pass is failed if the database still answers; a worker ignores a failed pass's items.
     await projects
-      .setPassStatus(pass.orgId, pass.id, ['running'], 'failed', auditBeforeCommit(audit, entry))
+      .setPassStatus(
+        pass.orgId,
+        pass.id,
+        PASS_TRANSITIONS.fail.from,
+        PASS_TRANSITIONS.fail.to,
+        auditBeforeCommit(audit, entry),
+      )
       .catch(() => false);
     await queue.purge(pass.orgId, pass.projectId).catch(() => undefined);
     throw new WorkQueueUnavailableError();

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PASS_TRANSITIONS } from '@ferry/migration/domain';
 import type { Pass, ProjectRepository, WorkQueue } from '../ports/project.ports';
 import { auditBeforeCommit, changeEntry } from '../projects/caller';
 import { WorkQueueUnavailableError } from '../projects/control-plane.errors';
@@ -68,8 +69,8 @@ export class StartDuePassesUseCase {
       !(await this.projects.setPassStatus(
         pass.orgId,
         pass.id,
-        ['scheduled'],
-        'running',
+        PASS_TRANSITIONS.start.from,
+        PASS_TRANSITIONS.start.to,
         auditBeforeCommit(this.audit, entry),
       ))
     )

@@ -1,5 +1,6 @@
 import { MemoryProjectRepository, MemoryWorkQueue } from '@ferry/migration/testing';
 import { type ControlCaller, controlCaller } from './caller';
+import { InvalidControlCommandError } from './control-plane.errors';
 import type {
   ConnectorDirectory,
   ConnectorInfo,
@@ -73,4 +74,15 @@ export function controlPlane() {
     audit: new RecordingMigrationAudit(),
     connectors: new FakeConnectorDirectory(),
   };
+}
+
+/** The violations `p` is refused with; fails the test when it succeeds or fails otherwise. */
+export async function refusal(p: Promise<unknown>): Promise<{ field: string; reason: string }[]> {
+  const err: unknown = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof InvalidControlCommandError))
+    throw new Error(`expected InvalidControlCommandError, got ${String(err)}`);
+  return [...err.violations];
 }

@@ -7,6 +7,7 @@ import {
   MICROSOFT,
   ORG,
   OTHER_ORG,
+  refusal,
 } from './control-plane.fakes';
 import { InvalidControlCommandError, MigrationAuditUnavailableError } from './control-plane.errors';
 import { CreateProjectCommand } from './create-project.command';
@@ -31,16 +32,6 @@ function violationsOf(fn: () => unknown): { field: string; reason: string }[] {
     throw err;
   }
   throw new Error('expected InvalidControlCommandError');
-}
-
-async function rejectedViolations(p: Promise<unknown>): Promise<{ field: string; reason: string }[]> {
-  const err: unknown = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof InvalidControlCommandError))
-    throw new Error(`expected InvalidControlCommandError, got ${String(err)}`);
-  return [...err.violations];
 }
 
 describe('migration control: creating a project', () => {
@@ -112,7 +103,7 @@ describe('migration control: creating a project', () => {
     ['google -> imap', GOOGLE, IMAP, 'google -> imap'],
   ])('refuses %s, naming the supported pairs, and stores nothing', async (_pair, source, target, words) => {
     const f = controlPlane();
-    const violations = await rejectedViolations(
+    const violations = await refusal(
       new CreateProjectUseCase(f.projects, f.connectors, f.audit, f.clock).execute(
         command({ sourceConnectorId: source, targetConnectorId: target }),
       ),
@@ -134,7 +125,7 @@ describe('migration control: creating a project', () => {
       workloads: ['mail'],
       usable: true,
     });
-    const violations = await rejectedViolations(
+    const violations = await refusal(
       new CreateProjectUseCase(f.projects, f.connectors, f.audit, f.clock).execute(command()),
     );
     expect(violations).toEqual([
@@ -159,7 +150,7 @@ describe('migration control: creating a project', () => {
       usable: false,
     });
     const useCase = new CreateProjectUseCase(f.projects, f.connectors, f.audit, f.clock);
-    expect(await rejectedViolations(useCase.execute(command()))).toEqual([
+    expect(await refusal(useCase.execute(command()))).toEqual([
       { field: 'sourceConnectorId', reason: 'the connector is not set up for mail' },
       { field: 'targetConnectorId', reason: "the connector's credentials were removed" },
     ]);
@@ -170,7 +161,7 @@ describe('migration control: creating a project', () => {
       workloads: ['mail'],
       usable: true,
     });
-    expect(await rejectedViolations(useCase.execute(command({ sourceConnectorId: IMAP })))).toEqual([
+    expect(await refusal(useCase.execute(command({ sourceConnectorId: IMAP })))).toEqual([
       { field: 'targetConnectorId', reason: 'this kind of connector carries no mail' },
     ]);
   });

@@ -1,12 +1,13 @@
+import { type ProgressSample, sumProgress } from '@ferry/migration/domain';
 import { bySourceAddress } from '../mappings/read-mappings.usecase';
 import type { Mapping, MappingProgress, Pass, ProjectRepository } from '../ports/project.ports';
-import { type ProgressRate, type ProgressTotals, rateOf, sumTotals, totalsOf } from './progress-figures';
+import { figuresOf, planned, type ProgressFigures, type ProgressTotals } from './progress-figures';
 
-/** One mailbox of a pass: its mapping row (with addresses, for an authorised caller only), counts and rate. */
+/** One mailbox of a pass: its mapping row (with addresses, for an authorised caller only), counts and figures. */
 export interface MailboxProgress {
   readonly mapping: Mapping;
   readonly progress: MappingProgress;
-  readonly rate: ProgressRate;
+  readonly figures: ProgressFigures;
 }
 
 /** A pass's mailboxes by status. */
@@ -19,20 +20,24 @@ export interface MailboxStatusCounts {
   readonly failed: number;
 }
 
-/** Everything about a pass's progress: totals, rate, status counts and every mailbox in source-address order. */
+/** Everything about a pass's progress: totals, figures, status counts and every mailbox in source-address order. */
 export interface PassProgress {
   readonly pass: Pass;
   readonly totals: ProgressTotals;
-  readonly rate: ProgressRate;
+  readonly figures: ProgressFigures;
   readonly mailboxes: MailboxStatusCounts;
   readonly rows: readonly MailboxProgress[];
 }
 
-/** Joins a pass's progress rows with the project's mapping rows and sums them up. */
+/**
+ * Joins a pass's progress rows with the project's mapping rows and sums them up. `sample` records the
+ * totals and answers the pass's recent samples, for a recent rate (without it: the average since start).
+ */
 export async function passProgress(
   projects: ProjectRepository,
   pass: Pass,
   now: Date,
+  sample?: (totals: ProgressTotals) => readonly ProgressSample[],
 ): Promise<PassProgress> {
   const [progress, mappings] = await Promise.all([
     projects.progress(pass.orgId, pass.id),
@@ -44,15 +49,22 @@ export async function passProgress(
     const mapping = byId.get(p.mappingId);
     // A pass's mailboxes are fixed while it is active; a row of a mapping replaced since it ended has no addresses left to show.
     if (!mapping) continue;
-    rows.push({ mapping, progress: p, rate: rateOf(totalsOf(p), p.startedAt, p.finishedAt, now) });
+    rows.push({ mapping, progress: p, figures: figuresOf(p, planned(p), p.startedAt, p.finishedAt, now) });
   }
   rows.sort((a, b) => bySourceAddress(a.mapping, b.mapping));
-  const totals = sumTotals(progress.map(totalsOf));
+  const totals = sumProgress(progress);
   const count = (status: MappingProgress['status']) => progress.filter((p) => p.status === status).length;
   return {
     pass,
     totals,
-    rate: rateOf(totals, pass.startedAt, pass.finishedAt, now),
+    figures: figuresOf(
+      totals,
+      progress.every(planned),
+      pass.startedAt,
+      pass.finishedAt,
+      now,
+      sample?.(totals),
+    ),
     mailboxes: {
       total: progress.length,
       pending: count('pending'),

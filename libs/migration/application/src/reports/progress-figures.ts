@@ -1,72 +1,69 @@
+import {
+  isComplete,
+  processedOf,
+  type ProgressCounts,
+  progressEta,
+  progressPercent,
+  progressRate,
+  type ProgressSample,
+  type RateOptions,
+} from '@ferry/migration/domain';
 import type { MappingProgress } from '../ports/project.ports';
 
 /** Items and bytes of one mailbox or a sum of mailboxes. Once done: found = migrated + skipped + failed. */
-export type ProgressTotals = Pick<MappingProgress, 'found' | 'migrated' | 'skipped' | 'failed' | 'bytesFound' | 'bytesDone'>;
+export type ProgressTotals = ProgressCounts;
 
-/** How fast work goes and when it should end. */
-export interface ProgressRate {
-  readonly itemsPerSecond: number;
-  readonly bytesPerSecond: number;
-  /** Null while it cannot be estimated (nothing finished yet, or not started). */
+/** What an operator sees besides the counts: share done, rates and the time left. */
+export interface ProgressFigures {
+  /** Processed over found, 0-100 with one decimal (never 100 before complete); null while nothing is known. */
+  readonly percent: number | null;
+  readonly itemsPerSecond: number | null;
+  readonly bytesPerSecond: number | null;
+  /** Null while it cannot be estimated (planning goes on, nothing moves). */
   readonly etaSeconds: number | null;
-  /** Finished items over found items, 0-1. */
-  readonly fractionDone: number;
+  readonly complete: boolean;
 }
 
-export const ZERO_TOTALS: ProgressTotals = {
-  found: 0,
-  migrated: 0,
-  skipped: 0,
-  failed: 0,
-  bytesFound: 0,
-  bytesDone: 0,
-};
+/** Every sample counts fully, however old: the average since the start. */
+const SINCE_START: RateOptions = { halfLifeMs: Number.POSITIVE_INFINITY, windowMs: Number.POSITIVE_INFINITY };
 
-/** Sums mailboxes' counts. */
-export function sumTotals(rows: readonly ProgressTotals[]): ProgressTotals {
-  return rows.reduce<ProgressTotals>(
-    (sum, r) => ({
-      found: sum.found + r.found,
-      migrated: sum.migrated + r.migrated,
-      skipped: sum.skipped + r.skipped,
-      failed: sum.failed + r.failed,
-      bytesFound: sum.bytesFound + r.bytesFound,
-      bytesDone: sum.bytesDone + r.bytesDone,
-    }),
-    ZERO_TOTALS,
-  );
-}
-
-/** The counts of one mailbox's progress row. */
-export function totalsOf(p: MappingProgress): ProgressTotals {
-  return {
-    found: p.found,
-    migrated: p.migrated,
-    skipped: p.skipped,
-    failed: p.failed,
-    bytesFound: p.bytesFound,
-    bytesDone: p.bytesDone,
-  };
+/** Whether a mailbox's planning is over (its total is known). */
+export function planned(p: Pick<MappingProgress, 'status'>): boolean {
+  return p.status !== 'pending' && p.status !== 'planning';
 }
 
 /**
- * Average rate since `startedAt` (until `finishedAt`, or `now` while it runs) and the time left at
- * that rate. No start, no time elapsed or nothing finished: no estimate.
+ * The figures of counts (the domain's progress arithmetic): the rate over `recent` samples when they
+ * give one (a watched, running pass), else the average since `startedAt` (until `finishedAt`).
  */
-export function rateOf(
-  t: ProgressTotals,
+export function figuresOf(
+  counts: ProgressCounts,
+  planningDone: boolean,
   startedAt: Date | null,
   finishedAt: Date | null,
   now: Date,
-): ProgressRate {
-  const finished = t.migrated + t.skipped + t.failed;
-  const fractionDone = t.found > 0 ? Math.min(1, finished / t.found) : 0;
-  if (!startedAt) return { itemsPerSecond: 0, bytesPerSecond: 0, etaSeconds: null, fractionDone };
-  const seconds = ((finishedAt ?? now).getTime() - startedAt.getTime()) / 1000;
-  if (seconds <= 0) return { itemsPerSecond: 0, bytesPerSecond: 0, etaSeconds: null, fractionDone };
-  const itemsPerSecond = finished / seconds;
-  const bytesPerSecond = t.bytesDone / seconds;
-  const left = Math.max(0, t.found - finished);
-  const etaSeconds = finishedAt ? 0 : itemsPerSecond > 0 ? Math.ceil(left / itemsPerSecond) : null;
-  return { itemsPerSecond, bytesPerSecond, etaSeconds, fractionDone };
+  recent: readonly ProgressSample[] = [],
+): ProgressFigures {
+  const end = (finishedAt ?? now).getTime();
+  const start = startedAt?.getTime() ?? end;
+  const sinceStart =
+    end > start
+      ? progressRate(
+          [
+            { at: start, items: 0, bytes: 0 },
+            { at: end, items: processedOf(counts), bytes: counts.bytesDone },
+          ],
+          end,
+          SINCE_START,
+        )
+      : null;
+  const rate = (finishedAt ? null : progressRate(recent, now.getTime())) ?? sinceStart;
+  const eta = progressEta(counts, rate, planningDone);
+  return {
+    percent: progressPercent(counts, planningDone),
+    itemsPerSecond: rate?.itemsPerSecond ?? null,
+    bytesPerSecond: rate?.bytesPerSecond ?? null,
+    etaSeconds: eta === null ? null : Math.ceil(eta / 1000),
+    complete: isComplete(counts, planningDone),
+  };
 }

@@ -61,20 +61,63 @@ describe('migration control: progress', () => {
       bytesDone: 1000,
     });
     expect(p.mailboxes).toEqual({ total: 3, pending: 1, planning: 0, running: 1, done: 1, failed: 0 });
-    // 110 items in 100 s: 1.1/s; 90 left: 82 s.
-    expect(p.rate).toEqual({ itemsPerSecond: 1.1, bytesPerSecond: 10, etaSeconds: 82, fractionDone: 0.55 });
+    // One read: no recent samples yet, so the average since the start: 110 items in 100 s. A mailbox is
+    // still pending (its total unknown): no ETA.
+    expect(p.figures).toEqual({
+      percent: 55,
+      itemsPerSecond: 1.1,
+      bytesPerSecond: 10,
+      etaSeconds: null,
+      complete: false,
+    });
     expect(p.rows.map((r) => [r.mapping.sourceAddress, r.mapping.targetAddress, r.progress.status])).toEqual([
       ['user1@source.example', 'user1@target.example', 'done'],
       ['user2@source.example', 'user2@target.example', 'running'],
       ['user3@source.example', 'user3@target.example', 'pending'],
     ]);
-    expect(p.rows[0]?.rate).toEqual({
+    expect(p.rows[0]?.figures).toEqual({
+      percent: 100,
       itemsPerSecond: 2,
       bytesPerSecond: 18,
       etaSeconds: 0,
-      fractionDone: 1,
+      complete: true,
     });
-    expect(p.rows[2]?.rate.etaSeconds).toBeNull();
+    expect(p.rows[2]?.figures).toMatchObject({ percent: null, etaSeconds: null, complete: false });
+  });
+
+  it('rates a watched pass by its recent samples and estimates the time left once every mailbox is planned', async () => {
+    const f = controlPlane();
+    const { project, pass, ids } = await runningPass(f, 1);
+    const read = new ReadProgressUseCase(f.projects, f.clock);
+    const at = (processed: number) => {
+      f.projects.recordProgress(pass.id, ids[0] as string, {
+        status: 'running',
+        found: 1000,
+        migrated: processed,
+        bytesFound: 10_000,
+        bytesDone: processed * 10,
+        startedAt: pass.startedAt,
+      });
+      return read.execute({
+        orgId: ORG,
+        projectId: project.id,
+        passId: pass.id,
+        mappingId: null,
+        offset: 0,
+        limit: 0,
+      });
+    };
+    f.clock.advance(100_000);
+    // 100 items in the first 100 s: 1/s since the start, 900 left.
+    expect((await at(100)).figures).toMatchObject({ itemsPerSecond: 1, etaSeconds: 900 });
+    f.clock.advance(10_000);
+    // Then 50 in 10 s: the recent rate (5/s) decides, 850 left.
+    expect((await at(150)).figures).toMatchObject({
+      itemsPerSecond: 5,
+      bytesPerSecond: 50,
+      etaSeconds: 170,
+      percent: 15,
+    });
   });
 
   it("answers the newest pass for the project, totals only with limit 0, one mailbox on request, and another organisation's as not found", async () => {

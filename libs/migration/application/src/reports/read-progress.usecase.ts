@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isPassFinished, sumProgress } from '@ferry/migration/domain';
 import { newestFirst } from '../passes/read-passes.usecase';
 import { findPass } from '../passes/pass-ref';
 import type { Pass, ProjectRepository } from '../ports/project.ports';
@@ -6,22 +7,24 @@ import { MigrationNotFoundError } from '../projects/control-plane.errors';
 import { CONTROL_CLOCK, type ControlClock, PROJECT_REPOSITORY } from '../projects/control-plane.ports';
 import { page, uuids } from '../projects/control-refs';
 import { type PassProgress, passProgress } from './pass-progress';
-import { ZERO_TOTALS } from './progress-figures';
+import type { ProgressTotals } from './progress-figures';
+import { ProgressSamples } from './progress-samples';
 
 /** A pass's progress with one page of its mailboxes (null pass: the project has none yet). */
 export type ProgressPage = Omit<PassProgress, 'pass'> & { readonly pass: Pass | null };
 
 const NO_PASS: ProgressPage = {
   pass: null,
-  totals: ZERO_TOTALS,
-  rate: { itemsPerSecond: 0, bytesPerSecond: 0, etaSeconds: null, fractionDone: 0 },
+  totals: sumProgress([]),
+  figures: { percent: null, itemsPerSecond: null, bytesPerSecond: null, etaSeconds: null, complete: false },
   mailboxes: { total: 0, pending: 0, planning: 0, running: 0, done: 0, failed: 0 },
   rows: [],
 };
 
 /**
  * Reads progress: of a named pass, or of the project's newest pass; every mailbox paged, or one
- * mailbox. `limit` 0 answers the totals only (what a live progress bar needs).
+ * mailbox. `limit` 0 answers the totals only (what a live progress bar needs). Each read of a running
+ * pass is a sample of its totals, so a pass being watched shows its recent rate.
  */
 @Injectable()
 export class ReadProgressUseCase {
@@ -29,6 +32,8 @@ export class ReadProgressUseCase {
     @Inject(PROJECT_REPOSITORY) private readonly projects: ProjectRepository,
     @Inject(CONTROL_CLOCK) private readonly clock: ControlClock,
   ) {}
+
+  private readonly samples = new ProgressSamples();
 
   /** @throws MigrationNotFoundError for an unknown project, pass or (with `mappingId`) mailbox of the pass. */
   async execute(input: {
@@ -47,7 +52,13 @@ export class ReadProgressUseCase {
       ? await findPass(this.projects, { orgId, projectId, passId: input.passId })
       : await this.newest(orgId, projectId);
     if (!pass) return NO_PASS;
-    const progress = await passProgress(this.projects, pass, this.clock.now());
+    const now = this.clock.now();
+    if (isPassFinished(pass.status)) this.samples.forget(pass.id);
+    const sample =
+      pass.status === 'running'
+        ? (totals: ProgressTotals) => this.samples.record(pass.id, totals, now)
+        : undefined;
+    const progress = await passProgress(this.projects, pass, now, sample);
     if (input.mappingId) {
       const { mappingId } = uuids({ mappingId: input.mappingId });
       const row = progress.rows.find((r) => r.mapping.id === mappingId);

@@ -40,7 +40,7 @@ export class ReadReportUseCase {
     return {
       pass,
       totals: progress.totals,
-      rate: progress.rate,
+      figures: progress.figures,
       totalRows: progress.rows.length,
       rows: progress.rows.slice(offset, offset + limit),
     };
