@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type AccessProvider,
   CursorExpiredError,
   ItemRejectedError,
   type MailboxRef,
@@ -215,6 +216,28 @@ describe('gmail source adapter', () => {
     const gone = await source.openMime(g.mailbox(0), 'ffffffffffffffff', never).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(ItemRejectedError);
     expect((gone as ItemRejectedError).reason).toBe('gone-from-source');
+  });
+
+  it('drops a token Gmail refuses (401) and tries once more with a fresh one', async () => {
+    const { connection } = g.connect();
+    const inner = connection.access;
+    let handedRevoked = false;
+    let invalidated = 0;
+    const access: AccessProvider = {
+      token: (mailbox, scopes, signal) => {
+        if (handedRevoked) return inner.token(mailbox, scopes, signal);
+        handedRevoked = true;
+        return Promise.resolve({ token: 'ya29.revoked-early', expiresAt: Date.now() + 3_600_000 });
+      },
+      imapLogin: (mailbox, signal) => inner.imapLogin(mailbox, signal),
+      invalidate: (mailbox) => {
+        invalidated++;
+        inner.invalidate(mailbox);
+      },
+    };
+    const folders = await new GmailSource({ ...connection, access }).listFolders(g.mailbox(0), never);
+    expect(folders.length).toBeGreaterThan(0);
+    expect(invalidated).toBe(1);
   });
 
   it('honours a 429 and its Retry-After through governedCall, then completes', async () => {

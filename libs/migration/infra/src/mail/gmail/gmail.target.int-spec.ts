@@ -196,6 +196,36 @@ describe('gmail target adapter', () => {
     }
   });
 
+  it('resumes an upload whose chunk was cut off mid-way, making one complete copy', async () => {
+    const chunk = 256 * 1024;
+    const { connection, governor } = g.connect();
+    const target = new GmailTarget(connection, { limits: { multipartMaxBytes: chunk, chunkBytes: chunk } });
+    const mime = composeMime({
+      subject: 'Cut off',
+      messageId: 'cut-off@partner.example',
+      totalBytes: 3 * chunk,
+    });
+    const message = toWrite(mime, placed());
+    // The second chunk's connection is reset after 100,000 of its bytes.
+    await g.control('/faults', 'POST', {
+      operation: 'gmail.users.messages.import',
+      method: 'PUT',
+      effect: { kind: 'reset-request', afterBytes: 100_000 },
+      skip: 1,
+      times: 1,
+    });
+    try {
+      const written = await target.write(g.mailbox(1), message, never);
+      expect((await inspected(written.targetId)).sha256).toBe(
+        sha256(Buffer.concat([keyHeader(message.key), mime])),
+      );
+    } finally {
+      await g.control('/faults', 'DELETE');
+    }
+    expect(governor.outcomes.filter((o) => o.kind === 'failed')).toHaveLength(1);
+    expect((await messages()).filter((m) => m.messageId === '<cut-off@partner.example>')).toHaveLength(1);
+  });
+
   it('rejects a message over the import limit as too large, filing nothing', async () => {
     const { connection } = g.connect();
     const target = new GmailTarget(connection, {
