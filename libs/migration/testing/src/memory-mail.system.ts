@@ -39,6 +39,8 @@ export class MemoryMailSystem implements MailSource, MailTarget {
   pageSize = 3;
   /** Cursors at or below this stamp are expired. */
   expiredBelow = 0;
+  /** `mayExist` of every write, in order. */
+  readonly writesMayExist: (boolean | undefined)[] = [];
   readonly calls: Record<MemoryOperation, number> = { write: 0, find: 0, update: 0, remove: 0, openMime: 0, enumerate: 0, changes: 0 };
   private readonly faults: { op: MemoryOperation; after: boolean; error: () => Error }[] = [];
 
@@ -172,6 +174,7 @@ export class MemoryMailSystem implements MailSource, MailTarget {
   }
 
   write(mailbox: MailboxRef, message: MessageToWrite, signal: AbortSignal): Promise<WrittenMessage> {
+    this.writesMayExist.push(message.mayExist);
     return this.run('write', async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of await message.openMime(signal)) chunks.push(chunk as Buffer);

@@ -71,6 +71,12 @@ export interface MessageToWrite {
   readonly size: number;
   /** Opens the original MIME; may be called more than once. */
   openMime(signal: AbortSignal): Promise<Readable>;
+  /**
+   * False when no earlier attempt can have written this item (its first delivery): a target that can
+   * only look for an earlier copy while writing (Gmail searches by the source's Message-ID) skips that
+   * search. Absent means it may exist.
+   */
+  readonly mayExist?: boolean;
 }
 
 /** A copy the target took. */

@@ -143,7 +143,7 @@ export class CopyBatchUseCase {
       }
       const written = await target.write(
         work.target,
-        { key, placement, receivedAt: item.receivedAt, size: item.size, openMime: (s) => source.openMime(work.source, item.sourceId, s) },
+        { key, placement, receivedAt: item.receivedAt, size: item.size, mayExist: verify, openMime: (s) => source.openMime(work.source, item.sourceId, s) },
         signal,
       );
       this.observer.itemDone('copy', written.bytes);

@@ -64,6 +64,8 @@ describe('migration work engine', () => {
     expect(counts).toMatchObject({ found: 7, migrated: 7, failed: 0, skipped: 0 });
     expect(t.store.passFinished).toBe(true);
     expect(t.store.references.size).toBe(7);
+    // First deliveries tell the target no earlier copy can exist (Gmail then skips its search).
+    expect(t.target.writesMayExist).toEqual(Array(7).fill(false));
   });
 
   it('leaves exactly one copy when the worker dies after the upload and before the reference is written', async () => {
@@ -110,6 +112,8 @@ describe('migration work engine', () => {
     await t.drain(3);
     expect(t.store.counts('pass1', 'm1')).toMatchObject({ found: 1, migrated: 0, failed: 1 });
     expect(t.store.run('pass1', 'm1').failures[0]).toMatchObject({ reason: 'transient-exhausted' });
+    // Redeliveries tell the target an earlier attempt may have written the item.
+    expect(t.target.writesMayExist).toEqual([false, true, true]);
   });
 
   it('a delta pass copies new items, re-applies changed state and mirrors deletions, in proportion to the changes', async () => {

@@ -79,7 +79,8 @@ export class GmailTarget implements MailTarget {
         const original = messageIdOf(head);
         const searchAs = original ?? syntheticMessageId(message.key);
         // A copy an earlier attempt made (the worker died before recording it) is taken, not made twice.
-        const existing = await this.finder.find(mailbox, message.key, searchAs, signal);
+        // The worker says when one may exist (a redelivery); a first attempt spares the search's quota.
+        const existing = message.mayExist === false ? null : await this.finder.find(mailbox, message.key, searchAs, signal);
         if (existing !== null) {
           await reader.drain();
           return { targetId: existing, bytes: 0, contentHash: reader.digest() };
