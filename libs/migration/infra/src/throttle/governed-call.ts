@@ -54,11 +54,21 @@ export async function governedCall<T>(
         continue;
       }
       permit.release({ kind: 'failed' });
-      if (err instanceof ProviderError && err.retryable && ++transient <= policy.transientRetries) {
+      if (isTransient(err) && ++transient <= policy.transientRetries) {
         await sleep(jitteredDelay(transient, policy), undefined, { signal });
         continue;
       }
       throw err;
     }
   }
+}
+
+/**
+ * Worth another try: network failures and 5xx. A 4xx answer (other than a request timeout) means the
+ * same request will be refused again, whatever code the adapter gave it.
+ */
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof ProviderError) || !err.retryable) return false;
+  const status = err.details.status;
+  return status === undefined || status >= 500 || status === 408;
 }
