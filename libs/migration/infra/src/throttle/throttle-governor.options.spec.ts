@@ -1,4 +1,5 @@
 import { DEFAULT_THROTTLE_BUDGETS } from '@ferry/migration/domain';
+import { DEFAULT_LIMITS } from '@ferry/sandbox';
 import { resolvePolicies } from './throttle-governor.options';
 
 describe('throttle governor options', () => {
@@ -8,6 +9,13 @@ describe('throttle governor options', () => {
     expect(policies['graph.mailbox'].budget).toEqual({ rate: { count: 10_000, perSeconds: 600 }, concurrent: 4, uploadBytes: { bytes: 150 * 1024 * 1024, perSeconds: 300 } });
     expect(policies['gmail.user'].budget.rate).toEqual({ count: 15_000, perSeconds: 60 });
     expect(policies['imap.server'].budget).toEqual({ concurrent: 8 });
+  });
+
+  it('match the limits the sandbox enforces, both taken from the vendors\' documentation', () => {
+    expect(DEFAULT_THROTTLE_BUDGETS['graph.mailbox']).toEqual(DEFAULT_LIMITS['graph.mailbox']);
+    expect(DEFAULT_THROTTLE_BUDGETS['graph.tenant']).toEqual(DEFAULT_LIMITS['graph.app']);
+    expect(DEFAULT_THROTTLE_BUDGETS['gmail.user']).toEqual(DEFAULT_LIMITS['gmail.user']);
+    expect(DEFAULT_THROTTLE_BUDGETS['gmail.project']).toEqual(DEFAULT_LIMITS['gmail.project']);
   });
 
   it('hold leases at most a tenth of a budget period, so a short budget loses little to the hold', () => {

@@ -13,6 +13,8 @@ export interface LoadSpec {
   readonly cost?: RequestCost;
   /** How each request ends (ok unless given). */
   readonly outcome?: (worker: number) => RequestOutcome;
+  /** Sends the request instead of holding `holdMs` (e.g. to a simulated vendor); its answer is the outcome. */
+  readonly send?: (worker: number) => Promise<RequestOutcome>;
 }
 
 /**
@@ -68,9 +70,14 @@ export class ThrottleLoad {
       }
       this.admissions.push({ worker, at: this.now() });
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-      await new Promise((resolve) => setTimeout(resolve, spec.holdMs));
+      let outcome: RequestOutcome;
+      if (spec.send) outcome = await spec.send(worker);
+      else {
+        await new Promise((resolve) => setTimeout(resolve, spec.holdMs));
+        outcome = spec.outcome?.(worker) ?? { kind: 'ok' };
+      }
       this.inFlight--;
-      permit.release(spec.outcome?.(worker) ?? { kind: 'ok' });
+      permit.release(outcome);
     }
   }
 }
