@@ -9,6 +9,9 @@ import { ConnectorOnboardingController } from './connectors/connector-onboarding
 import { ConnectorsController } from './connectors/connectors.controller';
 import { GATEWAY_API_OPTIONS, type GatewayApiOptions } from './gateway-api.options';
 import { JwksController } from './auth/jwks.controller';
+import { MigrationPassesController } from './migration/migration-passes.controller';
+import { MigrationProjectsController } from './migration/migration-projects.controller';
+import { MigrationReportsController } from './migration/migration-reports.controller';
 import { OrgsController } from './orgs/orgs.controller';
 
 /**
@@ -22,7 +25,7 @@ export class GatewayApiModule {
     return {
       module: GatewayApiModule,
       imports: [AuthModule.forRoot({ issuer: options.issuer })],
-      controllers: [AuthController, SsoController, JwksController, OrgsController, AccountsController, ConnectorsController, ConnectorOnboardingController, AuditController],
+      controllers: [AuthController, SsoController, JwksController, OrgsController, AccountsController, ConnectorsController, ConnectorOnboardingController, AuditController, MigrationProjectsController, MigrationPassesController, MigrationReportsController],
       providers: [
         { provide: GATEWAY_API_OPTIONS, useValue: options },
         { provide: ACCESS_DENIED_RECORDER, useClass: AuditingAccessDeniedRecorder },
