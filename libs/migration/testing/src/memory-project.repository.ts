@@ -109,10 +109,9 @@ export class MemoryProjectRepository implements ProjectRepository {
   ): Promise<boolean> {
     return this.transaction('replaceMappings', async () => {
       if (!(await this.get(orgId, projectId))) return false;
+      // As in SQL: a scheduled, running or paused pass holds the mapping (its mailboxes are fixed).
       if (
-        [...this.tables.passes.values()].some(
-          (p) => p.projectId === projectId && (p.status === 'running' || p.status === 'paused'),
-        )
+        [...this.tables.passes.values()].some((p) => p.projectId === projectId && !ENDED.includes(p.status))
       )
         return false;
       const current = new Map((await this.mappings(orgId, projectId)).map((m) => [m.sourceAddress, m]));

@@ -61,7 +61,7 @@ export class ImportMappingsUseCase {
     );
     if (!stored)
       throw new MigrationStateError(
-        'a pass of the project is running; the mapping cannot change until it ends or is cancelled',
+        'a pass of the project is scheduled, running or paused; the mapping cannot change until it ends or is cancelled',
       );
     return { imported: rows.length };
   }

@@ -58,7 +58,10 @@ export class ReadProgressUseCase {
       pass.status === 'running'
         ? (totals: ProgressTotals) => this.samples.record(pass.id, totals, now)
         : undefined;
-    const progress = await passProgress(this.projects, pass, now, sample);
+    const progress = await passProgress(this.projects, pass, now, {
+      ...(sample && { sample }),
+      rows: limit > 0 || input.mappingId !== null,
+    });
     if (input.mappingId) {
       const { mappingId } = uuids({ mappingId: input.mappingId });
       const row = progress.rows.find((r) => r.mapping.id === mappingId);
