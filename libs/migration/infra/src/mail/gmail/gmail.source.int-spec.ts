@@ -13,7 +13,7 @@ import type { SourceItemSummary } from '@ferry/migration/domain';
 import { RecordingGovernor } from '@ferry/migration/testing';
 import { createHash } from 'node:crypto';
 import { GmailSource } from './gmail.source.adapter';
-import { type GmailSandbox, type SandboxGmailMessage, startGmailSandbox } from './gmail-sandbox.fixture';
+import { type GmailSandbox, type SandboxGmailMessage, startGmailSandbox } from '../../testing/gmail-sandbox.fixture';
 import { liveMemory } from './live-memory.testing';
 
 jest.setTimeout(120_000);

@@ -4,7 +4,7 @@ import { ItemRejectedError, type MessageToWrite } from '@ferry/migration/applica
 import { DEFAULT_STATE, idempotencyKey, type TargetPlacement } from '@ferry/migration/domain';
 import { ProviderError } from '@ferry/providers/core';
 import { syntheticMessageId } from './ferry-headers';
-import { type GmailSandbox, type SandboxGmailMessage, startGmailSandbox } from './gmail-sandbox.fixture';
+import { type GmailSandbox, type SandboxGmailMessage, startGmailSandbox } from '../../testing/gmail-sandbox.fixture';
 import { GmailTarget } from './gmail.target.adapter';
 
 jest.setTimeout(120_000);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CursorExpiredError, type ChangePage, type MailboxRef } from '@ferry/migration/application';
 import type { SourceItemSummary } from '@ferry/migration/domain';
-import { type GraphMailKit, type InspectedMessage, startGraphMailKit } from './graph-mail.fixture';
+import { type GraphMailKit, type InspectedMessage, startGraphMailKit } from '../../testing/graph-mail.fixture';
 import { GraphMailSource } from './graph-mail.source.adapter';
 import { GraphMailTarget } from './graph-mail.target.adapter';
 import { decodeCursor } from './graph-page.token';

@@ -9,7 +9,7 @@ import {
 } from '@ferry/migration/application';
 import { idempotencyKey, type MailState, type TargetPlacement } from '@ferry/migration/domain';
 import type { StreamingTransport } from '@ferry/providers/core';
-import { type GraphMailKit, type InspectedMessage, startGraphMailKit } from './graph-mail.fixture';
+import { type GraphMailKit, type InspectedMessage, startGraphMailKit } from '../../testing/graph-mail.fixture';
 import { GraphMailSource } from './graph-mail.source.adapter';
 import { GraphMailTarget } from './graph-mail.target.adapter';
 import { GraphTargetFolders } from './graph-target.folders';

@@ -7,7 +7,7 @@ import {
   type StreamingTransport,
 } from '@ferry/providers/core';
 import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
-import type { GraphMailConnection } from './graph-mail.api';
+import type { GraphMailConnection } from '../mail/graph/graph-mail.api';
 
 /** A sandbox Microsoft tenant with seeded mailboxes, and what the Graph mail adapters need to reach it. */
 export interface GraphMailKit {

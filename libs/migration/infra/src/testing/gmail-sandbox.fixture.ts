@@ -3,7 +3,7 @@ import { RecordingGovernor, SandboxAccess, testMailbox } from '@ferry/migration/
 import { createOutboundAgent, DestinationPolicy } from '@ferry/platform/net';
 import { createOutboundFetch, createStreamingTransport } from '@ferry/providers/core';
 import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
-import type { GmailConnection } from './gmail-api';
+import type { GmailConnection } from '../mail/gmail/gmail-api';
 
 /** One message as `/_sandbox/google/gmail/{user}/messages` shows it. */
 export interface SandboxGmailMessage {
