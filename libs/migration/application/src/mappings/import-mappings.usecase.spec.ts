@@ -1,10 +1,10 @@
-import { CALLER, controlPlane, ORG, OTHER_ORG, refusal } from '../projects/control-plane.fakes';
+import { CALLER, controlPlane, ORG, OTHER_ORG, refusal } from '../testing/control-plane.fakes';
 import {
   InvalidControlCommandError,
   MigrationNotFoundError,
   MigrationStateError,
 } from '../projects/control-plane.errors';
-import { projectWithMappings, startPass } from '../projects/project.fixture';
+import { projectWithMappings, startPass } from '../testing/project.fixture';
 import { ImportMappingsUseCase, MAX_ROW_VIOLATIONS } from './import-mappings.usecase';
 import { ReadMappingsUseCase } from './read-mappings.usecase';
 

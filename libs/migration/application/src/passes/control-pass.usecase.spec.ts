@@ -1,7 +1,7 @@
 import type { Pass, Project } from '../ports/project.ports';
-import { CALLER, controlPlane, ORG, OTHER_ORG } from '../projects/control-plane.fakes';
+import { CALLER, controlPlane, ORG, OTHER_ORG } from '../testing/control-plane.fakes';
 import { MigrationNotFoundError, MigrationStateError } from '../projects/control-plane.errors';
-import { projectWithMappings, startPass } from '../projects/project.fixture';
+import { projectWithMappings, startPass } from '../testing/project.fixture';
 import { ControlPassUseCase, type PassChange } from './control-pass.usecase';
 import { ReadPassesUseCase } from './read-passes.usecase';
 

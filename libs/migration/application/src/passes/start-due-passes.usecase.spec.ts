@@ -1,5 +1,5 @@
-import { controlPlane, ORG } from '../projects/control-plane.fakes';
-import { projectWithMappings, startPass } from '../projects/project.fixture';
+import { controlPlane, ORG } from '../testing/control-plane.fakes';
+import { projectWithMappings, startPass } from '../testing/project.fixture';
 import { StartDuePassesUseCase } from './start-due-passes.usecase';
 
 describe('migration control: the scheduler tick', () => {

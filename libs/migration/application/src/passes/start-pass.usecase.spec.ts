@@ -1,12 +1,12 @@
 import type { Project } from '../ports/project.ports';
-import { controlPlane, ORG, OTHER_ORG } from '../projects/control-plane.fakes';
+import { controlPlane, ORG, OTHER_ORG } from '../testing/control-plane.fakes';
 import {
   InvalidControlCommandError,
   MigrationNotFoundError,
   MigrationStateError,
   WorkQueueUnavailableError,
 } from '../projects/control-plane.errors';
-import { projectWithMappings, startPass } from '../projects/project.fixture';
+import { projectWithMappings, startPass } from '../testing/project.fixture';
 
 type Fakes = ReturnType<typeof controlPlane>;
 const start = (f: Fakes, project: Project, input: Parameters<typeof startPass>[2] = {}) =>

@@ -8,7 +8,7 @@ import {
   ORG,
   OTHER_ORG,
   refusal,
-} from './control-plane.fakes';
+} from '../testing/control-plane.fakes';
 import { InvalidControlCommandError, MigrationAuditUnavailableError } from './control-plane.errors';
 import { CreateProjectCommand } from './create-project.command';
 import { CreateProjectUseCase } from './create-project.usecase';

@@ -1,11 +1,11 @@
-import { CALLER, controlPlane, ORG, OTHER_ORG } from './control-plane.fakes';
+import { CALLER, controlPlane, ORG, OTHER_ORG } from '../testing/control-plane.fakes';
 import {
   InvalidControlCommandError,
   MigrationNotFoundError,
   MigrationStateError,
 } from './control-plane.errors';
 import { DeleteProjectUseCase } from './delete-project.usecase';
-import { projectWithMappings, startPass } from './project.fixture';
+import { projectWithMappings, startPass } from '../testing/project.fixture';
 import { ReadProjectsUseCase } from './read-projects.usecase';
 
 describe('migration control: reading and deleting projects', () => {

@@ -1,7 +1,7 @@
 import type { Pass, Project } from '../ports/project.ports';
-import { controlPlane, ORG, OTHER_ORG } from '../projects/control-plane.fakes';
+import { controlPlane, ORG, OTHER_ORG } from '../testing/control-plane.fakes';
 import { MigrationNotFoundError } from '../projects/control-plane.errors';
-import { projectWithMappings, startPass } from '../projects/project.fixture';
+import { projectWithMappings, startPass } from '../testing/project.fixture';
 import { ReadProgressUseCase } from './read-progress.usecase';
 import { ReadReportUseCase } from './read-report.usecase';
 

@@ -2,8 +2,8 @@ import { StartPassCommand } from '../passes/start-pass.command';
 import { StartPassUseCase } from '../passes/start-pass.usecase';
 import type { Pass, Project } from '../ports/project.ports';
 import { CALLER, type controlPlane, GOOGLE, MICROSOFT, ORG } from './control-plane.fakes';
-import { CreateProjectCommand } from './create-project.command';
-import { CreateProjectUseCase } from './create-project.usecase';
+import { CreateProjectCommand } from '../projects/create-project.command';
+import { CreateProjectUseCase } from '../projects/create-project.usecase';
 
 /** Creates a Google -> Microsoft project of ORG with `mailboxes` mapping rows (user1..n@source -> @target). */
 export async function projectWithMappings(

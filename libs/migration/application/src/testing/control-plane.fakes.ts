@@ -1,13 +1,13 @@
 import { MemoryProjectRepository, MemoryWorkQueue } from '@ferry/migration/testing';
-import { type ControlCaller, controlCaller } from './caller';
-import { InvalidControlCommandError } from './control-plane.errors';
+import { type ControlCaller, controlCaller } from '../projects/caller';
+import { InvalidControlCommandError } from '../projects/control-plane.errors';
 import type {
   ConnectorDirectory,
   ConnectorInfo,
   ControlClock,
   MigrationAuditEntry,
   MigrationAuditTrail,
-} from './control-plane.ports';
+} from '../projects/control-plane.ports';
 
 // Stand-ins for the control plane's own ports (unit tests only; the NATS adapters are exercised by
 // libs/migration/infra's integration spec).
