@@ -9,8 +9,8 @@ import type { ThrottleMetrics } from './throttle-metrics';
 import { ThrottleLoad } from './testing/throttle-load';
 
 const mailbox: ThrottleScope = { vendor: 'graph', tenantKey: 'connector-1', mailboxKey: 'pseudo-1' };
-// Scaled down like the budgets: a lease may be held 2% of a budget's period, a share lives 1 s.
-const tuning = { holderTtlMs: 1000, holderGraceMs: 100, idleReleaseMs: 300, minSyncIntervalMs: 50, maxHoldFraction: 0.02 };
+// Scaled down like the budgets: leases held 2% of a budget's period however short, a share lives 1 s.
+const tuning = { holderTtlMs: 1000, holderGraceMs: 100, idleReleaseMs: 300, minSyncIntervalMs: 50, minLeaseHoldMs: 0 };
 
 /** A store that can be cut off, as a worker that died or lost NATS. */
 class SeveredStore implements ScopeLedgerStore {

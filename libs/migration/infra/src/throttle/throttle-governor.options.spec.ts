@@ -18,11 +18,14 @@ describe('throttle governor options', () => {
     expect(DEFAULT_THROTTLE_BUDGETS['gmail.project']).toEqual(DEFAULT_LIMITS['gmail.project']);
   });
 
-  it('hold leases at most a tenth of a budget period, so a short budget loses little to the hold', () => {
+  it('hold leases 2% of the shortest budget period, between 1 and 5 seconds', () => {
     const { policies } = resolvePolicies({ budgets: { 'imap.server': { rate: { count: 10, perSeconds: 2 } } } });
-    expect(policies['graph.mailbox'].leaseHoldMs).toBe(1000);
-    expect(policies['imap.server'].leaseHoldMs).toBe(200);
-    expect(policies['imap.mailbox'].leaseHoldMs).toBe(1000);
+    expect(policies['graph.mailbox'].leaseHoldMs).toBe(5000);
+    expect(policies['gmail.user'].leaseHoldMs).toBe(1200);
+    expect(policies['graph.tenant'].leaseHoldMs).toBe(1000);
+    expect(policies['imap.server'].leaseHoldMs).toBe(1000);
+    expect(resolvePolicies({ budgets: { 'imap.server': { rate: { count: 10, perSeconds: 2 } } }, tuning: { minLeaseHoldMs: 0 } }).policies['imap.server'].leaseHoldMs).toBe(40);
+    expect(policies['imap.mailbox'].leaseHoldMs).toBe(5000);
   });
 
   it('refuse budgets and tunings that cannot be enforced', () => {

@@ -15,12 +15,14 @@ export interface ThrottleTuning {
   /** Burst capacity of each rate, as a fraction of its count (the rest refills over the period). */
   readonly burstFraction: number;
   /**
-   * Leased tokens unspent after this go back; leases are sized to what the demand spends in it. A
-   * scope's hold is this or `maxHoldFraction` of its shortest budget period, whichever is shorter:
-   * the refill gives up period / (period + hold) of the budget to keep every window within it.
+   * How long leased tokens may wait to be spent (then they go back); leases are sized to what the
+   * demand spends in that time, so a longer hold means fewer shared writes. The refill gives up
+   * hold / (period + hold) of a budget to keep every window within it, so a scope's hold is
+   * `holdFraction` of its shortest budget period, within [minLeaseHoldMs, leaseHoldMs].
    */
   readonly leaseHoldMs: number;
-  readonly maxHoldFraction: number;
+  readonly minLeaseHoldMs: number;
+  readonly holdFraction: number;
   /** When a bucket is short, wait for this long's refill before syncing again (one write per batch). */
   readonly minSyncIntervalMs: number;
   /** Half-life of the demand estimate that sizes leases. */
@@ -42,9 +44,10 @@ export interface ThrottleTuning {
 }
 
 export const DEFAULT_THROTTLE_TUNING: ThrottleTuning = {
-  burstFraction: 0.05,
-  leaseHoldMs: 1000,
-  maxHoldFraction: 0.1,
+  burstFraction: 0.03,
+  leaseHoldMs: 5000,
+  minLeaseHoldMs: 1000,
+  holdFraction: 0.02,
   minSyncIntervalMs: 250,
   demandHalfLifeMs: 1000,
   holderTtlMs: 15_000,
@@ -80,7 +83,7 @@ export function resolvePolicies(options: ThrottleGovernorOptions): { tuning: Thr
   const tuning: ThrottleTuning = { ...DEFAULT_THROTTLE_TUNING, ...options.tuning, aimd: { ...DEFAULT_AIMD, ...options.tuning?.aimd } };
   assertValidAimd(tuning.aimd);
   if (!(tuning.burstFraction > 0 && tuning.burstFraction < 1)) throw new Error('throttle tuning: burstFraction must be in (0, 1)');
-  if (!(tuning.maxHoldFraction > 0 && tuning.maxHoldFraction < 1)) throw new Error('throttle tuning: maxHoldFraction must be in (0, 1)');
+  if (!(tuning.holdFraction > 0 && tuning.holdFraction < 1)) throw new Error('throttle tuning: holdFraction must be in (0, 1)');
   for (const [name, value] of Object.entries(tuning)) {
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) throw new Error(`throttle tuning: ${name} must be a finite number >= 0`);
   }
@@ -94,7 +97,7 @@ export function resolvePolicies(options: ThrottleGovernorOptions): { tuning: Thr
     policies[kind] = {
       budget,
       burstFraction: tuning.burstFraction,
-      leaseHoldMs: Math.min(tuning.leaseHoldMs, ...periods.map((p) => p * 1000 * tuning.maxHoldFraction)),
+      leaseHoldMs: Math.min(tuning.leaseHoldMs, Math.max(tuning.minLeaseHoldMs, Math.min(...periods) * 1000 * tuning.holdFraction)),
       aimd: tuning.aimd,
       holderTtlMs: tuning.holderTtlMs,
       holderGraceMs: tuning.holderGraceMs,
