@@ -140,9 +140,11 @@ export class MemoryProjectRepository implements ProjectRepository {
     return [...this.tables.mappings.values()].filter((m) => m.orgId === orgId && m.projectId === projectId);
   }
 
-  insertPass(pass: Pass, mappingIds: readonly string[], beforeCommit: BeforeCommit): Promise<void> {
+  insertPass(pass: Pass, mappingIds: readonly string[], beforeCommit: BeforeCommit): Promise<boolean> {
     return this.transaction('insertPass', async () => {
       if (this.tables.passes.has(pass.id)) throw new Error('duplicate key value violates unique constraint');
+      const unfinished = [...this.tables.passes.values()].some((p) => p.projectId === pass.projectId && p.orgId === pass.orgId && ['scheduled', 'running', 'paused'].includes(p.status));
+      if (unfinished) return false;
       this.tables.passes.set(pass.id, pass);
       for (const mappingId of mappingIds) {
         this.tables.progress.set(`${pass.id}/${mappingId}`, {
@@ -160,6 +162,7 @@ export class MemoryProjectRepository implements ProjectRepository {
         });
       }
       await beforeCommit();
+      return true;
     });
   }
 

@@ -72,7 +72,10 @@ export class StartPassUseCase {
       { type: 'pass', id: pass.id },
       detail,
     );
-    await this.projects.insertPass(pass, mappingIds, auditBeforeCommit(this.audit, entry));
+    // The check above answers most cases with the pass's id; this closes the race of two starts.
+    if (!(await this.projects.insertPass(pass, mappingIds, auditBeforeCommit(this.audit, entry)))) {
+      throw new MigrationStateError('another pass of the project has just started; one pass at a time');
+    }
     if (!scheduled) await launchPass(this.projects, this.queue, this.audit, pass, mappingIds);
     return pass;
   }

@@ -84,8 +84,11 @@ export interface ProjectRepository {
   /** Replaces the project's mapping (rows keep their id when the source address is unchanged). Refused (false) while a pass runs. */
   replaceMappings(orgId: string, projectId: string, rows: readonly { sourceAddress: string; targetAddress: string }[], beforeCommit: BeforeCommit): Promise<boolean>;
   mappings(orgId: string, projectId: string): Promise<Mapping[]>;
-  /** Creates the pass and one pending progress row per mapping. */
-  insertPass(pass: Pass, mappingIds: readonly string[], beforeCommit: BeforeCommit): Promise<void>;
+  /**
+   * Creates the pass and one pending progress row per mapping; false (nothing written) when the
+   * project already has a scheduled, running or paused pass.
+   */
+  insertPass(pass: Pass, mappingIds: readonly string[], beforeCommit: BeforeCommit): Promise<boolean>;
   passes(orgId: string, projectId: string): Promise<Pass[]>;
   pass(orgId: string, passId: string): Promise<Pass | null>;
   /** Moves a pass from one of `from` to `to` (compare-and-set); false when it was in another state. */

@@ -129,17 +129,21 @@ export class TypeormProjectRepository implements ProjectRepository {
   }
 
   /** @throws Error when the project is not the organisation's or a mapping id is not the project's. */
-  async insertPass(pass: Pass, mappingIds: readonly string[], beforeCommit: BeforeCommit): Promise<void> {
+  async insertPass(pass: Pass, mappingIds: readonly string[], beforeCommit: BeforeCommit): Promise<boolean> {
     const ids = [...new Set(mappingIds)];
-    await this.db.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       if (!(await lockProject(m, pass.orgId, pass.projectId)))
         throw new Error('the pass names a project its organisation does not have');
+      // One unfinished pass per project, checked under the project's lock: two starts at once
+      // (a double click) cannot both win.
+      if (await m.getRepository(PassEntity).existsBy({ orgId: pass.orgId, projectId: pass.projectId, status: In(PASS_HOLDS_MAPPING) })) return false;
       await assertProjectMappings(m, pass, ids);
       await m.getRepository(PassEntity).insert(toPassRow(pass, ids.length));
       const runs = ids.map((mappingId) => pendingRun(pass, mappingId));
       for (const chunk of chunks(runs, RUN_ROWS_PER_INSERT))
         await m.getRepository(MailboxRunEntity).insert(chunk);
       await beforeCommit();
+      return true;
     });
   }
 
