@@ -21,6 +21,7 @@ export async function finishRunIfComplete(
   passId: string,
   mappingId: string,
   now: Date,
+  onPassEnded?: PassEnded,
 ): Promise<boolean> {
   const finished = await m
     .createQueryBuilder()
@@ -31,7 +32,7 @@ export async function finishRunIfComplete(
     .execute();
   if (finished.affected !== 1) return false;
   await promoteCursor(m, passId, mappingId, now);
-  await closeRun(m, passId, now);
+  await closeRun(m, passId, now, onPassEnded);
   return true;
 }
 
@@ -68,13 +69,23 @@ async function promoteCursor(m: EntityManager, passId: string, mappingId: string
  * Counts one more run of the pass as ended and completes the pass when it was the last. The first
  * UPDATE locks the pass row, so concurrent last runs of a pass take turns and exactly one sees 0.
  */
-export async function closeRun(m: EntityManager, passId: string, now: Date): Promise<void> {
+export async function closeRun(m: EntityManager, passId: string, now: Date, onPassEnded?: PassEnded): Promise<void> {
   await m.getRepository(PassEntity).update({ id: passId }, { openRuns: () => 'open_runs - 1' });
-  await m
+  const completed = await m
     .createQueryBuilder()
     .update(PassEntity)
     .set({ status: 'completed', finishedAt: now })
     .where({ id: passId, status: In(COMPLETABLE_PASS_STATUSES) })
     .andWhere('open_runs <= 0')
     .execute();
+  if (completed.affected === 1 && onPassEnded) {
+    const pass = await m.getRepository(PassEntity).findOne({ where: { id: passId }, select: { id: true, orgId: true, projectId: true } });
+    if (pass) await onPassEnded({ orgId: pass.orgId, projectId: pass.projectId, passId, status: 'completed' });
+  }
 }
+
+/**
+ * Told, inside the transaction that ended a pass, that it ended (its audit record): if it throws,
+ * the transaction rolls back and the last batch is recorded again on its redelivery.
+ */
+export type PassEnded = (pass: { orgId: string; projectId: string; passId: string; status: 'completed' }) => Promise<void>;

@@ -16,7 +16,7 @@ import { MailboxRunEntity } from './mailbox-run.entity';
 import { MappingEntity } from './mapping.entity';
 import { PassEntity } from './pass.entity';
 import { ProjectEntity } from './project.entity';
-import { closeRun, finishRunIfComplete, OPEN_RUN_STATUSES } from './run-completion';
+import { closeRun, finishRunIfComplete, OPEN_RUN_STATUSES, type PassEnded } from './run-completion';
 import { isForeignKeyViolation, isUniqueViolation } from './sql-errors';
 import { TargetFolderEntity } from './target-folder.entity';
 
@@ -58,6 +58,8 @@ export class TypeormRunStore implements RunStore {
     private readonly db: DataSource,
     private readonly pseudonymise: Pseudonymise,
     private readonly now: () => Date = () => new Date(),
+    /** Records (audits) a pass the workers finished, before that change commits. */
+    private readonly onPassEnded?: PassEnded,
   ) {}
 
   async mappingWork(orgId: string, passId: string, mappingId: string): Promise<MappingWork | null> {
@@ -122,7 +124,7 @@ export class TypeormRunStore implements RunStore {
       );
       if (result.affected !== 1) return false;
       // No batches, or every batch recorded before the plan was: the run is done now.
-      await finishRunIfComplete(m, plan.passId, plan.mappingId, now);
+      await finishRunIfComplete(m, plan.passId, plan.mappingId, now, this.onPassEnded);
       return true;
     });
   }
@@ -139,7 +141,7 @@ export class TypeormRunStore implements RunStore {
             { passId: result.passId, mappingId: result.mappingId },
             { batchesRecorded: () => 'batches_recorded + 1' },
           );
-        await finishRunIfComplete(m, result.passId, result.mappingId, now);
+        await finishRunIfComplete(m, result.passId, result.mappingId, now, this.onPassEnded);
       });
       return true;
     } catch (err) {
@@ -162,7 +164,7 @@ export class TypeormRunStore implements RunStore {
           { passId, mappingId, status: In(OPEN_RUN_STATUSES) },
           { status: 'failed', finishedAt: now, failureReason: reason, failureDetail: capDetail(detail) },
         );
-      if (result.affected === 1) await closeRun(m, passId, now);
+      if (result.affected === 1) await closeRun(m, passId, now, this.onPassEnded);
     });
   }
 

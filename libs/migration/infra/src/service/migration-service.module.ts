@@ -1,7 +1,8 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CopyBatchUseCase, type MailAdapters, PlanMailboxUseCase, type ThrottleGovernor } from '@ferry/migration/application';
 import { loadServicePrivateKey, ServiceTokenSigner } from '@ferry/platform/auth';
-import { MessagingClient } from '@ferry/platform/messaging';
+import { ActorKind, Outcome } from '@ferry/contracts';
+import { MessagingClient, publishAuditEvent } from '@ferry/platform/messaging';
 import { Pseudonymizer } from '@ferry/platform/telemetry';
 import { DataSource } from 'typeorm';
 import { BrokerAccessProvider } from '../access/broker-access.provider';
@@ -47,7 +48,24 @@ export class MigrationServiceModule {
         inject: [MessagingClient],
       },
       { provide: ADAPTERS, useFactory: (access: BrokerAccessProvider, governor: ThrottleGovernor) => new MailAdapterRegistry(options.adapters, access, governor), inject: [BrokerAccessProvider, GOVERNOR] },
-      { provide: TypeormRunStore, useFactory: (db: DataSource, p: Pseudonymizer) => new TypeormRunStore(db, (a) => p.pseudonym(a)), inject: [DataSource, Pseudonymizer] },
+      {
+        provide: TypeormRunStore,
+        useFactory: (db: DataSource, p: Pseudonymizer, m: MessagingClient) =>
+          new TypeormRunStore(db, (a) => p.pseudonym(a), undefined, (pass) =>
+            // The workers finish passes: the audit record names the service as the actor.
+            publishAuditEvent(m, options.region, {
+              orgId: pass.orgId,
+              actor: { kind: ActorKind.SERVICE, id: 'migration' },
+              action: `migration.pass.${pass.status}`,
+              target: { type: 'pass', id: pass.passId },
+              outcome: Outcome.SUCCESS,
+              sourceAddress: '',
+              userAgent: '',
+              detail: { projectId: pass.projectId },
+            }),
+          ),
+        inject: [DataSource, Pseudonymizer, MessagingClient],
+      },
       { provide: TypeormReferenceStore, useFactory: (db: DataSource) => new TypeormReferenceStore(db), inject: [DataSource] },
       {
         provide: MigrationWorker,

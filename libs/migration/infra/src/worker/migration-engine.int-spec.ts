@@ -36,6 +36,8 @@ describe('migration engine over JetStream and PostgreSQL', () => {
   const source = new MemoryMailSystem();
   const target = new MemoryMailSystem();
   const adapters: MailAdapters = { source: () => source, target: () => target };
+  /** Passes the workers reported ended (the service audits them). */
+  const ended: string[] = [];
 
   const messaging = (service: string) => {
     const c = new MessagingClient({ servers: [TEST_NATS_URL], service, region: 'test', prefix: ns.prefix, maxConnectBackoffMs: 500, drainTimeoutMs: 5000 });
@@ -45,7 +47,10 @@ describe('migration engine over JetStream and PostgreSQL', () => {
 
   async function startWorker(): Promise<MigrationWorker> {
     const client = messaging('migration');
-    const runs = new TypeormRunStore(db, (a) => `p-${a.length}`);
+    const runs = new TypeormRunStore(db, (a) => `p-${a.length}`, undefined, (pass) => {
+      ended.push(pass.passId);
+      return Promise.resolve();
+    });
     const refs = new TypeormReferenceStore(db);
     const queue = new JetStreamWorkQueue(client, QUEUE);
     const active = new ActiveProjects(db, 200);
@@ -106,6 +111,8 @@ describe('migration engine over JetStream and PostgreSQL', () => {
       expect(row).toMatchObject({ status: 'done', found: 12, migrated: 12, failed: 0 });
       expect(row.found).toBe(row.migrated + row.skipped + row.failed);
     }
+    // The pass's end is reported once, by whichever worker recorded its last batch.
+    expect(ended.filter((id) => id === pass.id)).toHaveLength(1);
   });
 
   it('leaves one copy per item when uploads land but their workers fail before recording them', async () => {
