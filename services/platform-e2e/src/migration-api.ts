@@ -23,6 +23,7 @@ export interface PassProgress {
 /** One record of the audit trail as the API shows it. */
 export interface AuditRecord {
   readonly action: string;
+  readonly actor: { readonly kind: string; readonly id: string };
   readonly target: { readonly type: string; readonly id: string };
   readonly detail: Readonly<Record<string, string>>;
 }

@@ -399,14 +399,17 @@ describe('mail migration from Gmail to Exchange Online across the service proces
   const addressForms = () =>
     pairs.flatMap((p) => [p.source, p.target]).flatMap((a) => [a, a.toLowerCase(), encodeURIComponent(a)]);
 
-  it('audits the project, its mapping and both passes without naming a mapped mailbox', async () => {
-    const passStarts = (items: readonly AuditRecord[]) =>
-      items
-        .filter((i) => i.action === 'migration.pass.started' && i.target.type === 'pass')
-        .map((i) => i.target.id);
+  it('audits the project, its mapping and both passes (started by the operator, completed by the service) without naming a mapped mailbox', async () => {
+    const passesWith = (action: string) => (items: readonly AuditRecord[]) =>
+      items.filter((i) => i.action === action && i.target.type === 'pass').map((i) => i.target.id);
+    const passStarts = passesWith('migration.pass.started');
+    // The workers finish a pass; the migration service audits that, once per pass.
+    const passEnds = passesWith('migration.pass.completed');
     const items = await client.auditTrail(org, (trail) =>
-      passIds.every((id) => passStarts(trail).includes(id)),
+      passIds.every((id) => passStarts(trail).includes(id) && passEnds(trail).includes(id)),
     );
+    expect(passEnds(items).sort()).toEqual([...passIds].sort());
+    expect(items.find((i) => i.action === 'migration.pass.completed')?.actor).toMatchObject({ kind: 'service', id: 'migration' });
     const actions = items.map((i) => i.action);
     expect(actions).toEqual(
       expect.arrayContaining(['migration.project.created', 'migration.mappings.imported']),
