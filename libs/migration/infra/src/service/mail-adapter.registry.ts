@@ -7,6 +7,7 @@ import { GmailTarget } from '../mail/gmail/gmail.target.adapter';
 import { GraphMailSource } from '../mail/graph/graph-mail.source.adapter';
 import { GraphMailTarget } from '../mail/graph/graph-mail.target.adapter';
 import { ImapMailSource } from '../mail/imap/imap.source.adapter';
+import { TracedMailTarget } from './traced-mail.target';
 
 /** Where the providers are and what Ferry may dial. */
 export interface MailAdapterSettings {
@@ -38,8 +39,8 @@ export class MailAdapterRegistry implements MailAdapters {
       imap: new ImapMailSource({ access, governor, policy }),
     };
     this.targets = {
-      microsoft: new GraphMailTarget(graph, { heldAttachmentBytes: settings.smallMessageBytes }),
-      google: new GmailTarget(gmail),
+      microsoft: new TracedMailTarget(new GraphMailTarget(graph, { heldAttachmentBytes: settings.smallMessageBytes })),
+      google: new TracedMailTarget(new GmailTarget(gmail)),
     };
   }
 
