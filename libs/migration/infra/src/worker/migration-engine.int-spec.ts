@@ -18,7 +18,7 @@ const ORG = randomUUID();
 const LIMITS = { batchItems: 5, batchBytes: 1 << 20, itemConcurrency: 2 };
 const QUEUE = { maxDeliveries: 4, ackWaitMs: 5000, maxAckPending: 64 };
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -59,6 +59,8 @@ describe('migration engine over JetStream and PostgreSQL', () => {
       queue: QUEUE,
       projectActive: (id) => active.has(id),
       deferMs: 200,
+      retryDelaysMs: [100, 200, 400],
+      stopGraceMs: 2000,
     });
     await worker.start();
     workers.push(worker);

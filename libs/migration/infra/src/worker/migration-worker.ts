@@ -15,6 +15,10 @@ export interface MigrationWorkerOptions {
   readonly projectActive: (projectId: string) => Promise<boolean>;
   /** Delay before a paused pass's item is offered again. */
   readonly deferMs?: number;
+  /** Redelivery delays after failed attempts (default 2 s, 10 s, 30 s, 1 min, 2 min). */
+  readonly retryDelaysMs?: readonly number[];
+  /** On shutdown, how long items in flight may finish before their requests are aborted (default 20 s). */
+  readonly stopGraceMs?: number;
 }
 
 /** Redelivery delays after failed attempts: quick first, then minutes, as outages last. */
@@ -48,16 +52,25 @@ export class MigrationWorker {
         concurrency: this.options.concurrency,
         maxDeliveries: limits.maxDeliveries,
         ackWaitMs: limits.ackWaitMs,
-        retryDelaysMs: RETRY_DELAYS_MS,
+        retryDelaysMs: this.options.retryDelaysMs ?? RETRY_DELAYS_MS,
         laneActive: (projectId) => this.options.projectActive(projectId),
       },
       (item, ctx) => this.handle(item, ctx),
     );
   }
 
+  /**
+   * Stops taking work and lets items in flight finish for the grace period; then aborts their requests
+   * (those items are not acked and are redelivered to another worker).
+   */
   async stop(): Promise<void> {
-    await this.consumer?.stop();
+    const stopped = this.consumer?.stop() ?? Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.stopGraceMs ?? 20_000)));
+    await Promise.race([stopped, grace]);
+    clearTimeout(timer);
     this.abort.abort();
+    await stopped;
   }
 
   private async handle(item: WorkItem, ctx: WorkContext): Promise<void> {
