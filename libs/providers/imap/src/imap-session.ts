@@ -72,7 +72,7 @@ export async function attemptImapSession(
   for (const { address } of destination.addresses) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
-    outcome = await connectOnce(valid, address, credentials, remaining);
+    outcome = await connectOnce(valid, address, credentials, remaining, timeoutMs);
     if (outcome.ok || !outcome.tryNext) break;
   }
   // Only when the time ran out before the first address was tried.
@@ -90,6 +90,8 @@ async function connectOnce(
   address: string,
   login: ImapLogin,
   timeoutMs: number,
+  /** The caller's whole limit, which errors name (`timeoutMs` is what is left of it). */
+  limitMs: number,
 ): Promise<ConnectOutcome> {
   const client = new ImapFlow(imapClientOptions(endpoint, address, login, timeoutMs));
   client.on('error', () => undefined);
@@ -116,7 +118,7 @@ async function connectOnce(
     return { ok: true, session: client, tlsVersion };
   } catch (err) {
     client.close();
-    const error = toImapProviderError(err, endpoint, { timedOut, timeoutMs });
+    const error = toImapProviderError(err, endpoint, { timedOut, timeoutMs: limitMs });
     const tlsVersion = client.tls ? client.tls.version : undefined;
     return {
       ok: false,
