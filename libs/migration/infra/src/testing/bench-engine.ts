@@ -44,10 +44,16 @@ export interface BenchEngine {
   readonly db: DataSource;
   readonly projects: TypeormProjectRepository;
   createProject(spec: BenchProjectSpec): Promise<{ project: Project; mappings: Mapping[] }>;
-  /** Inserts a running pass over every mapping and plans each mailbox on the queue; returns at once. */
-  startPass(project: Project, kind: PassKind): Promise<{ pass: Pass; startedAt: number }>;
-  /** Polls the pass row until it is no longer running (or the time is up: throws). */
-  waitForPass(pass: { pass: Pass; startedAt: number }, options?: { timeoutMs?: number; onTick?: (totals: PassTotals) => void }): Promise<PassOutcome>;
+  /**
+   * Inserts a running pass over the project's mappings (or the ones given) and plans each mailbox on
+   * the queue; returns at once. Passes of one project share its lane of the queue.
+   */
+  startPass(project: Project, kind: PassKind, mappingIds?: readonly string[]): Promise<{ pass: Pass; startedAt: number }>;
+  /**
+   * Polls the pass row until it is no longer running. Throws when the time is up, or when nothing
+   * moved (counts and status) for `stallMs` (default 3 minutes).
+   */
+  waitForPass(pass: { pass: Pass; startedAt: number }, options?: { timeoutMs?: number; stallMs?: number; onTick?: (totals: PassTotals) => void }): Promise<PassOutcome>;
   totals(passId: string): Promise<PassTotals>;
   close(): Promise<void>;
 }
@@ -104,29 +110,36 @@ export async function openBenchEngine(label: string, queueLimits: WorkQueueLimit
       await projects.replaceMappings(orgId, project.id, spec.pairs, NO_AUDIT);
       return { project, mappings: await projects.mappings(orgId, project.id) };
     },
-    async startPass(project, kind) {
-      const mappings = await projects.mappings(orgId, project.id);
+    async startPass(project, kind, mappingIds) {
+      const ids = mappingIds ?? (await projects.mappings(orgId, project.id)).map((m) => m.id);
       const startedAt = Date.now();
       const pass = testPass(project, { kind, startedAt: new Date(startedAt), createdAt: new Date(startedAt) });
-      await projects.insertPass(pass, mappings.map((m) => m.id), NO_AUDIT);
+      await projects.insertPass(pass, ids, NO_AUDIT);
       await queue.open(orgId, project.id);
-      for (const m of mappings) await queue.plan(orgId, project.id, pass.id, m.id);
+      for (const id of ids) await queue.plan(orgId, project.id, pass.id, id);
       return { pass, startedAt };
     },
     async waitForPass(started, options = {}) {
       const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+      const stallMs = options.stallMs ?? 3 * 60_000;
       let lastTick = 0;
+      let seen = '';
+      let movedAt = Date.now();
       for (;;) {
         const row = await projects.pass(orgId, started.pass.id);
         if (row && row.status !== 'running') {
           const finished = row.finishedAt?.getTime() ?? Date.now();
           return { status: row.status, wallMs: finished - started.startedAt, totals: await totals(started.pass.id) };
         }
-        if (Date.now() > deadline) throw new Error(`the pass did not finish in time (${JSON.stringify(await totals(started.pass.id))})`);
-        if (options.onTick && Date.now() - lastTick >= 5000) {
+        if (Date.now() - lastTick >= 5000) {
           lastTick = Date.now();
-          options.onTick(await totals(started.pass.id));
+          const now = await totals(started.pass.id);
+          const state = JSON.stringify(now);
+          if (state !== seen) [seen, movedAt] = [state, Date.now()];
+          else if (Date.now() - movedAt > stallMs) throw new Error(`the pass stalled: nothing moved for ${stallMs} ms (${state})`);
+          options.onTick?.(now);
         }
+        if (Date.now() > deadline) throw new Error(`the pass did not finish in time (${JSON.stringify(await totals(started.pass.id))})`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

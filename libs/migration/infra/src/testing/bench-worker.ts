@@ -44,8 +44,15 @@ export interface BenchWorkerConfig {
 /** A running bench worker and what it measured. */
 export interface BenchWorker {
   readonly metrics: WorkerMetrics;
-  stop(): Promise<void>;
+  /** Stops consuming and closes; resolves whether the worker's own stop hung (see STOP_WAIT_MS). */
+  stop(): Promise<{ readonly stopHung: boolean }>;
 }
+
+/**
+ * How long stop waits for MigrationWorker.stop before closing the connections under it: the fair
+ * consumer's pump can sit in a no_wait fetch that never ends (reported with the benchmarks).
+ */
+const STOP_WAIT_MS = 10_000;
 
 /**
  * The sandbox seen through its endpoints only, for SandboxAccess: Google assertions are dated by the
@@ -105,9 +112,13 @@ export async function startBenchWorker(config: BenchWorkerConfig): Promise<Bench
   return {
     metrics,
     stop: async () => {
-      await worker.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), STOP_WAIT_MS)));
+      const stopHung = await Promise.race([worker.stop().then(() => false as const), hung]);
+      clearTimeout(timer);
       await messaging.close();
       await db.destroy();
+      return { stopHung };
     },
   };
 }
