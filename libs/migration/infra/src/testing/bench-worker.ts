@@ -17,6 +17,7 @@ import { createLocalThrottleGovernor } from '../throttle/local-throttle.governor
 import type { ThrottleTuning } from '../throttle/throttle-governor.options';
 import { ActiveProjects } from '../worker/active-projects';
 import { MigrationWorker } from '../worker/migration-worker';
+import { HttpRequestRecorder } from './http-request.recorder';
 import { UNLIMITED_GOVERNOR } from './unlimited-throttle.governor';
 
 /** Which throttle governor a bench worker uses: none (admit all), in-process state, or NATS KV. */
@@ -39,11 +40,15 @@ export interface BenchWorkerConfig {
   readonly smallMessageBytes?: number;
   /** Database connections of this worker (default 10). */
   readonly poolMax?: number;
+  /** Record this process's Graph mailbox requests (times, statuses, Retry-After, upload bytes). */
+  readonly recordHttp?: boolean;
 }
 
 /** A running bench worker and what it measured. */
 export interface BenchWorker {
   readonly metrics: WorkerMetrics;
+  /** Present when the configuration asked for `recordHttp`. */
+  readonly http: HttpRequestRecorder | undefined;
   /** Stops consuming and closes; resolves whether the worker's own stop hung (see STOP_WAIT_MS). */
   stop(): Promise<{ readonly stopHung: boolean }>;
 }
@@ -108,9 +113,11 @@ export async function startBenchWorker(config: BenchWorkerConfig): Promise<Bench
     { concurrency: config.concurrency, queue: config.queue, projectActive: (id) => active.has(id), deferMs: 500 },
     metrics,
   );
+  const http = config.recordHttp ? new HttpRequestRecorder().start() : undefined;
   await worker.start();
   return {
     metrics,
+    http,
     stop: async () => {
       let timer: NodeJS.Timeout | undefined;
       const hung = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), STOP_WAIT_MS)));
@@ -118,6 +125,7 @@ export async function startBenchWorker(config: BenchWorkerConfig): Promise<Bench
       clearTimeout(timer);
       await messaging.close();
       await db.destroy();
+      http?.stop();
       return { stopHung };
     },
   };
