@@ -1,2 +1,5 @@
 export * from './audit-cursor';
 export * from './audit-record';
+export * from './chain/chain-hash';
+export * from './chain/chain-head-signature';
+export * from './chain/chain-walk';
