@@ -1,7 +1,9 @@
 // CPU profiles for the migration benchmarks: the V8 sampling profiler of this process (node:inspector),
 // written as a .cpuprofile (Chrome DevTools / speedscope open it) and summarised by self time per
-// function and per package, so a result file says where the worker's CPU went.
-import { writeFileSync } from 'node:fs';
+// function and per package, and by inclusive time per function, so a result file says where the
+// worker's CPU went.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Session } from 'node:inspector/promises';
 
 export async function startProfile() {
@@ -14,6 +16,7 @@ export async function startProfile() {
     async stop(file) {
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(profile));
       return summarise(profile);
     },
@@ -42,20 +45,30 @@ function summarise(profile, top = 25) {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const nameOf = (f) => {
+    const file = f.url ? f.url.replace(/^.*\/(node_modules|dist)\//, '') : '';
+    return `${f.functionName || '(anonymous)'} ${file}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+  };
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const fns = new Map();
   const pkgs = new Map();
+  // Inclusive time: a sample counts once for every function on its stack (once even when recursive).
+  const inclusive = new Map();
   for (const [id, us] of selfUs) {
     const { callFrame: f } = byId.get(id);
-    const file = f.url ? f.url.replace(/^.*\/(node_modules|dist)\//, '') : '';
-    const fn = `${f.functionName || '(anonymous)'} ${file}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+    const fn = nameOf(f);
     fns.set(fn, (fns.get(fn) ?? 0) + us);
     const pkg = packageOf(f.url);
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
+    const onStack = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) onStack.add(nameOf(byId.get(at).callFrame));
+    for (const name of onStack) inclusive.set(name, (inclusive.get(name) ?? 0) + us);
   }
-  const rank = (m) =>
+  const rank = (m, n = top) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
+      .slice(0, n)
       .map(([name, us]) => ({ name, ms: Math.round(us / 1000), share: +(us / total).toFixed(3) }));
-  return { sampledMs: Math.round(total / 1000), byPackage: rank(pkgs), byFunction: rank(fns) };
+  return { sampledMs: Math.round(total / 1000), byPackage: rank(pkgs), byFunction: rank(fns), inclusive: rank(inclusive, 40) };
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createOutboundAgent, DestinationPolicy } from '@ferry/platform/net';
 import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
@@ -45,6 +46,15 @@ describe('the outbound fetch every provider adapter uses', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(await res.json()).toEqual(expect.any(Object));
+  });
+
+  it('leaves no listener on the caller\'s signal once an exchange is over', async () => {
+    const shared = new AbortController().signal;
+    const fetchOnce = build(['127.0.0.1']);
+    for (let i = 0; i < 3; i++) expect((await fetchOnce(summary(), { signal: shared })).status).toBe(200);
+    expect((await failure(build(['127.0.0.1'], { timeoutMs: 100 })(`https://127.0.0.1:${silentPort}/`, { signal: shared }))).code).toBe('unreachable');
+    await new Promise((r) => setImmediate(r));
+    expect(getEventListeners(shared, 'abort')).toHaveLength(0);
   });
 
   it('refuses loopback without the allow-list, before any connection', async () => {

@@ -42,12 +42,19 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     return new Promise<Response>((resolve, reject) => {
       // One outcome per request: whichever of answer, overflow, deadline or error comes first wins.
       let settled = false;
+      // Callers share long-lived signals (a worker's shutdown signal): a listener left behind per request
+      // would pile up on it, and every later addEventListener walks the pile.
+      const settle = () => {
+        settled = true;
+        init.signal?.removeEventListener('abort', onAbort);
+      };
       const fail = (err: unknown) => {
         if (settled) return;
-        settled = true;
+        settle();
         reject(asProviderError(err, url));
         req.destroy();
       };
+      const onAbort = () => fail(new ProviderError('unreachable', `request to ${url.host} was aborted`));
       const req = request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent: options.agent }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -58,7 +65,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         });
         res.on('end', () => {
           if (settled) return;
-          settled = true;
+          settle();
           const responseHeaders = headersOf(res.headers);
           const status = res.statusCode ?? 502;
           // Response refuses a body for 204/304.
@@ -71,7 +78,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       const deadline = setTimeout(() => fail(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)), timeoutMs);
       req.on('close', () => clearTimeout(deadline));
       req.on('error', fail);
-      init.signal?.addEventListener('abort', () => fail(new ProviderError('unreachable', `request to ${url.host} was aborted`)), { once: true });
+      init.signal?.addEventListener('abort', onAbort, { once: true });
       if (body !== undefined) req.write(body);
       req.end();
     });
