@@ -145,10 +145,13 @@ export class GraphMailSource implements MailSource {
       const collected = { ...state.c, ...(end ? { [folder]: this.compact(mailbox, folder, end) } : {}) };
       state = next ? { r: state.r, l: next, c: collected } : { r: state.r.slice(1), c: collected };
     }
-    // With immutable ids a message moved to another folder is `@removed` here and new there.
+    // With immutable ids a message moved to another folder is `@removed` here and new there. The
+    // folder it went to reports it when this walk covers that folder (walked already or still to come),
+    // so it is reported from here only when it left the walk's reach: never twice in one pass.
     const read = await this.summaries(mailbox, gone, signal);
     const removed = gone.filter((_, i) => read[i] === null);
-    for (const s of read) if (s) changed.push(s);
+    const walked = new Set([...state.r, ...Object.keys(state.c ?? {})]);
+    for (const s of read) if (s && !s.folderIds.some((id) => walked.has(id))) changed.push(s);
     const last = state.r.length === 0;
     return {
       changed,

@@ -152,6 +152,8 @@ describe('graph mail source (Microsoft Graph, sandbox)', () => {
       await kit.inspect<{ folders: { id: string; path: string }[] }>(`${base()}/folders`)
     ).folders.find((f) => f.path === 'Inbox/Projets/été');
     expect(changed.get(moved.id)?.folderIds).toEqual([projets?.id]);
+    // Removed from the Inbox and added to Projets/été: one change, from the folder it went to.
+    expect(delta.changed.filter((s) => s.sourceId === moved.id)).toHaveLength(1);
     expect(changed.get(added.id)?.folderIds).toEqual([added.folderId]);
     expect([...changed.keys()].every((id) => [read.id, moved.id, added.id].includes(id))).toBe(true);
 
