@@ -3,7 +3,7 @@ import type { MailboxRef } from '@ferry/migration/application';
 import { ProviderError } from '@ferry/providers/core';
 import { byteChunks } from '../mime/byte-chunks';
 import type { MimeAttachmentInfo } from '../mime/mime-scan';
-import { attachmentItem, fileAttachmentJson, type HeldAttachment } from './graph-message.builder';
+import { attachmentItem, fileAttachmentBody, type HeldAttachment } from './graph-message.builder';
 import type { GraphMailApi } from './graph-mail.api';
 
 /** Graph's size bounds for attachments: inline (in JSON) under 3 MB, upload sessions up to 150 MB. */
@@ -27,7 +27,7 @@ export class GraphAttachmentUploader {
     attachment: HeldAttachment,
     signal: AbortSignal,
   ): Promise<number> {
-    const body = Buffer.from(JSON.stringify(fileAttachmentJson(attachment)));
+    const body = fileAttachmentBody(attachment);
     const res = await this.api.send(
       mailbox,
       { uploadBytes: body.length, authenticated: true },

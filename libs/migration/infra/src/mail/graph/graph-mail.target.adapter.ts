@@ -18,7 +18,12 @@ import {
   INLINE_ATTACHMENT_LIMIT,
 } from './graph-attachments.uploader';
 import { type GraphMailConnection, GraphMailApi, IMMUTABLE_IDS } from './graph-mail.api';
-import { fileAttachmentJson, graphMessageJson, type HeldAttachment } from './graph-message.builder';
+import {
+  fileAttachmentBytes,
+  graphCreateBody,
+  graphMessageJson,
+  type HeldAttachment,
+} from './graph-message.builder';
 import {
   expandProperties,
   FERRY_COMPLETE,
@@ -108,8 +113,9 @@ export class GraphMailTarget implements MailTarget {
     if (!isIdempotencyKey(message.key))
       throw new ItemRejectedError('internal', 'the idempotency key is malformed');
     const first = await this.firstRead(message, signal);
-    const json = graphMessageJson(first.scan, message, [], false);
-    const base = Buffer.byteLength(JSON.stringify(json));
+    // Sized with the completion marker, which only makes it longer; usually that is the JSON sent.
+    let json = JSON.stringify(graphMessageJson(first.scan, message, true));
+    const base = Buffer.byteLength(json);
     if (base > REQUEST_BUDGET)
       throw new ItemRejectedError(
         'too-large',
@@ -118,16 +124,17 @@ export class GraphMailTarget implements MailTarget {
     // Held attachments go into the create request while it stays under the cap; the rest follow it.
     const inline: HeldAttachment[] = [];
     const posted: HeldAttachment[] = [];
-    let size = base;
+    let size = base + ',"attachments":[]'.length;
     for (const a of first.held) {
-      const extra = Buffer.byteLength(JSON.stringify(fileAttachmentJson(a))) + 1;
+      const extra = fileAttachmentBytes(a) + 1;
       if (size + extra <= REQUEST_BUDGET) {
         inline.push(a);
         size += extra;
       } else posted.push(a);
     }
     const complete = posted.length === 0 && first.deferred.size === 0;
-    const body = Buffer.from(JSON.stringify(graphMessageJson(first.scan, message, inline, complete)));
+    if (!complete) json = JSON.stringify(graphMessageJson(first.scan, message, false));
+    const body = graphCreateBody(json, inline);
     const targetId = await this.create(mailbox, message, body, signal);
     let bytes = body.length;
     if (!complete) {

@@ -1,7 +1,13 @@
 import { CursorExpiredError, type MessageToWrite } from '@ferry/migration/application';
 import { DEFAULT_STATE } from '@ferry/migration/domain';
 import type { MimeScanResult } from '../mime/mime-scan';
-import { graphMessageJson } from './graph-message.builder';
+import {
+  fileAttachmentBody,
+  fileAttachmentBytes,
+  graphCreateBody,
+  graphMessageJson,
+  type HeldAttachment,
+} from './graph-message.builder';
 import { decodeCursor, decodePageState, encodeCursor, encodePageState } from './graph-page.token';
 import { FERRY_COMPLETE, FERRY_ITEM_KEY, propertyValue } from './graph-properties';
 import { summaryOf } from './graph-summary.mapper';
@@ -40,7 +46,6 @@ describe('graph mail message JSON, summaries and tokens', () => {
         ['subject', 'Subject: hi'],
       ]),
       message(),
-      [],
       true,
     );
     expect(props(json)).toEqual(
@@ -67,13 +72,77 @@ describe('graph mail message JSON, summaries and tokens', () => {
     const json = graphMessageJson(
       scan([['date', 'Date: not a date']], { html: '<p>x</p>' }),
       message({ placement: { path: [], role: 'drafts', extraLabels: [], state } }),
-      [],
       false,
     );
     expect(props(json)).toContainEqual({ id: 'Integer 0x0E07', value: '8' });
     expect(props(json)).toContainEqual({ id: 'SystemTime 0x0039', value: '2025-01-02T03:04:05.000Z' });
     expect(props(json).some((p) => p.id === FERRY_COMPLETE)).toBe(false);
     expect(json['body']).toEqual({ contentType: 'html', content: '<p>x</p>' });
+  });
+
+  it('splices held attachments into the create body as fileAttachments, sized exactly', () => {
+    const held: HeldAttachment[] = [
+      {
+        info: {
+          index: 0,
+          filename: 'données €.pdf',
+          contentType: 'application/pdf',
+          contentId: undefined,
+          inline: false,
+        },
+        content: Buffer.from([0, 1, 2, 250, 251]),
+      },
+      {
+        info: { index: 1, filename: undefined, contentType: 'image/png', contentId: 'logo@x', inline: true },
+        content: Buffer.alloc(0),
+      },
+      {
+        info: {
+          index: 2,
+          filename: ' "quoted" ',
+          contentType: 'message/rfc822',
+          contentId: undefined,
+          inline: false,
+        },
+        content: Buffer.from('ab'),
+      },
+    ];
+    const json = graphMessageJson(scan([['subject', 'Subject: é']]), message(), true);
+    const body = graphCreateBody(JSON.stringify(json), held);
+    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    expect(parsed).toEqual({
+      ...json,
+      attachments: [
+        {
+          '@odata.type': '#microsoft.graph.fileAttachment',
+          name: 'données €.pdf',
+          contentType: 'application/pdf',
+          isInline: false,
+          contentBytes: 'AAEC+vs=',
+        },
+        {
+          '@odata.type': '#microsoft.graph.fileAttachment',
+          name: 'attachment',
+          contentType: 'image/png',
+          isInline: true,
+          contentId: 'logo@x',
+          contentBytes: '',
+        },
+        {
+          '@odata.type': '#microsoft.graph.fileAttachment',
+          name: '"quoted"',
+          contentType: 'message/rfc822',
+          isInline: false,
+          contentBytes: 'YWI=',
+        },
+      ],
+    });
+    expect(graphCreateBody(JSON.stringify(json), []).toString('utf8')).toBe(JSON.stringify(json));
+    for (const a of held) {
+      const one = fileAttachmentBody(a);
+      expect(one.length).toBe(fileAttachmentBytes(a));
+      expect(JSON.parse(one.toString('utf8'))).toMatchObject({ contentBytes: a.content.toString('base64') });
+    }
   });
 
   it('reads summaries, with the MAPI properties Graph echoes in its own spelling', () => {

@@ -23,13 +23,78 @@ export interface HeldAttachment {
   readonly content: Buffer;
 }
 
-/** Graph's `#microsoft.graph.fileAttachment` for a held attachment. */
-export function fileAttachmentJson(attachment: HeldAttachment): Record<string, unknown> {
-  return {
+/**
+ * Graph's `#microsoft.graph.fileAttachment` for a held attachment, serialised: its content is
+ * base64-encoded straight into the returned bytes, once (no JSON string of it is made).
+ */
+export function fileAttachmentBody(attachment: HeldAttachment): Buffer {
+  const head = fileAttachmentHead(attachment);
+  const body = Buffer.allocUnsafe(fileAttachmentBytes(attachment, head));
+  const end = writeFileAttachment(body, 0, attachment, head);
+  return checkedLength(body, end);
+}
+
+/** Bytes `fileAttachmentBody` makes of an attachment. */
+export function fileAttachmentBytes(
+  attachment: HeldAttachment,
+  head = fileAttachmentHead(attachment),
+): number {
+  return Buffer.byteLength(head) + base64Length(attachment.content.length) + ATTACHMENT_TAIL.length;
+}
+
+/**
+ * The create request's body: the message JSON (`graphMessageJson`, serialised) with the held
+ * attachments added as its `attachments` array. The attachments are written into the body directly,
+ * so a 3 MB create costs one base64 encoding of its attachments and one copy.
+ */
+export function graphCreateBody(messageJson: string, attachments: readonly HeldAttachment[]): Buffer {
+  if (attachments.length === 0) return Buffer.from(messageJson);
+  if (!messageJson.endsWith('}')) throw new Error('the message JSON is not an object');
+  const open = messageJson.slice(0, -1);
+  const heads = attachments.map(fileAttachmentHead);
+  let size =
+    Buffer.byteLength(open) + ATTACHMENTS_OPEN.length + ATTACHMENTS_CLOSE.length + attachments.length - 1;
+  attachments.forEach((a, i) => (size += fileAttachmentBytes(a, heads[i])));
+  const body = Buffer.allocUnsafe(size);
+  let at = body.write(open, 0, 'utf8');
+  at += body.write(ATTACHMENTS_OPEN, at, 'latin1');
+  attachments.forEach((a, i) => {
+    if (i > 0) at += body.write(',', at, 'latin1');
+    at = writeFileAttachment(body, at, a, heads[i] as string);
+  });
+  at += body.write(ATTACHMENTS_CLOSE, at, 'latin1');
+  return checkedLength(body, at);
+}
+
+const ATTACHMENTS_OPEN = ',"attachments":[';
+const ATTACHMENTS_CLOSE = ']}';
+const ATTACHMENT_TAIL = '"}';
+
+/** Base64 characters (padded) of `bytes` bytes: base64 never needs a JSON escape. */
+function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+/** A fileAttachment's JSON up to the opening quote of its `contentBytes` value. */
+function fileAttachmentHead(attachment: HeldAttachment): string {
+  const json = JSON.stringify({
     '@odata.type': '#microsoft.graph.fileAttachment',
     ...attachmentItem(attachment.info),
-    contentBytes: attachment.content.toString('base64'),
-  };
+  });
+  return `${json.slice(0, -1)},"contentBytes":"`;
+}
+
+function writeFileAttachment(body: Buffer, from: number, attachment: HeldAttachment, head: string): number {
+  let at = from + body.write(head, from, 'utf8');
+  at += body.write(attachment.content.toString('base64'), at, 'latin1');
+  return at + body.write(ATTACHMENT_TAIL, at, 'latin1');
+}
+
+/** `write` stops silently at the end of a buffer: a size worked out wrong must not send a cut body. */
+function checkedLength(body: Buffer, written: number): Buffer {
+  if (written !== body.length)
+    throw new Error(`a request body was sized ${body.length} bytes but ${written} were written`);
+  return body;
 }
 
 /** An attachment's name, type and inline placement, as fileAttachment and upload sessions take them. */
@@ -49,12 +114,12 @@ const recipient = (a: MailAddress) => ({ emailAddress: { name: a.name, address: 
  * drafted: PidTagMessageFlags without MSGFLAG_UNSENT at creation (a MIME upload is always a draft),
  * delivery and submit times, and the original header block; the state the placement carries (read,
  * flagged, importance, answered, categories); Ferry's idempotency key, and the completion marker when
- * nothing is left to add afterwards. Bodies: HTML when the MIME has one, else text.
+ * nothing is left to add afterwards. Bodies: HTML when the MIME has one, else text. Attachments are
+ * added by `graphCreateBody`.
  */
 export function graphMessageJson(
   scan: MimeScanResult,
   message: MessageToWrite,
-  attachments: readonly HeldAttachment[],
   complete: boolean,
 ): Record<string, unknown> {
   const { headers } = scan;
@@ -99,7 +164,6 @@ export function graphMessageJson(
     flag: { flagStatus: state.flagged ? 'flagged' : 'notFlagged' },
     categories: [...message.placement.extraLabels],
     singleValueExtendedProperties: properties,
-    ...(attachments.length > 0 ? { attachments: attachments.map(fileAttachmentJson) } : {}),
   };
 }
 
