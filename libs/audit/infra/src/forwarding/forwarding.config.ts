@@ -45,9 +45,7 @@ export const auditForwardingConfigShape = {
 };
 
 /** The validated variables of {@link auditForwardingConfigShape}. */
-export type AuditForwardingConfig = {
-  readonly [K in keyof typeof auditForwardingConfigShape]: z.output<(typeof auditForwardingConfigShape)[K]>;
-};
+export type AuditForwardingConfig = Readonly<z.output<z.ZodObject<typeof auditForwardingConfigShape>>>;
 
 /** A secret read from a file: `reveal()` gives it; every other way of printing it says `[redacted]`. */
 export class SecretText {
