@@ -35,6 +35,7 @@ export class AuditForwarder {
   readonly durable: string;
   private readonly queue: BatchQueue;
   private consumer: { stop(): Promise<void> } | undefined;
+  private stopped = false;
 
   constructor(
     private readonly messaging: MessagingClient,
@@ -46,7 +47,7 @@ export class AuditForwarder {
 
   /** Declares the durable consumer (idempotent) and starts pulling; resolves once it pulls. */
   async start(): Promise<void> {
-    this.consumer = await this.messaging.consume(
+    const consumer = await this.messaging.consume(
       Events.audit,
       {
         durable: this.durable,
@@ -58,10 +59,14 @@ export class AuditForwarder {
       },
       (event, ctx) => this.handle(event, ctx),
     );
+    this.consumer = consumer;
+    // Stopped while it was still connecting (NATS down at shutdown): it must not pull any more.
+    if (this.stopped) await consumer.stop();
   }
 
   /** Stops pulling, lets the batch in flight finish within the grace period, and closes the sink. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([this.consumer?.stop(), this.queue.stop(this.options.shutdownGraceMs ?? 5000)]);
     await this.options.sink.close();
   }

@@ -59,7 +59,7 @@ export class AuditForwardingService implements OnApplicationBootstrap, OnModuleD
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.starting);
+    // Not waiting for start-up: with NATS down it never ends, and the messaging client aborts it later.
     await Promise.all(this.forwarders.map((f) => f.stop()));
   }
 

@@ -177,4 +177,13 @@ describe('audit forwarding to an HTTPS webhook (Splunk HEC format)', () => {
     expect(receiver.requests).toHaveLength(0);
     expect((await run.consumer(DURABLE)).ackFloor).toBe(0);
   }, 30_000);
+
+  it('shuts down within seconds while NATS is unreachable', async () => {
+    await run.start(run.settings(webhookEnv(), withSecrets()), { natsUrl: 'nats://127.0.0.1:1', waitForConsumers: false });
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    await run.stopApp();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(receiver.requests).toHaveLength(0);
+  }, 20_000);
 });

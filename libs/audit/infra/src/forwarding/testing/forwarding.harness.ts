@@ -89,13 +89,14 @@ export class ForwardingRun {
     return { ...settings, retry: { baseMs: 100, maxMs: 400, maxRetryAfterMs: 5000 }, shutdownGraceMs: 500 };
   }
 
-  async start(options: AuditForwardingOptions): Promise<AuditForwardingService> {
-    const messaging = { servers: [this.tools.natsUrl], service: 'audit', region: REGION, prefix: this.ns.prefix, maxConnectBackoffMs: 500, drainTimeoutMs: 3000, logger: this.logger };
+  /** Boots the forwarder; `natsUrl` overrides where the service finds NATS (e.g. nowhere). */
+  async start(options: AuditForwardingOptions, boot: { natsUrl?: string; waitForConsumers?: boolean } = {}): Promise<AuditForwardingService> {
+    const messaging = { servers: [boot.natsUrl ?? this.tools.natsUrl], service: 'audit', region: REGION, prefix: this.ns.prefix, maxConnectBackoffMs: 500, drainTimeoutMs: 3000, logger: this.logger };
     @Module({ imports: [MessagingModule.forRoot(messaging), AuditForwardingModule.forRoot(options)] })
     class ForwardingTestModule {}
     this.app = await NestFactory.createApplicationContext(ForwardingTestModule, { logger: this.logger });
     const service = this.app.get(AuditForwardingService);
-    await service.started();
+    if (boot.waitForConsumers ?? true) await service.started();
     return service;
   }
 
@@ -124,8 +125,14 @@ export class ForwardingRun {
     return this.logger.entries.map((e) => `${e.level} ${e.text}`);
   }
 
-  async close(): Promise<void> {
+  /** Shuts the forwarder's app down (as the service does on SIGTERM). */
+  async stopApp(): Promise<void> {
     await this.app?.close();
+    this.app = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.stopApp();
     await this.producer.close();
     await this.ns.cleanup();
     rmSync(this.files, { recursive: true, force: true });
