@@ -27,18 +27,23 @@ export class Base64urlDecoder {
       data = piece.slice(0, pad);
       this.padded = true;
     }
-    if (!ALPHABET.test(data)) throw new Base64urlError();
     const text = this.carry + data;
     const whole = text.length - (text.length % 4);
     this.carry = text.slice(whole);
-    return Buffer.from(text.slice(0, whole), 'base64url');
+    const quanta = text.slice(0, whole);
+    const bytes = Buffer.from(quanta, 'base64url');
+    // Node's decoder skips characters outside the alphabet and takes `+` and `/` for `-` and `_`, so
+    // whole quanta of base64url are exactly the texts that encode back to themselves. (A regular
+    // expression over the text cost four times the decoding itself.)
+    if (bytes.toString('base64url') !== quanta) throw new Base64urlError();
+    return bytes;
   }
 
   /** Decodes what was held back; throws when the text stopped where no byte can end. */
   end(): Buffer {
     const rest = this.carry;
     this.carry = '';
-    if (rest.length % 4 === 1) throw new Base64urlError();
+    if (rest.length % 4 === 1 || !ALPHABET.test(rest)) throw new Base64urlError();
     return Buffer.from(rest, 'base64url');
   }
 }
