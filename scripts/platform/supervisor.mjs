@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, persistentSecret, startNats, startPostgres } from './infrastructure.mjs';
 import { createServiceKeyPair } from './service-keys.mjs';
+import { createAuditSigningKey } from '../audit/signing-key.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -105,6 +106,9 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
     for (const caller of BROKER_CALLERS) {
       if (!existsSync(join(serviceKeys, 'trust', `${caller}.pem`))) createServiceKeyPair(caller, serviceKeys);
     }
+    // The audit chain's signing key, created once; the public half verifies the chain (scripts/audit/verify.mjs).
+    const auditKeys = join(stateDir, 'audit-keys');
+    if (!existsSync(join(auditKeys, 'audit-signing.key.pem'))) createAuditSigningKey(auditKeys);
     const pad = Math.max(...SERVICES.map((s) => s.name.length));
     const urls = {};
     for (const [i, svc] of SERVICES.entries()) {
@@ -133,6 +137,7 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
               FERRY_OUTBOUND_ALLOW: process.env.FERRY_OUTBOUND_ALLOW ?? '127.0.0.1',
             }
           : {}),
+        ...(svc.name === 'audit' ? { FERRY_AUDIT_SIGNING_KEY_FILE: join(auditKeys, 'audit-signing.key.pem') } : {}),
         ...(svc.name === 'identity'
           ? {
               FERRY_KEK_PROVIDER: 'local',
@@ -169,7 +174,19 @@ export async function startPlatform({ stateDir = process.env.FERRY_STATE_DIR ?? 
     }
     say(`started ${SERVICES.length} services; waiting for readiness`);
     await waitReady(urls, children, 90_000);
-    return { urls, natsUrl: nats.url, databaseUrl: pg.url, prefix: common.FERRY_NATS_PREFIX, stateDir, tracesDir, logsDir, children, platformAdmin, stop };
+    return {
+      urls,
+      natsUrl: nats.url,
+      databaseUrl: pg.url,
+      prefix: common.FERRY_NATS_PREFIX,
+      stateDir,
+      tracesDir,
+      logsDir,
+      children,
+      platformAdmin,
+      auditPublicKeyFile: join(auditKeys, 'audit-signing.pub.pem'),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -4,6 +4,7 @@ export * from './gen/ferry/platform/v1/rpc_pb';
 export * from './gen/ferry/platform/v1/dead_letter_pb';
 export * from './gen/ferry/audit/v1/audit_event_pb';
 export * from './gen/ferry/audit/v1/audit_query_pb';
+export * from './gen/ferry/audit/v1/audit_chain_pb';
 export * from './gen/ferry/connectors/v1/connector_pb';
 export * from './gen/ferry/connectors/v1/broker_pb';
 export * from './gen/ferry/connectors/v1/onboarding_pb';

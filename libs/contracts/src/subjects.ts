@@ -2,6 +2,13 @@
 // version is added beside the old one. The messaging library prefixes all of them with the
 // installation prefix (FERRY_NATS_PREFIX), which is how test runs and co-tenant installs stay apart.
 import {
+  AuditRetentionResponseSchema,
+  GetAuditRetentionRequestSchema,
+  SetAuditRetentionRequestSchema,
+  VerifyAuditChainRequestSchema,
+  VerifyAuditChainResponseSchema,
+} from './gen/ferry/audit/v1/audit_chain_pb';
+import {
   QueryAuditEventsRequestSchema,
   QueryAuditEventsResponseSchema,
 } from './gen/ferry/audit/v1/audit_query_pb';
@@ -450,6 +457,25 @@ export const Rpc = {
       subject: 'audit.v1.rpc.query',
       request: QueryAuditEventsRequestSchema,
       response: QueryAuditEventsResponseSchema,
+    },
+    /** Verifies a range of an organisation's hash chain; may take seconds for a long range. */
+    verify: {
+      kind: 'rpc',
+      subject: 'audit.v1.rpc.verify',
+      request: VerifyAuditChainRequestSchema,
+      response: VerifyAuditChainResponseSchema,
+    },
+    getRetention: {
+      kind: 'rpc',
+      subject: 'audit.v1.rpc.retention.get',
+      request: GetAuditRetentionRequestSchema,
+      response: AuditRetentionResponseSchema,
+    },
+    setRetention: {
+      kind: 'rpc',
+      subject: 'audit.v1.rpc.retention.set',
+      request: SetAuditRetentionRequestSchema,
+      response: AuditRetentionResponseSchema,
     },
   },
 } as const satisfies Record<string, Record<string, RpcContract>>;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuditEventSummary, type AuditViolation, validateAuditEvent } from '@ferry/audit/domain';
-import { AUDIT_STORE, type AuditStore } from './audit.ports';
+import { AuditAppendBatcher } from './audit-append.batcher';
+import type { AppendOutcome } from './audit.ports';
 
 /** Raised for an event that can never be appended; the consumer dead-letters it. */
 export class InvalidAuditEventError extends Error {
@@ -10,14 +11,14 @@ export class InvalidAuditEventError extends Error {
   }
 }
 
-/** Validates and appends one audit event idempotently. */
+/** Validates one audit event and appends it idempotently with the next batch. */
 @Injectable()
 export class AppendAuditEventUseCase {
-  constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
+  constructor(@Inject(AuditAppendBatcher) private readonly batcher: AuditAppendBatcher) {}
 
-  async execute(summary: AuditEventSummary, encoded: Uint8Array): Promise<{ sequence: bigint; duplicate: boolean }> {
+  async execute(summary: AuditEventSummary, encoded: Uint8Array): Promise<AppendOutcome> {
     const violations = validateAuditEvent(summary);
     if (violations.length > 0) throw new InvalidAuditEventError(violations);
-    return this.store.append(summary, encoded);
+    return this.batcher.submit({ summary, encoded });
   }
 }

@@ -10,6 +10,9 @@ const HASH_HEX = /^[0-9a-f]{64}$/;
 const DOMAIN_BYTES = Buffer.from(`${CHAIN_HASH_DOMAIN}\u0000`, 'utf8');
 const MAX_SEQUENCE = (1n << 64n) - 1n;
 
+/** The largest sequence a SQL bigint holds (signed 64-bit): a chain's practical end, and "no bound" in queries. */
+export const MAX_STORED_SEQUENCE = (1n << 63n) - 1n;
+
 /** Whether `value` is a chain hash as stored: 64 lower-case hex characters. */
 export function isChainHash(value: string): boolean {
   return HASH_HEX.test(value);

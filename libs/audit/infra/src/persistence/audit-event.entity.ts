@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One appended audit event; rows are never updated or deleted by the service. */
+/** One appended audit event; rows are never updated, and deleted only by the retention purge. */
 @Entity({ name: 'events' })
 @Index('ux_events_org_sequence', ['orgId', 'sequence'], { unique: true })
 export class AuditEventEntity {
@@ -20,6 +20,7 @@ export class AuditEventEntity {
   @Column({ name: 'occurred_at', type: Date })
   occurredAt!: Date;
 
+  /** When the audit service stored it (not covered by the chain hash). */
   @Column({ name: 'recorded_at', type: Date })
   recordedAt!: Date;
 
@@ -35,14 +36,65 @@ export class AuditEventEntity {
    */
   @Column({ type: 'text' })
   payload!: string;
+
+  /** The hash of the organisation's previous record (64 hex; zeros for the first). */
+  @Column({ name: 'prev_hash', type: 'char', length: 64 })
+  prevHash!: string;
+
+  /** SHA-256 of this record's canonical link (see @ferry/audit/domain chainHash). */
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
 }
 
-/** The latest sequence per organisation; the row lock serialises appends within one organisation. */
+/** Each organisation's chain head; its row lock serialises appends within the organisation. */
 @Entity({ name: 'chain_heads' })
 export class ChainHeadEntity {
   @PrimaryColumn({ name: 'org_id', type: 'varchar', length: 36 })
   orgId!: string;
 
+  /** The last appended sequence (0 before the first record). */
   @Column({ type: 'bigint' })
   sequence!: string;
+
+  /** That record's hash (zeros at sequence 0). */
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
+}
+
+/** A signed chain head: the anchor verification starts from and checks the chain against. */
+@Entity({ name: 'checkpoints' })
+@Index('ix_checkpoints_org_created', ['orgId', 'createdAt'])
+export class AuditCheckpointEntity {
+  @PrimaryColumn({ name: 'org_id', type: 'varchar', length: 36 })
+  orgId!: string;
+
+  @PrimaryColumn({ type: 'bigint' })
+  sequence!: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
+
+  /** The signed time (part of the signed text). */
+  @Column({ name: 'created_at', type: Date })
+  createdAt!: Date;
+
+  @Column({ name: 'key_id', type: 'varchar', length: 16 })
+  keyId!: string;
+
+  /** Ed25519 signature, base64. */
+  @Column({ type: 'varchar', length: 100 })
+  signature!: string;
+}
+
+/** An organisation's audit retention, when it set one. */
+@Entity({ name: 'retention' })
+export class AuditRetentionEntity {
+  @PrimaryColumn({ name: 'org_id', type: 'varchar', length: 36 })
+  orgId!: string;
+
+  @Column({ type: 'int' })
+  days!: number;
+
+  @Column({ name: 'updated_at', type: Date })
+  updatedAt!: Date;
 }
