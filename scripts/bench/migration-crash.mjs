@@ -73,7 +73,8 @@ const result = await withCleanup(async (defer) => {
       const elapsed = Date.now() - started.startedAt;
       const carried = t.migrated + t.failed;
       const remainingMs = carried > 0 ? ((expectedTotal - carried) * elapsed) / carried : 10_000;
-      const gap = Math.max(300, (remainingMs / (KILLS - kills.length + 1)) * (0.2 + random()));
+      // Spread the kills left over the first two thirds of what remains, so all of them land before the pass ends.
+      const gap = Math.max(300, ((remainingMs * 2) / 3 / (KILLS - kills.length)) * (0.2 + 1.6 * random()));
       await new Promise((r) => setTimeout(r, gap));
       if (done) break;
       const index = Math.floor(random() * workers.length);
