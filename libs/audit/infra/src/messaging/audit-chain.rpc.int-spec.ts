@@ -4,7 +4,7 @@ import type { AccessTokenVerifier } from '@ferry/platform/auth';
 import { MessagingClient, type RpcFailure } from '@ferry/platform/messaging';
 import type { AccessClaims } from '@ferry/platform/rbac';
 import { createTestDatabase, natsTestNamespace, TEST_NATS_URL, type TestDatabase } from '@ferry/platform/testing';
-import { type AuditChainHarness, startAuditChainHarness } from '../testing/audit-chain.fixture';
+import { type AuditChainHarness, startAuditChainHarness, until } from '../testing/audit-chain.fixture';
 import { AuditRetentionHandler } from './audit-retention.handler';
 import { AuditVerifyHandler } from './audit-verify.handler';
 
@@ -23,14 +23,6 @@ const claims = (roles: AccessClaims['roles'], orgId = ORG): AccessClaims => ({
 /** Tokens are role names here; the real verifier's checks are covered in @ferry/platform/auth. */
 const TOKENS: Record<string, AccessClaims> = { auditor: claims(['auditor']), admin: claims(['org-admin']), viewer: claims(['viewer']), stranger: claims(['auditor'], OTHER) };
 const verifier = { verify: async (token: string) => TOKENS[token] ?? Promise.reject(new Error('unknown token')) } as unknown as AccessTokenVerifier;
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the audit service’s verification and retention RPCs', () => {
   const ns = natsTestNamespace('auditrpc');

@@ -3,18 +3,10 @@ import { auditEventFixture, EphemeralChainSigner } from '@ferry/audit/applicatio
 import { AuditEventSchema } from '@ferry/contracts';
 import { natsTestNamespace, TEST_NATS_URL, createTestDatabase, type TestDatabase } from '@ferry/platform/testing';
 import { connect, headers, type NatsConnection } from 'nats';
-import { type AuditChainHarness, startAuditChainHarness } from '../testing/audit-chain.fixture';
+import { type AuditChainHarness, startAuditChainHarness, until } from '../testing/audit-chain.fixture';
 import { AUDIT_STORE_CONSUMER } from './audit-events.consumer';
 
 const ORG = '3d7f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the audit consumer', () => {
   const ns = natsTestNamespace('auditconsume');

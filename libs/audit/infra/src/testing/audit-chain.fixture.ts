@@ -87,3 +87,12 @@ export async function startAuditChainHarness(options: AuditChainHarnessOptions) 
 }
 
 export type AuditChainHarness = Awaited<ReturnType<typeof startAuditChainHarness>>;
+
+/** Polls `check` until it holds, or fails after `timeoutMs`. */
+export async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
