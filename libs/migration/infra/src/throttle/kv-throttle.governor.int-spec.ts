@@ -64,7 +64,9 @@ describe('throttle governor across workers (NATS KV)', () => {
     const load = new ThrottleLoad();
     const scope = scopeNamed('concurrency');
     workers.forEach(({ governor }, i) => load.start(i, governor, scope, { parallel: 4, holdMs: 8 + 3 * i }));
+    // At least 2 s, and on a loaded machine until every worker had its turns (KV round trips slow down).
     await sleep(2000);
+    for (let waited = 0; waited < 8000 && [0, 1, 2].some((i) => load.count(0, Infinity, i) <= 10); waited += 250) await sleep(250);
     await load.stop();
     expect(load.maxInFlight).toBe(4);
     for (let i = 0; i < 3; i++) expect(load.count(0, Infinity, i)).toBeGreaterThan(10);
