@@ -49,8 +49,9 @@ describe('the append batcher', () => {
   });
 
   it('witnesses every new head and checkpoints every checkpointEvery records', async () => {
-    const { store, witness, batcher } = memoryAuditChain({ maxBatch: 3, checkpointEvery: 5 });
+    const { store, witness, batcher, checkpointer } = memoryAuditChain({ maxBatch: 3, checkpointEvery: 5 });
     for (let i = 1; i <= 12; i += 1) await batcher.submit(auditEventFixture(i, ORG_A));
+    await checkpointer.witnessed();
     expect(witness.heads.get(ORG_A)?.sequence).toBe(12n);
     expect(store.saved.map((c) => c.sequence)).toEqual([5n, 10n]);
   });

@@ -17,10 +17,10 @@ const HEADS_PER_ROUND = 500;
 const ROUNDS = 20;
 
 /**
- * Keeps the chain's signed evidence: after every committed batch it signs each extended
- * organisation's new head and hands it to the witness (outside the database), and stores it as a
- * checkpoint once the chain grew by `checkpointEvery` records since the last one. The periodic run
- * checkpoints every head that has moved since its last checkpoint.
+ * Keeps the chain's signed evidence: after every committed batch it stores a signed checkpoint of
+ * each organisation whose chain grew by `checkpointEvery` records since its last one, and passes the
+ * new heads on to the witness (outside the database). The periodic run checkpoints every head that
+ * has moved since its last checkpoint.
  */
 @Injectable()
 export class ChainCheckpointer {
@@ -28,6 +28,10 @@ export class ChainCheckpointer {
   /** Newest checkpointed sequence per organisation, as far as this replica knows. */
   private readonly checkpointed = new Map<string, bigint>();
   private witnessFailing = false;
+  /** Newest head per organisation not yet witnessed. */
+  private readonly unwitnessed = new Map<string, ChainPosition>();
+  private witnessRunning = false;
+  private witnessing: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(AUDIT_CHAIN_STORE) private readonly chain: AuditChainStore,
@@ -36,20 +40,59 @@ export class ChainCheckpointer {
     @Inject(AUDIT_CHAIN_OPTIONS) private readonly options: AuditChainOptions,
   ) {}
 
-  /** Called once a batch committed, with the new heads of the organisations it extended. */
+  /**
+   * Called once a batch committed, with the new heads of the organisations it extended: stores a
+   * checkpoint where one is due, and hands the heads to the witness without waiting for it.
+   */
   async committed(heads: readonly ChainPosition[], now = new Date()): Promise<void> {
     if (heads.length === 0) return;
-    const signed = heads.map((h) => this.signer.sign({ ...h, at: now }));
-    const witnessed = await Promise.allSettled(signed.map((s) => this.witness.advanceHead(s)));
-    const failed = witnessed.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-    // The chain stays valid without the witness; only truncation of the newest records goes unseen
-    // until it catches up. Said once per outage, not once per batch.
-    if (failed && !this.witnessFailing) this.logger.warn(`witness not updated: ${(failed.reason as Error)?.message ?? failed.reason}`);
-    this.witnessFailing = failed !== undefined;
-    for (const head of signed) {
-      const last = await this.lastCheckpoint(head.orgId);
-      if (head.sequence - last >= BigInt(this.options.checkpointEvery)) await this.save(head);
+    for (const head of heads) {
+      const seen = this.unwitnessed.get(head.orgId);
+      if (!seen || seen.sequence < head.sequence) this.unwitnessed.set(head.orgId, head);
     }
+    if (!this.witnessRunning) {
+      this.witnessRunning = true;
+      this.witnessing = this.witnessPending();
+    }
+    for (const head of heads) {
+      const last = await this.lastCheckpoint(head.orgId);
+      if (head.sequence - last >= BigInt(this.options.checkpointEvery)) await this.save(this.signer.sign({ ...head, at: now }));
+    }
+  }
+
+  /** Resolves once every head handed in so far has been offered to the witness. */
+  async witnessed(): Promise<void> {
+    while (this.witnessRunning) await this.witnessing;
+  }
+
+  /**
+   * Signs and witnesses the newest unwitnessed head of each organisation; heads arriving meanwhile
+   * wait for the next round, so under load an organisation's witness moves once per round rather
+   * than once per batch. The witness lags the database by at most a round.
+   */
+  private async witnessPending(): Promise<void> {
+    try {
+      while (this.unwitnessed.size > 0) await this.witnessRound(this.takeUnwitnessed());
+    } finally {
+      // In the same tick as the last look at the queue, so a later commit starts a new round.
+      this.witnessRunning = false;
+    }
+  }
+
+  private takeUnwitnessed(): ChainPosition[] {
+    const heads = [...this.unwitnessed.values()];
+    this.unwitnessed.clear();
+    return heads;
+  }
+
+  private async witnessRound(heads: readonly ChainPosition[]): Promise<void> {
+    const now = new Date();
+    const results = await Promise.allSettled(heads.map(async (h) => this.witness.advanceHead(this.signer.sign({ ...h, at: now }))));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // The chain stays valid without the witness; only truncation of the newest records goes unseen
+    // until it catches up. Said once per outage, not once per round.
+    if (failed && !this.witnessFailing) this.logger.warn(`witness not updated: ${(failed.reason as Error)?.message ?? String(failed.reason)}`);
+    this.witnessFailing = failed !== undefined;
   }
 
   /** Checkpoints every head that moved since its organisation's newest checkpoint; returns how many. */

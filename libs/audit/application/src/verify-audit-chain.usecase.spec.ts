@@ -13,6 +13,7 @@ async function chainOf(n: number, checkpointEvery = 10) {
     const e = auditEventFixture(i, ORG);
     await chain.append.execute(e.summary, e.encoded);
   }
+  await chain.checkpointer.witnessed();
   return chain;
 }
 
@@ -35,6 +36,12 @@ describe('verifying an organisation’s chain', () => {
   it('anchors a range at the newest signed checkpoint at or below its start', async () => {
     const { verify } = await chainOf(25);
     expect(await verify.execute(ORG, { from: 15n, to: 18n })).toMatchObject({ fromSequence: 11n, lastSequence: 18n, records: 8 });
+  });
+
+  it('walks a range below the first checkpoint from genesis', async () => {
+    const { verify } = await chainOf(25);
+    expect(await verify.execute(ORG, { from: 5n, to: 8n })).toMatchObject({ fromSequence: 1n, lastSequence: 8n, records: 8 });
+    expect((await verify.execute(ORG, { from: 5n, to: 8n })).violation).toBeUndefined();
   });
 
   it('reports a forged anchor checkpoint', async () => {

@@ -96,8 +96,9 @@ export class VerifyAuditChainUseCase {
 
     const start = from !== undefined && from - 1n > floor ? from - 1n : floor;
     let anchor: ChainAnchor = { sequence: 0n, hash: GENESIS_HASH };
-    if (start > 0n) {
-      const checkpoint = await this.chain.checkpointAtOrBelow(orgId, start);
+    const checkpoint = start > 0n ? await this.chain.checkpointAtOrBelow(orgId, start) : undefined;
+    // With nothing purged, a range below the first checkpoint is walked from genesis.
+    if (checkpoint || floor > 0n) {
       if (!checkpoint || checkpoint.sequence < floor) {
         const after = checkpoint?.sequence ?? 0n;
         return done({

@@ -50,6 +50,7 @@ describe('the audit consumer', () => {
       const info = await consumerState();
       return info.num_pending === 0 && info.num_ack_pending === 0;
     });
+    await h.checkpointer.witnessed();
     const v = await h.verify.execute(ORG);
     expect(v).toMatchObject({ records: 300, lastSequence: 300n, witness: 'consulted' });
     expect(v.violation).toBeUndefined();

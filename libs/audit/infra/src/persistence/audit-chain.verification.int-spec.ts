@@ -21,6 +21,7 @@ describe('audit chain verification on PostgreSQL with the NATS witness', () => {
     for (let i = 1; i <= n; i += 5) {
       await Promise.all(Array.from({ length: Math.min(5, n - i + 1) }, (_, k) => h.batcher.submit(auditEventFixture(base + i + k, org))));
     }
+    await h.checkpointer.witnessed();
     expect((await h.verify.execute(org)).violation).toBeUndefined();
     return org;
   }

@@ -21,13 +21,12 @@ describe('the chain migration', () => {
     const before = createServiceDataSource({ url: database.url, service: 'audit', entities: [], migrations: [CreateAuditTables1732300000000] });
     await before.initialize();
     await migrateServiceSchema(before);
-    for (let n = 1; n <= 1205; n += 1) {
-      const e = auditEventFixture(n, ORG);
-      await before.query(
-        'INSERT INTO audit.events (id, org_id, sequence, occurred_at, recorded_at, action, outcome, payload) VALUES ($1, $2, $3, $4, now(), $5, $6, $7)',
-        [e.summary.id, ORG, n, e.summary.occurredAt, e.summary.action, e.summary.outcome, Buffer.from(e.encoded).toString('base64')],
-      );
-    }
+    const old = Array.from({ length: 1205 }, (_, i) => auditEventFixture(i + 1, ORG));
+    await before.query(
+      `INSERT INTO audit.events (id, org_id, sequence, occurred_at, recorded_at, action, outcome, payload)
+       SELECT id, $1, sequence, occurred_at, now(), action, 'success', payload FROM unnest($2::varchar[], $3::bigint[], $4::timestamptz[], $5::varchar[], $6::text[]) AS t(id, sequence, occurred_at, action, payload)`,
+      [ORG, old.map((e) => e.summary.id), old.map((_, i) => i + 1), old.map((e) => e.summary.occurredAt.toISOString()), old.map((e) => e.summary.action), old.map((e) => Buffer.from(e.encoded).toString('base64'))],
+    );
     await before.query("INSERT INTO audit.chain_heads (org_id, sequence) VALUES ($1, 1205)", [ORG]);
     await before.destroy();
 
@@ -45,5 +44,5 @@ describe('the chain migration', () => {
     } finally {
       await db.destroy();
     }
-  });
+  }, 60_000);
 });

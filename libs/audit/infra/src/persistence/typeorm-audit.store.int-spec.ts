@@ -47,6 +47,7 @@ describe('the audit store on PostgreSQL', () => {
     const b = (await replicas[0]!.store.page(ORG_B, 500, undefined)).map((r) => Number(r.sequence));
     expect(a).toEqual(Array.from({ length: 151 }, (_, i) => 151 - i));
     expect(b).toEqual(Array.from({ length: 50 }, (_, i) => 50 - i));
+    for (const r of replicas) await r.checkpointer.witnessed();
     for (const org of [ORG_A, ORG_B]) {
       const v = await replicas[1]!.verify.execute(org);
       expect(v.violation).toBeUndefined();
