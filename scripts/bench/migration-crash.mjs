@@ -62,24 +62,20 @@ const result = await withCleanup(async (defer) => {
   const expectedTotal = MAILBOXES * MESSAGES;
   const started = await engine.startPass(project, 'full');
 
-  // Kill a random worker at random moments spread over the pass's expected length (from its rate so far).
+  // Kill a random worker at random points of the pass's progress: KILLS thresholds drawn between 2%
+  // and 85% of the items, so every kill lands while items are in flight, whatever the pass's pace.
   const kills = [];
   let done = false;
+  const thresholds = Array.from({ length: KILLS }, () => 0.02 + 0.83 * random()).sort((a, b) => a - b);
   const passDone = engine.waitForPass(started, { onTick: (t) => console.error(`  ${t.migrated + t.failed}/${expectedTotal}, ${kills.length} kills`) }).finally(() => (done = true));
   const killer = (async () => {
-    await new Promise((r) => setTimeout(r, 3000));
     while (!done && kills.length < KILLS) {
+      await new Promise((r) => setTimeout(r, 100 + 400 * random()));
       const t = await engine.totals(started.pass.id);
-      const elapsed = Date.now() - started.startedAt;
       const carried = t.migrated + t.failed;
-      const remainingMs = carried > 0 ? ((expectedTotal - carried) * elapsed) / carried : 10_000;
-      // Spread the kills left over the first two thirds of what remains, so all of them land before the pass ends.
-      const gap = Math.max(300, ((remainingMs * 2) / 3 / (KILLS - kills.length)) * (0.2 + 1.6 * random()));
-      await new Promise((r) => setTimeout(r, gap));
-      if (done) break;
+      if (done || carried < thresholds[kills.length] * expectedTotal) continue;
       const index = Math.floor(random() * workers.length);
-      const victim = workers[index];
-      await victim.kill();
+      await workers[index].kill();
       kills.push({ atS: round((Date.now() - started.startedAt) / 1000, 1), worker: index, carriedBefore: carried });
       workers[index] = await spawnWorker(config);
     }
