@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, freePort, startPrivateNatsServer, type PrivateNatsServer, type TestDatabase } from '@ferry/platform/testing';
 import { baseEnv, httpStatus, spawnService, until } from './service-process';
 
@@ -15,8 +19,14 @@ describe('a service process at start-up and shutdown', () => {
   describe('with its dependencies down', () => {
     let nats: PrivateNatsServer;
     let database: TestDatabase;
+    let keyDir: string;
+    let signingKey: string;
 
     beforeAll(async () => {
+      // The audit service signs its chain with a key file, which it checks at start.
+      keyDir = mkdtempSync(join(tmpdir(), 'boot-audit-key-'));
+      signingKey = join(keyDir, 'audit-signing.key.pem');
+      writeFileSync(signingKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
       nats = await startPrivateNatsServer();
       await nats.kill();
       database = await createTestDatabase('boot');
@@ -24,6 +34,7 @@ describe('a service process at start-up and shutdown', () => {
     afterAll(async () => {
       await nats.dispose();
       await database.drop();
+      rmSync(keyDir, { recursive: true, force: true });
     });
 
     it('stays live, reports not ready and says what it waits for, then becomes ready and drains on SIGTERM', async () => {
@@ -35,6 +46,7 @@ describe('a service process at start-up and shutdown', () => {
           NATS_URL: nats.url,
           HTTP_PORT: String(port),
           DATABASE_URL: database.url.replace(/:5432\//, `:${closedDbPort}/`),
+          FERRY_AUDIT_SIGNING_KEY_FILE: signingKey,
         }),
       );
       try {
@@ -48,7 +60,7 @@ describe('a service process at start-up and shutdown', () => {
       }
 
       await nats.restart();
-      const healthy = spawnService('audit', baseEnv({ NATS_URL: nats.url, HTTP_PORT: String(port), DATABASE_URL: database.url }));
+      const healthy = spawnService('audit', baseEnv({ NATS_URL: nats.url, HTTP_PORT: String(port), DATABASE_URL: database.url, FERRY_AUDIT_SIGNING_KEY_FILE: signingKey }));
       await until('readiness', async () => (await httpStatus(`http://127.0.0.1:${port}/health/ready`)) === 200);
       const started = Date.now();
       healthy.child.kill('SIGTERM');
