@@ -35,6 +35,11 @@ export interface WorkConsumerSpec<P extends readonly string[]> {
   readonly concurrency?: number;
   /** Time the server waits for an ack before redelivering; extended while a handler runs (default 30s). */
   readonly ackWaitMs?: number;
+  /**
+   * Wait for the server to confirm each ack (default true). An idempotent handler may turn it off: a
+   * lost ack then only means one more delivery, and an unconfirmed ack costs far less CPU.
+   */
+  readonly confirmAcks?: boolean;
 }
 
 /** What a work handler learns about the delivery besides the payload. */
@@ -144,7 +149,8 @@ export class WorkConsumer<T extends DescMessage> {
       } finally {
         clearInterval(heartbeat);
       }
-      await msg.ackAck();
+      if (this.spec.confirmAcks === false) msg.ack();
+      else await msg.ackAck();
     });
   }
 
