@@ -83,4 +83,63 @@ describe('RedactingSpanExporter', () => {
     expect(child?.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
     expect(parent?.endTime).toEqual(expect.any(Array));
   });
+
+  async function exported(name: string, attributes: Record<string, string | number>, status?: string) {
+    const span = trace.getTracer('t').startSpan(name, { kind: SpanKind.CLIENT, attributes });
+    if (status !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: status });
+    span.end();
+    const [out] = await capture.finished();
+    if (!out) throw new Error('no span exported');
+    return out;
+  }
+
+  it('masks every query value of a traced URL but the paging and shape parameters', async () => {
+    const span = await exported('GET', {
+      'url.full': `https://www.googleapis.com/gmail/v1/users/me/messages?key=${TOKEN}&pageToken=${TOKEN}&maxResults=50&q=from%3Aalice#frag`,
+      'http.target': `/api/v1/orgs/o/audit?actor=${TOKEN}&limit=20`,
+      'url.query': `sig=${TOKEN}&$top=5&%24filter=displayName%20eq%20%27Heidi%27`,
+    });
+    expect(span.attributes['url.full']).toBe(
+      'https://www.googleapis.com/gmail/v1/users/me/messages?key=[redacted]&pageToken=[redacted]&maxResults=50&q=[redacted]#[redacted]',
+    );
+    expect(span.attributes['http.target']).toBe('/api/v1/orgs/o/audit?actor=[redacted]&limit=20');
+    expect(span.attributes['url.query']).toBe('sig=[redacted]&$top=5&%24filter=[redacted]');
+  });
+
+  it('replaces the value of a person-named attribute by its pseudonym, whatever its shape', async () => {
+    const span = await exported('lookup', {
+      'user.email': 'Heidi Planted',
+      'enduser.upn': ADDRESS,
+      'ferry.mailbox': pseudonymizer.pseudonym(ADDRESS),
+      'user.mail': pseudonymizer.pseudonym(ADDRESS),
+    });
+    expect(span.attributes).toEqual({
+      'user.email': pseudonymizer.pseudonym('Heidi Planted'),
+      'enduser.upn': pseudonymizer.pseudonym(ADDRESS),
+      'ferry.mailbox': pseudonymizer.pseudonym(ADDRESS),
+      'user.mail': pseudonymizer.pseudonym(ADDRESS),
+    });
+  });
+
+  it("withholds a database error's text and the literals written into a statement", async () => {
+    const span = await exported(
+      'SELECT ferry',
+      {
+        'db.system': 'postgresql',
+        'db.statement': `SELECT id FROM accounts WHERE login = 'it''s ${TOKEN}' AND n = 3 AND id = $1`,
+        'db.query.text': `UPDATE t SET note = N'${ADDRESS}'`,
+      },
+      `invalid input syntax for type uuid: "${TOKEN}"`,
+    );
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'database error' });
+    expect(span.attributes['db.statement']).toBe(
+      "SELECT id FROM accounts WHERE login = '?' AND n = 3 AND id = $1",
+    );
+    expect(span.attributes['db.query.text']).toBe("UPDATE t SET note = N'?'");
+  });
+
+  it('keeps the status message of other spans, scrubbed', async () => {
+    const span = await exported('send', { 'messaging.system': 'nats' }, `refused for ${ADDRESS}`);
+    expect(span.status.message).toBe(`refused for ${pseudonymizer.pseudonym(ADDRESS)}`);
+  });
 });

@@ -5,13 +5,14 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { TediousInstrumentation } from '@opentelemetry/instrumentation-tedious';
 import { defaultResource, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HealthCheckDroppingSampler } from './health-check.sampler';
+import { HttpRouteSpanProcessor } from './http-route.span-processor';
 import {
   BatchSpanProcessor,
   ParentBasedSampler,
-  NoopSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
@@ -45,11 +46,12 @@ let started = false;
 
 /**
  * Starts OpenTelemetry for this process: resource (`service.name`, `service.version`, `cloud.region`
- * from `FERRY_REGION`), W3C trace-context propagation, and instrumentation of http, pg and Nest.
+ * from `FERRY_REGION`), W3C trace-context propagation, and instrumentation of http (server and
+ * client), pg, tedious and Nest; HTTP server spans are named by their route template.
  * Spans are exported, redacted first, over OTLP/HTTP JSON when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  * `..._TRACES_ENDPOINT`) is set and/or to the NDJSON file `FERRY_TRACE_FILE`.
  *
- * Call it first in `main.ts`, before anything imports `http`, `pg` or Nest: instrumentation works
+ * Call it first in `main.ts`, before anything imports `http`, `pg`, `tedious` or Nest: instrumentation works
  * by patching modules as they load. Once per process. Throws `ConfigError` on invalid settings.
  */
 export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
@@ -57,17 +59,23 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
   const settings = readTelemetrySettings(options.env ?? process.env);
   const exporters = createExporters(settings);
   const pseudonymizer = settings.pseudonymKey ? Pseudonymizer.fromBase64(settings.pseudonymKey) : undefined;
-  const spanProcessors: SpanProcessor[] =
-    exporters.length === 0 || !pseudonymizer
-      ? [new NoopSpanProcessor()]
+  const spanProcessors: SpanProcessor[] = [
+    new HttpRouteSpanProcessor(),
+    // Without an exporter spans are still made, for the trace ids in logs, headers and audit records.
+    ...(exporters.length === 0 || !pseudonymizer
+      ? []
       : exporters.map(
           ({ exporter }) => new BatchSpanProcessor(new RedactingSpanExporter(exporter, pseudonymizer)),
-        );
+        )),
+  ];
 
   const instrumentations = [
+    // No request or response headers become attributes (the default): they carry tokens and cookies.
     new HttpInstrumentation(),
     // Query parameters stay out of spans: they can hold addresses and credentials.
     new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    // Azure SQL; no trace context is written into the session (enableTraceContextPropagation off).
+    new TediousInstrumentation(),
     new NestInstrumentation(),
   ];
   const sdk = new NodeSDK({
