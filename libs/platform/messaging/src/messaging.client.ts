@@ -168,7 +168,7 @@ export class MessagingClient {
             reply.set(STATUS_HEADER, 'error');
           }
           if (msg.reply) msg.respond(body, { headers: reply });
-        }).catch(() => undefined);
+        }, msg.data.length).catch(() => undefined);
       },
     });
     this.subscriptions.push(sub);

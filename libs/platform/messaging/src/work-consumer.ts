@@ -151,7 +151,7 @@ export class WorkConsumer<T extends DescMessage> {
       }
       if (this.spec.confirmAcks === false) msg.ack();
       else await msg.ackAck();
-    });
+    }, msg.data.length);
   }
 
   private async failed(msg: JsMsg, relative: string, err: unknown): Promise<void> {
