@@ -102,11 +102,16 @@ export async function changesPage(
     const limit = ctx.pageSize - changed.length - removed.length;
     const step: FolderStep =
       phase === 'changed'
-        ? await ctx.runner.run(mailbox, { requests: 3 }, signal, (session) =>
+        ? await ctx.runner.run('imap.changes.read', mailbox, { requests: 3 }, signal, (session) =>
             readChanged(session, folder, now, was, lastUid, limit),
           )
-        : await ctx.runner.run(mailbox, { requests: 2 }, signal, (session, features) =>
-            readRemoved(session, features, folder, now, was as FolderMark, lastUid, limit, ctx.maxGapUids),
+        : await ctx.runner.run(
+            'imap.changes.removed',
+            mailbox,
+            { requests: 2 },
+            signal,
+            (session, features) =>
+              readRemoved(session, features, folder, now, was as FolderMark, lastUid, limit, ctx.maxGapUids),
           );
     if (step.kind === 'expired') throw new CursorExpiredError(step.detail);
     changed.push(...step.changed);

@@ -57,8 +57,12 @@ export async function enumeratePage(
   for (let read = 0; read < ctx.foldersPerPage && items.length < ctx.pageSize; read++) {
     const folder = folders[index];
     if (!folder) break;
-    const slice = await ctx.runner.run(mailbox, { requests: 3 }, signal, (session, features) =>
-      readSlice(session, features, folder, position, ctx.pageSize - items.length),
+    const slice = await ctx.runner.run(
+      'imap.enumerate',
+      mailbox,
+      { requests: 3 },
+      signal,
+      (session, features) => readSlice(session, features, folder, position, ctx.pageSize - items.length),
     );
     items.push(...slice.items);
     if (slice.done || slice.uidValidity === null) {

@@ -38,8 +38,12 @@ export class ImapFolderCatalog {
 
   /** The folders as the server lists them now. */
   async list(mailbox: MailboxRef, signal: AbortSignal): Promise<readonly ImapFolder[]> {
-    const folders = await this.runner.run(mailbox, { requests: 1 }, signal, async (session) =>
-      toImapFolders(await session.list(), session.namespaces),
+    const folders = await this.runner.run(
+      'imap.folders.list',
+      mailbox,
+      { requests: 1 },
+      signal,
+      async (session) => toImapFolders(await session.list(), session.namespaces),
     );
     return this.remember(mailbox, folders).folders;
   }
@@ -63,21 +67,31 @@ export class ImapFolderCatalog {
    */
   async snapshot(mailbox: MailboxRef, signal: AbortSignal): Promise<MarkedFolder[]> {
     // LIST, and CLOSE when the pooled session has a folder open.
-    const listed = await this.runner.run(mailbox, { requests: 2 }, signal, async (session, features) => {
-      const inline = session.capabilities.has('LIST-STATUS');
-      if (inline) await deselect(session);
-      const entries = await session.list(inline ? { statusQuery: statusQuery(features) } : {});
-      const statuses = new Map(
-        entries.filter((e) => e.status).map((e) => [e.path, e.status as StatusObject]),
-      );
-      return { folders: toImapFolders(entries, session.namespaces), statuses, features };
-    });
+    const listed = await this.runner.run(
+      'imap.folders.snapshot',
+      mailbox,
+      { requests: 2 },
+      signal,
+      async (session, features) => {
+        const inline = session.capabilities.has('LIST-STATUS');
+        if (inline) await deselect(session);
+        const entries = await session.list(inline ? { statusQuery: statusQuery(features) } : {});
+        const statuses = new Map(
+          entries.filter((e) => e.status).map((e) => [e.path, e.status as StatusObject]),
+        );
+        return { folders: toImapFolders(entries, session.namespaces), statuses, features };
+      },
+    );
     const { folders } = this.remember(mailbox, listed.folders);
     const missing = folders.filter((f) => !listed.statuses.has(f.serverPath));
     for (let at = 0; at < missing.length; at += STATUS_BATCH) {
       const batch = missing.slice(at, at + STATUS_BATCH);
-      const found = await this.runner.run(mailbox, { requests: batch.length }, signal, (session, features) =>
-        statusesOf(session, batch, features),
+      const found = await this.runner.run(
+        'imap.folders.status',
+        mailbox,
+        { requests: batch.length },
+        signal,
+        (session, features) => statusesOf(session, batch, features),
       );
       for (const [path, status] of found) listed.statuses.set(path, status);
     }

@@ -43,14 +43,21 @@ export async function openMimeStream(
     const opened = await examine(session, folder.serverPath, true);
     return opened !== null && opened.uidValidity.toString() === ref.uidValidity;
   };
-  const size = await ctx.runner.run(mailbox, { requests: 2 }, signal, async (session) => {
-    if (!(await located(session))) return null;
-    const message = await session.fetchOne(String(ref.uid), { uid: true, size: true }, { uid: true });
-    return message ? (message.size ?? 0) : null;
-  });
+  const size = await ctx.runner.run(
+    'imap.message.size',
+    mailbox,
+    { requests: 2 },
+    signal,
+    async (session) => {
+      if (!(await located(session))) return null;
+      const message = await session.fetchOne(String(ref.uid), { uid: true, size: true }, { uid: true });
+      return message ? (message.size ?? 0) : null;
+    },
+  );
   if (size === null) throw gone('the message is no longer in its IMAP folder');
   const chunks = Math.max(1, Math.ceil(size / ctx.chunkBytes));
   const { value: content, lease } = await ctx.runner.runKeeping(
+    'imap.message.download',
     mailbox,
     { requests: 1 + chunks },
     signal,

@@ -12,6 +12,7 @@ import { type ImapEndpoint, openImapSession } from '@ferry/providers/imap';
 import { DEFAULT_RETRY_POLICY, governedCall, type RetryPolicy } from '../../throttle/governed-call';
 import { isServerRefusal, toImapCommandError } from './imap-command-error';
 import { enableQresync, featuresOf, type ImapFeatures } from './imap-extensions';
+import { inImapSpan } from './imap-span';
 import {
   DEFAULT_POOL_OPTIONS,
   SessionPool,
@@ -66,28 +67,33 @@ export class ImapSessionRunner {
     return this.pool.size(mailboxKey(mailbox));
   }
 
-  /** Runs `work` on a pooled session under one permit charged `cost`. */
+  /**
+   * Runs `work` on a pooled session under one permit charged `cost`, in a span named `operation`
+   * (e.g. `imap.folders.list`) that covers the permit, the session and every retry.
+   */
   async run<T>(
+    operation: string,
     mailbox: MailboxRef,
     cost: RequestCost,
     signal: AbortSignal,
     work: SessionWork<T>,
   ): Promise<T> {
-    const { value } = await this.governed(mailbox, cost, signal, work, false);
+    const { value } = await this.governed(operation, mailbox, cost, signal, work, false);
     return value;
   }
 
   /**
    * Like {@link run}, but the session stays lent to the caller, who releases it (a download that goes on
-   * after the permit was given back). The caller also owns aborting it.
+   * after the permit was given back). The caller also owns aborting it. The span ends when `work` returns.
    */
   runKeeping<T>(
+    operation: string,
     mailbox: MailboxRef,
     cost: RequestCost,
     signal: AbortSignal,
     work: SessionWork<T>,
   ): Promise<{ value: T; lease: SessionLease<ImapFlow> }> {
-    return this.governed(mailbox, cost, signal, work, true);
+    return this.governed(operation, mailbox, cost, signal, work, true);
   }
 
   /** Logs out every idle session; lent ones close when they come back. */
@@ -96,6 +102,7 @@ export class ImapSessionRunner {
   }
 
   private governed<T>(
+    operation: string,
     mailbox: MailboxRef,
     cost: RequestCost,
     signal: AbortSignal,
@@ -103,14 +110,20 @@ export class ImapSessionRunner {
     keep: boolean,
   ) {
     const policy = this.options.retryPolicy ?? DEFAULT_RETRY_POLICY;
-    return governedCall(
-      this.options.governor,
-      scopeOf(mailbox),
-      cost,
-      signal,
-      () => this.attempt(mailbox, signal, work, keep),
-      policy,
-    );
+    return inImapSpan(operation, mailbox, { 'ferry.imap.requests': cost.requests }, (span) => {
+      let attempts = 0;
+      return governedCall(
+        this.options.governor,
+        scopeOf(mailbox),
+        cost,
+        signal,
+        () => {
+          span.setAttribute('ferry.imap.attempts', ++attempts);
+          return this.attempt(mailbox, signal, work, keep);
+        },
+        policy,
+      );
+    });
   }
 
   private async attempt<T>(mailbox: MailboxRef, signal: AbortSignal, work: SessionWork<T>, keep: boolean) {
@@ -144,6 +157,20 @@ export class ImapSessionRunner {
       security: login.security,
       ...(login.ca === undefined ? {} : { ca: login.ca }),
     };
+    // Connect, TLS, LOGIN and ENABLE: the server is named; the user name and password are not.
+    const attributes = {
+      'server.address': login.host,
+      'server.port': login.port,
+      'ferry.imap.security': login.security,
+    };
+    return inImapSpan('imap.session.open', mailbox, attributes, () => this.login(mailbox, endpoint, login));
+  }
+
+  private async login(
+    mailbox: MailboxRef,
+    endpoint: ImapEndpoint,
+    login: { readonly username: string; readonly password: string },
+  ): Promise<ImapFlow> {
     let session: ImapFlow;
     try {
       session = await openImapSession(

@@ -43,6 +43,7 @@ export async function readSummaries(
       const slice = group.slice(start, start + ctx.pageSize);
       // EXAMINE even when the folder is open: a fresh view is what shows other sessions' flag changes.
       const { found, condstore } = await ctx.runner.run(
+        'imap.summaries',
         mailbox,
         { requests: 2 },
         signal,
