@@ -43,7 +43,9 @@ export class AuditEventsConsumer implements OnApplicationBootstrap {
     await this.database?.whenReady();
     return this.messaging.consume(
       Events.audit,
-      { durable: AUDIT_STORE_CONSUMER, concurrency: this.options.consumerConcurrency, maxDeliveries: AUDIT_MAX_DELIVERIES, ackWaitMs: 60_000 },
+      // Acks unconfirmed: appends are idempotent, so an ack lost on the way costs one collapsed
+      // redelivery, and waiting for every confirmation was most of the consumer's CPU.
+      { durable: AUDIT_STORE_CONSUMER, concurrency: this.options.consumerConcurrency, maxDeliveries: AUDIT_MAX_DELIVERIES, ackWaitMs: 60_000, confirmAcks: false },
       (event) => this.handle(event),
     );
   }
