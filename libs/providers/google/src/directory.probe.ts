@@ -1,5 +1,6 @@
 import { type OutboundFetch, ProviderError } from '@ferry/providers/core';
-import { google } from 'googleapis';
+// The Admin SDK alone: the googleapis index loads every Google API (~90 MB of memory).
+import { admin as adminApi } from 'googleapis/build/src/apis/admin';
 import type { GoogleEndpoints } from './google-endpoints.config';
 import { googleApiOptions } from './googleapis.transport';
 import { providerErrorIn } from './provider-error.cause';
@@ -18,7 +19,7 @@ export async function probeDirectory(input: {
   readonly endpoints: GoogleEndpoints;
   readonly fetch: OutboundFetch;
 }): Promise<DirectoryProbe> {
-  const admin = google.admin({ version: 'directory_v1', ...googleApiOptions(input) });
+  const admin = adminApi({ version: 'directory_v1', ...googleApiOptions(input) });
   try {
     await admin.users.list({ customer: input.customerId, maxResults: 1, fields: 'users(id)' });
     return { ok: true };
