@@ -194,7 +194,10 @@ export class GraphMailTarget implements MailTarget {
     await this.move(mailbox, targetId, graphWellKnownOfRole('deleted'), signal);
   }
 
-  /** First read: headers, bodies and attachments that fit `heldLimit`; larger ones counted only. */
+  /**
+   * First read: headers, bodies and attachments that fit `heldLimit`; larger ones counted only. A
+   * message within `heldLimit` is read into memory whole (see `scanMime`'s `bufferBytes`).
+   */
   private async firstRead(message: MessageToWrite, signal: AbortSignal): Promise<FirstRead> {
     const held: HeldAttachment[] = [];
     const deferred = new Map<number, number>();
@@ -216,11 +219,15 @@ export class GraphMailTarget implements MailTarget {
           parts?.push(chunk);
         }
         if (parts) {
-          held.push({ info, content: Buffer.concat(parts, size) });
+          held.push({
+            info,
+            content: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size),
+          });
           heldBytes += size;
         } else deferred.set(info.index, size);
       },
-      { maxTextBytes: this.maxTextBytes },
+      // A message that fits what may be held is read whole first: its attachments are held anyway.
+      { maxTextBytes: this.maxTextBytes, bufferBytes: this.heldLimit },
     );
     return { scan, held, deferred };
   }

@@ -20,6 +20,7 @@ const scan = (lines: [string, string][], over: Partial<MimeScanResult> = {}): Mi
   attachments: 0,
   sha256: 'x',
   bytes: 1,
+  cutBodies: 0,
   ...over,
 });
 const message = (over: Partial<MessageToWrite> = {}): MessageToWrite => ({

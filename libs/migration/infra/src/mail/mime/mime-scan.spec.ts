@@ -4,6 +4,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { ProviderError } from '@ferry/providers/core';
 import { byteChunks } from './byte-chunks';
 import { addressesOf } from './mime-addresses';
+import { cutBase64Bodies } from './mime-cuts';
 import { type MimeAttachmentInfo, scanMime } from './mime-scan';
 
 const mime = async (options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> => {
@@ -127,6 +128,116 @@ describe('the MIME scan the mail targets read messages with', () => {
       limits,
     );
     await expect(handlerFails).rejects.toMatchObject({ code: 'throttled' });
+  });
+
+  /** Everything a scan yields, attachments' bytes included, read from the source in 700-byte chunks. */
+  const everything = async (raw: Buffer, bufferBytes?: number) => {
+    const attachments: [MimeAttachmentInfo, string][] = [];
+    const chunks = Array.from({ length: Math.ceil(raw.length / 700) }, (_, i) =>
+      raw.subarray(i * 700, i * 700 + 700),
+    );
+    const result = await scanMime(
+      Readable.from(chunks),
+      async (info, content) => void attachments.push([info, (await collect(content)).toString('base64')]),
+      { ...limits, ...(bufferBytes === undefined ? {} : { bufferBytes }) },
+    );
+    return {
+      cutBodies: result.cutBodies,
+      headerLines: result.headerLines,
+      subject: result.headers.get('subject'),
+      text: result.text,
+      html: result.html,
+      count: result.attachments,
+      sha256: result.sha256,
+      bytes: result.bytes,
+      attachments,
+    };
+  };
+  const rich = (eol: string) =>
+    mime({
+      from: 'Ada <ada@fabrikam.example>',
+      to: 'Bo <bo@contoso.example>',
+      subject: 'Pièces jointes',
+      text: 'see attached',
+      html: '<p>logo <img src="cid:logo@x"></p>',
+      attachments: [
+        { filename: 'logo.png', content: Buffer.alloc(3000, 7), cid: 'logo@x' },
+        {
+          filename: 'données.pdf',
+          content: Buffer.from(Array.from({ length: 20000 }, (_, i) => (i * 31) % 256)),
+        },
+        { filename: 'note.txt', content: 'a text attachment' },
+        { filename: 'tiny.bin', content: Buffer.from([1, 2, 3]) },
+        {
+          filename: 'quoted.bin',
+          content: Buffer.alloc(4000, 0x41),
+          contentTransferEncoding: 'quoted-printable',
+        },
+        {
+          filename: 'fwd.eml',
+          content: 'From: c@x.example\r\nSubject: inner\r\n\r\nbody\r\n',
+          contentType: 'message/rfc822',
+        },
+      ],
+      newline: eol === '\n' ? 'unix' : 'windows',
+    });
+
+  it('reads a message it may hold whole with its binary attachments cut out, and yields what streaming yields', async () => {
+    for (const eol of ['\r\n', '\n']) {
+      const raw = await rich(eol);
+      expect(raw.includes('\r\n')).toBe(eol === '\r\n');
+      expect(raw.toString('latin1')).toMatch(/Content-Transfer-Encoding: quoted-printable/);
+      // The related image and the PDF are cut; text, tiny, quoted-printable and message parts stay
+      // (mailparser reads the forwarded message's body as text, not as an attachment).
+      expect(cutBase64Bodies(raw)?.cuts).toHaveLength(2);
+      const streamed = await everything(raw);
+      expect(streamed.attachments.map(([i]) => i.filename)).toEqual([
+        'logo.png',
+        'données.pdf',
+        'note.txt',
+        'tiny.bin',
+        'quoted.bin',
+      ]);
+      expect(streamed.cutBodies).toBe(0);
+      expect(await everything(raw, 1024 * 1024)).toEqual({ ...streamed, cutBodies: 2 });
+    }
+  });
+
+  it('leaves a body with characters outside base64 to the parser, and parses as it is when the parser sees other parts than the cuts', async () => {
+    const raw = await rich('\r\n');
+    const boundary = /boundary="([^"]+)"/.exec(raw.toString('latin1'))?.[1] ?? '';
+    const text = raw.toString('latin1');
+    // A stray '*' in the PDF's base64: not cut, still the same bytes as the streaming read.
+    const pdfBody = text.indexOf('\r\n\r\n', text.indexOf('filename=donn')) + 4;
+    const starred = Buffer.from(`${text.slice(0, pdfBody + 10)}*${text.slice(pdfBody + 10)}`, 'latin1');
+    expect(cutBase64Bodies(starred)?.cuts).toHaveLength(1);
+    expect(await everything(starred, 1024 * 1024)).toEqual({ ...(await everything(starred)), cutBodies: 1 });
+    // A delimiter line with more trailing blanks than mailparser takes: the cuts assume a part the
+    // parser does not see, so the marker does not come back and the message is parsed as it is.
+    const padded = Buffer.from(
+      text.replace(
+        `--${boundary}\r\nContent-Type: application/pdf`,
+        `--${boundary}${' '.repeat(1200)}\r\nContent-Type: application/pdf`,
+      ),
+      'latin1',
+    );
+    expect(cutBase64Bodies(padded)?.cuts.length).toBeGreaterThan(0);
+    const streamed = await everything(padded);
+    expect(streamed.attachments.some(([i]) => i.filename === 'données.pdf')).toBe(false);
+    expect(await everything(padded, 1024 * 1024)).toEqual(streamed);
+  });
+
+  it('streams a message larger than it may hold, and passes on a source failure while it reads one whole', async () => {
+    const raw = await rich('\r\n');
+    expect(await everything(raw, 1000)).toEqual(await everything(raw));
+    const failing = new Readable({ read() {} });
+    failing.push(raw.subarray(0, 1000));
+    setImmediate(() =>
+      failing.destroy(new ProviderError('unreachable', 'source.example closed the connection mid-answer')),
+    );
+    await expect(
+      scanMime(failing, async () => undefined, { ...limits, bufferBytes: 1024 * 1024 }),
+    ).rejects.toMatchObject({ name: 'ProviderError', code: 'unreachable' });
   });
 
   it('cuts a stream into fixed pieces whatever its chunks', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ItemRejectedError } from '@ferry/migration/application';
 import {
@@ -9,6 +9,7 @@ import {
   MailParser,
   type MessageText,
 } from 'mailparser';
+import { cutBase64Bodies, type MimeCut } from './mime-cuts';
 
 /** One attachment as the scan meets it (its bytes follow as a stream). */
 export interface MimeAttachmentInfo {
@@ -35,6 +36,12 @@ export interface MimeScanLimits {
    * check is an estimate that errs on the side of the message by up to `PARSER_LAG` bytes.
    */
   readonly maxTextBytes: number;
+  /**
+   * A message up to this size is read into memory first and its binary base64 attachments are cut
+   * out before the parse and decoded natively (about ten times faster than through the parser, whose
+   * line splitter walks every byte); a larger one streams through the parser. Default 0: stream all.
+   */
+  readonly bufferBytes?: number;
 }
 
 /** What a scan keeps: the header section, the bodies, and a digest of every source byte. */
@@ -48,6 +55,8 @@ export interface MimeScanResult {
   /** SHA-256 (hex) and length of the MIME exactly as read from the source. */
   readonly sha256: string;
   readonly bytes: number;
+  /** Attachment bodies decoded apart from the parser (a message read whole; see `bufferBytes`). */
+  readonly cutBodies: number;
 }
 
 /** How much of the source the parser is given at once. */
@@ -64,14 +73,118 @@ const BASE64_RATIO = (4 / 3) * (78 / 76);
 const FIELD_NAME = /^[!-9;-~]+$/;
 
 /**
- * Streams a message's MIME through mailparser once: attachments go to `onAttachment` one at a time as
- * they are decoded (never buffered here), the header section and bodies are kept (bounded by
- * `limits.maxTextBytes`), and every source byte is hashed. Source failures are rethrown as they are;
- * MIME that is not a message is `ItemRejectedError('corrupt')`, text beyond the limit `('too-large')`.
+ * Reads a message's MIME once: attachments go to `onAttachment` one at a time, in MIME order, the
+ * header section and bodies are kept (bounded by `limits.maxTextBytes`), and every source byte is
+ * hashed. Source failures are rethrown as they are; MIME that is not a message is
+ * `ItemRejectedError('corrupt')`, text beyond the limit `('too-large')`. A message larger than
+ * `limits.bufferBytes` streams through mailparser (attachments handed over as they are decoded, never
+ * buffered here); a smaller one is read whole and parsed with its binary attachments cut out.
  */
 export async function scanMime(
   source: Readable,
   onAttachment: AttachmentHandler,
+  limits: MimeScanLimits,
+): Promise<MimeScanResult> {
+  const bufferBytes = limits.bufferBytes ?? 0;
+  if (bufferBytes <= 0) return streamScan(source, onAttachment, limits);
+  const head = await readUpTo(source, bufferBytes);
+  if (head.rest === undefined)
+    return bufferedScan(Buffer.concat(head.chunks, head.bytes), onAttachment, limits);
+  return streamScan(
+    Readable.from(replay(head.chunks, head.rest), { objectMode: false }),
+    onAttachment,
+    limits,
+  );
+}
+
+/** Reads `source` until it ends or more than `limit` bytes came; `rest` continues it when it did not end. */
+async function readUpTo(
+  source: Readable,
+  limit: number,
+): Promise<{ chunks: Buffer[]; bytes: number; rest: AsyncIterator<unknown> | undefined }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { chunks, bytes, rest: undefined };
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : (next.value as Buffer);
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes > limit) return { chunks, bytes, rest: iterator };
+  }
+}
+
+async function* replay(chunks: Buffer[], rest: AsyncIterator<unknown>): AsyncGenerator<Buffer> {
+  while (chunks.length > 0) yield chunks.shift() as Buffer;
+  for (let next = await rest.next(); !next.done; next = await rest.next())
+    yield typeof next.value === 'string' ? Buffer.from(next.value) : (next.value as Buffer);
+}
+
+/**
+ * A whole message in memory: parsed with its binary base64 bodies cut out (`cutBase64Bodies`), which
+ * is used only when mailparser hands every cut's marker back as exactly one attachment's content, so
+ * it saw the parts the cuts assumed; else the message is parsed as it is. Attachments are collected
+ * first and handed over once the parse is known good, so the handler never sees one twice.
+ */
+async function bufferedScan(
+  mime: Buffer,
+  onAttachment: AttachmentHandler,
+  limits: MimeScanLimits,
+): Promise<MimeScanResult> {
+  const skeleton = cutBase64Bodies(mime);
+  if (!skeleton) return streamScan(Readable.from([mime], { objectMode: false }), onAttachment, limits);
+  const found: { info: MimeAttachmentInfo; content: Buffer; sourceBytes: number }[] = [];
+  const markers = new Map(skeleton.cuts.map((cut) => [cut.marker.toString('latin1'), cut]));
+  const used = new Set<MimeCut>();
+  let cutsMissed = false;
+  const scan = await streamScan(
+    Readable.from([skeleton.bytes], { objectMode: false }),
+    async (info, content, sourceBytes) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of content as AsyncIterable<Buffer>) parts.push(chunk);
+      const bytes = Buffer.concat(parts);
+      const cut = bytes.length < 64 ? markers.get(bytes.toString('latin1')) : undefined;
+      if (!cut || used.has(cut)) {
+        found.push({ info, content: bytes, sourceBytes: sourceBytes() });
+        return;
+      }
+      used.add(cut);
+      const text = mime.toString('latin1', cut.start, cut.end);
+      found.push({ info, content: Buffer.from(text, 'base64'), sourceBytes: text.length });
+    },
+    // The skeleton's text is the message's: the check is made below, on the message's own figures.
+    { maxTextBytes: Number.MAX_SAFE_INTEGER },
+  ).catch((err: unknown) => {
+    if (!(err instanceof ItemRejectedError)) throw err;
+    cutsMissed = true;
+    return undefined;
+  });
+  if (!scan || cutsMissed || used.size !== skeleton.cuts.length)
+    return streamScan(Readable.from([mime], { objectMode: false }), onAttachment, limits);
+  const textBytes = mime.length - found.reduce((sum, a) => sum + a.sourceBytes, 0);
+  if (textBytes - PARSER_LAG > limits.maxTextBytes)
+    throw new ItemRejectedError('too-large', `the message's text parts exceed ${limits.maxTextBytes} bytes`);
+  for (const a of found) await onAttachment(a.info, Readable.from([a.content], { objectMode: false }));
+  return {
+    ...scan,
+    sha256: createHash('sha256').update(mime).digest('hex'),
+    bytes: mime.length,
+    cutBodies: used.size,
+  };
+}
+
+/** What `streamScan` gives a handler besides the content: the source bytes the part took so far. */
+type StreamHandler = (
+  info: MimeAttachmentInfo,
+  content: Readable,
+  sourceBytes: () => number,
+) => Promise<void>;
+
+/** mailparser over a stream (see `scanMime`). */
+async function streamScan(
+  source: Readable,
+  onAttachment: StreamHandler,
   limits: MimeScanLimits,
 ): Promise<MimeScanResult> {
   const hash = createHash('sha256');
@@ -121,8 +234,10 @@ export async function scanMime(
         continue;
       }
       const ratio = encodingOf(part) === 'base64' ? BASE64_RATIO : 1;
+      let partBytes = 0;
       const counted = new Transform({
         transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+          partBytes += chunk.length * ratio;
           attachmentBytes += chunk.length * ratio;
           callback(null, chunk);
         },
@@ -130,7 +245,7 @@ export async function scanMime(
       part.content.once('error', (err: Error) => counted.destroy(err));
       part.content.pipe(counted);
       try {
-        await onAttachment(attachmentInfo(part, index++), counted);
+        await onAttachment(attachmentInfo(part, index++), counted, () => partBytes);
       } catch (err) {
         handlerError = err instanceof Error ? err : new Error('an attachment handler failed');
         throw err;
@@ -161,6 +276,7 @@ export async function scanMime(
     attachments: index,
     sha256: hash.digest('hex'),
     bytes,
+    cutBodies: 0,
   };
 }
 
