@@ -15,6 +15,8 @@ import {
 /** Heads checkpointed per round of the periodic checkpoint, and rounds per run. */
 const HEADS_PER_ROUND = 500;
 const ROUNDS = 20;
+/** Shortest time between two rounds of witness writes: how far the witness may trail the database. */
+export const WITNESS_ROUND_MS = 200;
 
 /**
  * Keeps the chain's signed evidence: after every committed batch it stores a signed checkpoint of
@@ -67,12 +69,18 @@ export class ChainCheckpointer {
 
   /**
    * Signs and witnesses the newest unwitnessed head of each organisation; heads arriving meanwhile
-   * wait for the next round, so under load an organisation's witness moves once per round rather
-   * than once per batch. The witness lags the database by at most a round.
+   * wait for the next round, so under load an organisation's witness moves once per round (at most
+   * every WITNESS_ROUND_MS) rather than once per batch.
    */
   private async witnessPending(): Promise<void> {
     try {
-      while (this.unwitnessed.size > 0) await this.witnessRound(this.takeUnwitnessed());
+      while (this.unwitnessed.size > 0) {
+        const started = Date.now();
+        await this.witnessRound(this.takeUnwitnessed());
+        // Rounds at most every WITNESS_ROUND_MS: under load, one write per organisation per round.
+        const rest = started + WITNESS_ROUND_MS - Date.now();
+        if (this.unwitnessed.size > 0 && rest > 0) await new Promise((r) => setTimeout(r, rest));
+      }
     } finally {
       // In the same tick as the last look at the queue, so a later commit starts a new round.
       this.witnessRunning = false;
