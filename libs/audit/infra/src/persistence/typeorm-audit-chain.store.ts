@@ -77,10 +77,10 @@ export class TypeormAuditChainStore implements AuditChainStore {
 
   async extent(orgId: string): Promise<ChainExtent> {
     const [head] = await this.db.query<{ sequence: string; hash: string }[]>(`SELECT sequence, hash FROM ${this.heads} WHERE org_id = ${this.p(0)}`, [orgId]);
-    const [first] = await this.db.query<{ first: string | null }[]>(`SELECT MIN(sequence) AS first FROM ${this.events} WHERE org_id = ${this.p(0)}`, [orgId]);
+    const [first] = await this.db.query<{ first_sequence: string | null }[]>(`SELECT MIN(sequence) AS first_sequence FROM ${this.events} WHERE org_id = ${this.p(0)}`, [orgId]);
     return {
       ...(head ? { head: { orgId, sequence: toBigInt(head.sequence), hash: toHash(head.hash) } } : {}),
-      ...(first?.first !== null && first?.first !== undefined ? { first: toBigInt(first.first) } : {}),
+      ...(first?.first_sequence !== null && first?.first_sequence !== undefined ? { first: toBigInt(first.first_sequence) } : {}),
     };
   }
 
