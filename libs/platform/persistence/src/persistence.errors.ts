@@ -34,3 +34,18 @@ export function errorMessage(err: unknown, secret?: string): string {
           : String(err);
   return redactSecret(raw, secret);
 }
+
+// Two-character class (digits, or F0, HV, P0, XX) and three characters: not a Node code such as EPIPE.
+const SQLSTATE = /^(?:[0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/;
+
+/**
+ * What a failed query's log line says of the error: the server's code (PostgreSQL SQLSTATE, SQL Server
+ * error number) and not its message, which can quote a statement's values; an error without a server
+ * code (a dropped connection, a timeout) is named by its message, `secret` redacted.
+ */
+export function queryErrorSummary(err: unknown, secret?: string): string {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; number?: unknown };
+  if (typeof e.code === 'string' && SQLSTATE.test(e.code)) return `SQLSTATE ${e.code}`;
+  if (typeof e.number === 'number') return `SQL Server error ${e.number}`;
+  return errorMessage(err, secret);
+}

@@ -42,3 +42,30 @@ describe('TypeOrmLoggerAdapter', () => {
     expect(lines[0]).toMatch(/^warn slow query \(3000 ms\): SELECT x, x/);
   });
 });
+
+describe('TypeOrmLoggerAdapter on a query the server refused', () => {
+  it("names the server's error code, not its message, and masks the statement's literals", () => {
+    const { logger, lines } = recorder();
+    const refused = Object.assign(new Error('invalid input syntax for type uuid: "tok-planted-value"'), {
+      code: '22P02',
+    });
+    new TypeOrmLoggerAdapter(logger, undefined).logQueryError(
+      refused,
+      "SELECT * FROM account WHERE id = $1 AND note = 'carol@example.com'",
+    );
+    expect(lines).toEqual([
+      "error query failed: SQLSTATE 22P02 [SELECT * FROM account WHERE id = $1 AND note = '?']",
+    ]);
+  });
+
+  it('keeps the message of an error the server gave no code for', () => {
+    const { logger, lines } = recorder();
+    const adapter = new TypeOrmLoggerAdapter(logger, undefined);
+    adapter.logQueryError(Object.assign(new Error('Connection terminated'), { code: 'EPIPE' }), 'SELECT 1');
+    adapter.logQueryError(Object.assign(new Error('Conversion failed for "x"'), { number: 245 }), 'SELECT 2');
+    expect(lines).toEqual([
+      'error query failed: Connection terminated [SELECT 1]',
+      'error query failed: SQL Server error 245 [SELECT 2]',
+    ]);
+  });
+});

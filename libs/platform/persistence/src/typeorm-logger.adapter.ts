@@ -1,12 +1,15 @@
+import { maskSqlLiterals } from '@ferry/platform/telemetry';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { PERSISTENCE_LOG_CONTEXT, type PersistenceLogger } from './persistence.logger';
-import { errorMessage, redactSecret } from './persistence.errors';
+import { queryErrorSummary, redactSecret } from './persistence.errors';
 
 const MAX_SQL_CHARS = 200;
 
 /**
  * Routes TypeORM's log calls to a {@link PersistenceLogger}. Query parameters are never logged
- * (they carry tenant data and secrets), SQL text is shortened, and successful queries are silent.
+ * (they carry tenant data and secrets), nor is a failed query's server message when the server gave
+ * a code (it can quote a parameter: `invalid input syntax for type uuid: "..."`); SQL text is
+ * shortened with its string literals masked, and successful queries are silent.
  */
 export class TypeOrmLoggerAdapter implements TypeOrmLogger {
   constructor(
@@ -20,7 +23,7 @@ export class TypeOrmLoggerAdapter implements TypeOrmLogger {
 
   logQueryError(error: string | Error, query: string): void {
     this.logger.error(
-      `query failed: ${errorMessage(error, this.secret)} [${this.sql(query)}]`,
+      `query failed: ${queryErrorSummary(error, this.secret)} [${this.sql(query)}]`,
       PERSISTENCE_LOG_CONTEXT,
     );
   }
@@ -44,7 +47,7 @@ export class TypeOrmLoggerAdapter implements TypeOrmLogger {
   }
 
   private sql(query: string): string {
-    const flat = redactSecret(query.replace(/\s+/g, ' ').trim(), this.secret);
+    const flat = maskSqlLiterals(redactSecret(query.replace(/\s+/g, ' ').trim(), this.secret));
     return flat.length > MAX_SQL_CHARS ? `${flat.slice(0, MAX_SQL_CHARS)}...` : flat;
   }
 }

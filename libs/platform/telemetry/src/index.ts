@@ -5,6 +5,7 @@ export { NestPinoLogger } from './nest-pino.logger';
 export { NdjsonFileSpanExporter, toSpanRecord, type SpanRecord } from './ndjson-file-span.exporter';
 export { RedactingSpanExporter } from './redacting-span.exporter';
 export { isPersonalKey, isSecretKey, PERSONAL_KEY_WORDS, SECRET_KEY_WORDS } from './sensitive-keys.constants';
+export { maskQueryValues, maskSqlLiterals, VISIBLE_QUERY_PARAMETERS } from './span-attribute.masks';
 export { redactAttributes, redactSpan } from './span.redactor';
 export { startTelemetry, type TelemetryHandle, type TelemetryOptions } from './telemetry.bootstrap';
 export { readTelemetrySettings, type TelemetrySettings } from './telemetry.settings';

@@ -21,6 +21,7 @@ export const VISIBLE_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
   'pageSize',
   'prettyPrint',
   'uploadType',
+  'includeSpamTrash',
   'limit',
 ]);
 

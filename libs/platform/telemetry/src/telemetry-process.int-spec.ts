@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
+import { type ProcessRun, runTypeScriptProcess } from '@ferry/platform/testing';
 
 const ADDRESS = 'ivan.planted@example.com';
 const TOKEN = 'tok-Pl4nted-process';
 const KEY = Buffer.alloc(32, 12).toString('base64');
-const HOOK = join(__dirname, 'testing', 'ts-require.hook.cjs');
 const FIXTURE = join(__dirname, 'testing', 'traced-process.fixture.ts');
 
 interface OtlpSpan {
@@ -49,26 +48,13 @@ async function collector(hang: boolean): Promise<{ url: string; bodies: string[]
   };
 }
 
-/** Runs the fixture service in a fresh Node process and returns its exit code and stdout. */
-function runFixture(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', HOOK, FIXTURE], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        FIXTURE_ADDRESS: ADDRESS,
-        FIXTURE_TOKEN: TOKEN,
-        FERRY_PSEUDONYM_KEY: KEY,
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+/** Runs the fixture service in a fresh Node process and returns its exit code and output. */
+function runFixture(env: Record<string, string>): Promise<ProcessRun> {
+  return runTypeScriptProcess(FIXTURE, {
+    FIXTURE_ADDRESS: ADDRESS,
+    FIXTURE_TOKEN: TOKEN,
+    FERRY_PSEUDONYM_KEY: KEY,
+    ...env,
   });
 }
 
