@@ -50,10 +50,14 @@ export interface BenchEngine {
    */
   startPass(project: Project, kind: PassKind, mappingIds?: readonly string[]): Promise<{ pass: Pass; startedAt: number }>;
   /**
-   * Polls the pass row until it is no longer running. Throws when the time is up, or when nothing
-   * moved (counts and status) for `stallMs` (default 3 minutes).
+   * Polls the pass row (every `pollMs`, default 100) until it is no longer running; the outcome is
+   * timed by the row, not by the polls. Throws when the time is up, or when nothing moved (counts and
+   * status) for `stallMs` (default 3 minutes).
    */
-  waitForPass(pass: { pass: Pass; startedAt: number }, options?: { timeoutMs?: number; stallMs?: number; onTick?: (totals: PassTotals) => void }): Promise<PassOutcome>;
+  waitForPass(
+    pass: { pass: Pass; startedAt: number },
+    options?: { timeoutMs?: number; stallMs?: number; pollMs?: number; onTick?: (totals: PassTotals) => void },
+  ): Promise<PassOutcome>;
   totals(passId: string): Promise<PassTotals>;
   close(): Promise<void>;
 }
@@ -140,7 +144,7 @@ export async function openBenchEngine(label: string, queueLimits: WorkQueueLimit
           options.onTick?.(now);
         }
         if (Date.now() > deadline) throw new Error(`the pass did not finish in time (${JSON.stringify(await totals(started.pass.id))})`);
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
       }
     },
     totals,
