@@ -31,12 +31,6 @@ export interface ChainLink {
   readonly payload: Uint8Array;
 }
 
-function lengthPrefixed(bytes: Uint8Array): Buffer[] {
-  const length = Buffer.allocUnsafe(4);
-  length.writeUInt32BE(bytes.length, 0);
-  return [length, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)];
-}
-
 /**
  * SHA-256 over the canonical encoding of a link, as 64 lower-case hex characters:
  * `"ferry.audit.chain.v1" 0x00 || prev_hash (32 bytes) || uint64be(sequence) || uint32be(len) id ||
@@ -47,18 +41,20 @@ function lengthPrefixed(bytes: Uint8Array): Buffer[] {
 export function chainHash(link: ChainLink): string {
   if (!isChainHash(link.prevHash)) throw new Error('prev_hash must be 64 lower-case hex characters');
   if (link.sequence < 1n || link.sequence > MAX_SEQUENCE) throw new Error('sequence must be 1 to 2^64-1');
-  const sequence = Buffer.allocUnsafe(8);
-  sequence.writeBigUInt64BE(link.sequence, 0);
-  const hash = createHash('sha256');
-  hash.update(DOMAIN_BYTES);
-  hash.update(Buffer.from(link.prevHash, 'hex'));
-  hash.update(sequence);
-  for (const part of [
-    ...lengthPrefixed(Buffer.from(link.id, 'utf8')),
-    ...lengthPrefixed(Buffer.from(link.orgId, 'utf8')),
-    ...lengthPrefixed(link.payload),
-  ]) {
-    hash.update(part);
-  }
+  const id = Buffer.from(link.id, 'utf8');
+  const org = Buffer.from(link.orgId, 'utf8');
+  const payload = link.payload;
+  // One buffer, one update: verification hashes every record, so this is its hot path.
+  const out = Buffer.allocUnsafe(DOMAIN_BYTES.length + 32 + 8 + 12 + id.length + org.length + payload.length);
+  let at = DOMAIN_BYTES.copy(out, 0);
+  at += out.write(link.prevHash, at, 'hex');
+  at = out.writeBigUInt64BE(link.sequence, at);
+  at = out.writeUInt32BE(id.length, at);
+  at += id.copy(out, at);
+  at = out.writeUInt32BE(org.length, at);
+  at += org.copy(out, at);
+  at = out.writeUInt32BE(payload.length, at);
+  out.set(payload, at);
+  const hash = createHash('sha256').update(out);
   return hash.digest('hex');
 }
