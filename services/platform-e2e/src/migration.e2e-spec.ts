@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Sandbox, startTestSandbox } from '@ferry/sandbox';
-import { postJson, signInAndEnrol } from './api-session';
 import {
   ApiClient,
   type AuditRecord,
@@ -22,7 +21,8 @@ import {
   MIGRATION_SCENARIO,
   SandboxInspector,
 } from './migration-sandbox';
-import { type PlatformProcess, startPlatformProcess } from './platform-process';
+import type { PlatformProcess } from './platform-process';
+import { createSandboxConnectors, startSandboxPlatform } from './sandbox-platform';
 
 /** The header line of a pass report's CSV download: its columns, in order. */
 const REPORT_HEADER =
@@ -74,31 +74,12 @@ describe('mail migration from Gmail to Exchange Online across the service proces
     // is the one jest-project.mjs named in NODE_EXTRA_CA_CERTS.
     expect(resolve(process.env['NODE_EXTRA_CA_CERTS'] ?? '')).toBe(resolve(clouds.ca));
     stateDir = mkdtempSync(join(tmpdir(), 'ferry-e2e-migration-'));
-    platform = await startPlatformProcess({
-      FERRY_STATE_DIR: stateDir,
-      FERRY_GOOGLE_API_ROOT: clouds.googleRoot,
-      FERRY_GOOGLE_TOKEN_URI: clouds.googleTokenUri,
-      FERRY_GRAPH_ORIGIN: new URL(clouds.graph).origin,
-      OTEL_BSP_SCHEDULE_DELAY: '200',
+    const started = await startSandboxPlatform(clouds, stateDir, {
+      loginName: 'contoso-migrator',
+      password: `e2e-migration-admin-${randomUUID()}`,
     });
-    const api = `${platform.gateway}/api/v1`;
-    const platformAdmin = await signInAndEnrol(
-      api,
-      'platform-admin',
-      readFileSync(join(stateDir, 'platform-admin.password'), 'utf8').trim(),
-    );
-    const adminPassword = `e2e-migration-admin-${randomUUID()}`;
-    const created = await postJson(
-      `${api}/orgs`,
-      {
-        name: 'Contoso',
-        admin: { loginName: 'contoso-migrator', displayName: 'IT Admin', password: adminPassword },
-      },
-      platformAdmin.accessToken,
-    );
-    expect(created.status).toBe(201);
-    org = created.body['id'] as string;
-    client = new ApiClient(api, await signInAndEnrol(api, 'contoso-migrator', adminPassword));
+    ({ platform, org } = started);
+    client = new ApiClient(started.api, started.admin);
   }, 180_000);
 
   afterAll(async () => {
@@ -131,41 +112,7 @@ describe('mail migration from Gmail to Exchange Online across the service proces
   it('creates the Microsoft 365 and Google Workspace connectors, a Gmail -> Exchange Online project and its mapping', async () => {
     const clouds = sandbox.endpoints;
     const base = `/orgs/${org}`;
-    const microsoft = await client.json<{ id: string; kind: string; status: string }>(
-      'POST',
-      `${base}/connectors`,
-      {
-        name: 'Contoso tenant (sandbox)',
-        kind: 'microsoft-365',
-        workloads: ['mail'],
-        secret: clouds.microsoft.clientSecret,
-        microsoft: {
-          auth: 'client-secret',
-          tenantId: clouds.microsoft.tenantId,
-          clientId: clouds.microsoft.clientId,
-          cloud: 'custom',
-          authorityHost: clouds.entraAuthority,
-          graphOrigin: new URL(clouds.graph).origin,
-        },
-      },
-      201,
-    );
-    const google = await client.json<{ id: string; kind: string; status: string }>(
-      'POST',
-      `${base}/connectors`,
-      {
-        name: 'Fabrikam workspace (sandbox)',
-        kind: 'google-workspace',
-        workloads: ['mail'],
-        secret: JSON.stringify(clouds.google.serviceAccountKey),
-        google: {
-          auth: 'service-account',
-          customerId: clouds.google.customerId,
-          adminUser: clouds.google.adminUser,
-        },
-      },
-      201,
-    );
+    const { microsoft, google } = await createSandboxConnectors(client, org, clouds);
     expect([microsoft.status, google.status]).toEqual(['active', 'active']);
 
     const project = await client.json<{
@@ -409,7 +356,10 @@ describe('mail migration from Gmail to Exchange Online across the service proces
       passIds.every((id) => passStarts(trail).includes(id) && passEnds(trail).includes(id)),
     );
     expect(passEnds(items).sort()).toEqual([...passIds].sort());
-    expect(items.find((i) => i.action === 'migration.pass.completed')?.actor).toMatchObject({ kind: 'service', id: 'migration' });
+    expect(items.find((i) => i.action === 'migration.pass.completed')?.actor).toMatchObject({
+      kind: 'service',
+      id: 'migration',
+    });
     const actions = items.map((i) => i.action);
     expect(actions).toEqual(
       expect.arrayContaining(['migration.project.created', 'migration.mappings.imported']),
