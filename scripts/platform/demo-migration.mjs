@@ -2,6 +2,7 @@
 // tenant through Ferry's public API, with a live progress bar from the pass's event stream, then a
 // delta pass after changes at the source, and the counts reconciled against both clouds.
 import { call } from './api-client.mjs';
+import { readSpans, summariseTraces } from '../telemetry/span-files.mjs';
 
 const USERS = 3;
 
@@ -70,10 +71,31 @@ async function counts(clouds, pairs) {
 }
 
 /**
- * Runs the migration part of the demo; returns the project id. `microsoftConnectorId` is the connector
- * the demo created before (the target); this creates the Google one (the source).
+ * The trace of the request that started `passId`, found from its `migration.pass.started` audit record
+ * (a record carries the trace id of the request it records): id, span count and services.
  */
-export async function migrateMail({ api, token, org, clouds, say }) {
+async function passStartTrace(base, token, passId, tracesDir) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const audit = await call(`${base}/audit?limit=500`, { token });
+    const record = audit.body.items?.find((i) => i.action === 'migration.pass.started' && i.target.id === passId);
+    // The request's own span is exported last (it ends after its children): wait for it.
+    const spans = record ? readSpans(tracesDir, record.traceId) : [];
+    if (spans.some((s) => s.service === 'gateway' && s.kind === 'SERVER')) {
+      const [summary] = summariseTraces(spans);
+      return { traceId: record.traceId, spans: spans.length, services: summary?.services ?? [] };
+    }
+    if (Date.now() > deadline) throw new Error('the migration.pass.started audit record or its trace did not arrive');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Runs the migration part of the demo; returns the project id and the trace of the full pass's start
+ * request. The Microsoft 365 connector the demo created before is the target; this creates the Google
+ * one (the source).
+ */
+export async function migrateMail({ api, token, org, clouds, say, tracesDir }) {
   const base = `${api}/orgs/${org}`;
   say(`10. POST ${base.slice(api.length)}/connectors  (the sandbox Google Workspace tenant: a service account with domain-wide delegation)`);
   const google = await call(`${base}/connectors`, {
@@ -127,6 +149,9 @@ export async function migrateMail({ api, token, org, clouds, say }) {
   const full = await runPass('full');
   const t = full.final?.totals;
   say(`    -> ${full.final?.pass?.status}: found ${t?.found}, migrated ${t?.migrated}, skipped ${t?.skipped}, failed ${t?.failed}, ${(t?.bytesDone / 1e6).toFixed(1)} MB`);
+  const passTrace = await passStartTrace(base, token, full.pass.id, tracesDir);
+  say(`    -> the audit record migration.pass.started carries trace ${passTrace.traceId}: ${passTrace.spans} spans so far (${passTrace.services.join(' -> ')}),`);
+  say("       the gateway's request, the planner, each work item, Gmail and Graph calls, database queries (how to view it: at the end)");
 
   say('14. changes at the source (through the sandbox): a new message, a message starred and read, a message deleted');
   const [first] = pairs;
@@ -149,5 +174,5 @@ export async function migrateMail({ api, token, org, clouds, say }) {
   if (!same) throw new Error('source and target counts differ after the delta pass');
   const full_ = full.report?.totals ?? full.final?.totals;
   if (full_ && full_.found !== full_.migrated + full_.skipped + full_.failed) throw new Error('the full pass report does not add up');
-  return project.body.id;
+  return { projectId: project.body.id, passTrace };
 }

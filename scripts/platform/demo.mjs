@@ -9,7 +9,8 @@ import pg from 'pg';
 import { relaunchTrustingSandboxCa, startSandboxProcess } from '../sandbox/sandbox-process.mjs';
 import { call, signIn } from './api-client.mjs';
 import { migrateMail } from './demo-migration.mjs';
-import { SERVICES, startPlatform } from './supervisor.mjs';
+import { ROOT, SERVICES, startPlatform } from './supervisor.mjs';
+import { printTree, readSpans } from '../telemetry/span-files.mjs';
 
 // The demo talks HTTPS to the sandbox clouds, so this process must trust their CA from its start.
 await relaunchTrustingSandboxCa();
@@ -26,39 +27,6 @@ async function until(what, fn, timeoutMs = 15_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await wait(200);
   }
-}
-
-function spansOf(tracesDir, traceId) {
-  const spans = [];
-  for (const { name } of SERVICES) {
-    const file = join(tracesDir, `${name}.ndjson`);
-    if (!existsSync(file)) continue;
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.includes(traceId)) continue;
-      try {
-        const span = JSON.parse(line);
-        if (span.traceId === traceId) spans.push({ ...span, service: span.service ?? name });
-      } catch {
-        // a partly written last line
-      }
-    }
-  }
-  return spans;
-}
-
-function printTree(spans) {
-  const byParent = new Map();
-  for (const s of spans) {
-    const key = spans.some((p) => p.spanId === s.parentSpanId) ? s.parentSpanId : 'root';
-    byParent.set(key, [...(byParent.get(key) ?? []), s]);
-  }
-  const walk = (key, depth) => {
-    for (const s of (byParent.get(key) ?? []).sort((a, b) => String(a.startTime).localeCompare(String(b.startTime)))) {
-      console.log(`       ${s.service.padEnd(11)} ${'  '.repeat(depth)}${s.name}`);
-      walk(s.spanId, depth + 1);
-    }
-  };
-  walk('root', 0);
 }
 
 const started = Date.now();
@@ -85,7 +53,13 @@ try {
   // The clouds' APIs are the sandbox's: Google's root for both services, Graph's origin for migration.
   platform = await startPlatform({
     quiet: process.env.FERRY_DEMO_QUIET === '1',
-    extraEnv: { FERRY_GOOGLE_API_ROOT: clouds.googleRoot, FERRY_GOOGLE_TOKEN_URI: clouds.googleTokenUri, FERRY_GRAPH_ORIGIN: new URL(clouds.graph).origin },
+    extraEnv: {
+      FERRY_GOOGLE_API_ROOT: clouds.googleRoot,
+      FERRY_GOOGLE_TOKEN_URI: clouds.googleTokenUri,
+      FERRY_GRAPH_ORIGIN: new URL(clouds.graph).origin,
+      // Spans reach the trace files within half a second (the SDK's default batches every 5 s).
+      OTEL_BSP_SCHEDULE_DELAY: '500',
+    },
   });
   say(`all ${SERVICES.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s; gateway at ${platform.urls.gateway}`);
   const api = `${platform.urls.gateway}/api/v1`;
@@ -168,21 +142,25 @@ try {
 
   say(`8. trace ${record.traceId} (from each service's span file in ${platform.tracesDir})`);
   const spans = await until('spans from gateway, connectors and audit', async () => {
-    const found = spansOf(platform.tracesDir, record.traceId);
+    const found = readSpans(platform.tracesDir, record.traceId);
     const services = new Set(found.map((s) => s.service));
     return ['gateway', 'connectors', 'audit'].every((s) => services.has(s)) ? found : undefined;
   });
-  printTree(spans);
+  printTree(spans, { indent: '       ' });
   const order = [...spans].sort((a, b) => String(a.startTime).localeCompare(String(b.startTime)));
   say(`   -> one trace, ${spans.length} spans, services in order: ${[...new Set(order.map((s) => s.service))].join(' -> ')}`);
 
-  await migrateMail({ api, token, org, clouds, say });
+  const { passTrace } = await migrateMail({ api, token, org, clouds, say, tracesDir: platform.tracesDir });
 
   say(`17. DELETE /api/v1/orgs/${org}/connector-credentials?project=demo-migration  (the migration is complete: its temporary credentials go)`);
   const purged = await call(`${api}/orgs/${org}/connector-credentials?project=demo-migration`, { method: 'DELETE', token });
   if (purged.status !== 200) throw new Error(`purge answered ${purged.status}: ${JSON.stringify(purged.body)}`);
   const after = await call(`${api}/orgs/${org}/connectors/${connector.id}`, { token });
   say(`   -> ${purged.body.secretsDeleted} secret(s) of ${purged.body.connectors} connector(s) deleted; the connector is now ${after.body.status} with ${after.body.secrets.length} secrets`);
+  say(`traces: every service appended its spans (redacted, NDJSON) to ${platform.tracesDir}/<service>.ndjson`);
+  say(`   the full pass's start request is trace ${passTrace.traceId}; see it with`);
+  say(`   node scripts/telemetry/trace.mjs ${passTrace.traceId}${platform.stateDir === join(ROOT, '.ferry') ? '' : ` --dir ${platform.tracesDir}`}`);
+  say('   (production exports OTLP instead: OTEL_EXPORTER_OTLP_ENDPOINT, see libs/platform/telemetry/README.md)');
   say(`walking skeleton OK in ${((Date.now() - started) / 1000).toFixed(1)} s; stopping`);
   await Promise.all([platform.stop(), sandbox.stop()]);
   process.exit(0);
