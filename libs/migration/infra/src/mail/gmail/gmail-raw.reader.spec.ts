@@ -99,6 +99,14 @@ describe('gmail raw answer reader', () => {
     expect(await failure(out)).toBe(cut);
   });
 
+  it('fails when the answer closes before its end without an error of its own', async () => {
+    const source = new PassThrough();
+    const out = rawMessageStream(source);
+    source.write('{"raw":"QUJDREVG');
+    setImmediate(() => source.destroy());
+    expect(await failure(out)).toMatchObject({ name: 'ProviderError', code: 'unreachable' });
+  });
+
   it('releases the answer when the reader stops early', async () => {
     const source = new PassThrough();
     const out = rawMessageStream(source);

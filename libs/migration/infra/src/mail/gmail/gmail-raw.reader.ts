@@ -1,4 +1,4 @@
-import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { ProviderError } from '@ferry/providers/core';
 import { Base64urlDecoder } from './base64url-decoder';
 
@@ -137,11 +137,23 @@ export class RawMessageExtractor extends Transform {
 
 /**
  * The message inside a raw answer as a byte stream (see `RawMessageExtractor`). A failure of the
- * answer (a reset, the idle timeout) fails the stream with the transport's error; destroying the
- * stream releases the answer.
+ * answer (a reset, the idle timeout) fails the stream with the transport's error, an answer that
+ * closes before its end fails it too; destroying the stream releases the answer. Wired by hand, not
+ * with `pipeline`, which makes an AbortController and aborts it (a DOMException with its stack) for
+ * every message.
  */
 export function rawMessageStream(answer: Readable): Readable {
   const extractor = new RawMessageExtractor();
-  pipeline(answer, extractor, () => undefined);
+  answer.once('error', (err: Error) => extractor.destroy(err));
+  answer.once('close', () => {
+    if (!answer.readableEnded && !extractor.destroyed)
+      extractor.destroy(
+        answer.errored ?? new ProviderError('unreachable', 'the Gmail answer stopped before its end'),
+      );
+  });
+  extractor.once('close', () => {
+    if (!answer.readableEnded) answer.destroy();
+  });
+  answer.pipe(extractor);
   return extractor;
 }

@@ -7,6 +7,8 @@ export interface MimeCut {
   readonly end: number;
   /** What the marker decodes to: what the parser hands over for this body in the skeleton. */
   readonly marker: Buffer;
+  /** The body as text (latin1: one character per byte), checked to be base64 and line breaks only. */
+  readonly base64: string;
 }
 
 /** A message with the bodies of its binary base64 parts replaced by short markers. */
@@ -14,6 +16,8 @@ export interface MimeSkeleton {
   readonly bytes: Buffer;
   readonly cuts: readonly MimeCut[];
 }
+
+type Cut = Omit<MimeCut, 'marker'>;
 
 /** Bodies shorter than this stay: cutting them saves the parser nothing. */
 const MIN_CUT = 512;
@@ -34,7 +38,7 @@ const PADDING_END = /^[=\r\n]*$/;
  * Null when there is nothing worth cutting.
  */
 export function cutBase64Bodies(mime: Buffer): MimeSkeleton | null {
-  const cuts: { start: number; end: number }[] = [];
+  const cuts: Cut[] = [];
   visitEntity(mime, 0, mime.length, 0, cuts);
   if (cuts.length === 0) return null;
   const nonce = randomBytes(12).toString('hex');
@@ -70,13 +74,7 @@ function field(headers: string, name: string): string | undefined {
   return match?.[1]?.trim();
 }
 
-function visitEntity(
-  mime: Buffer,
-  start: number,
-  end: number,
-  depth: number,
-  cuts: { start: number; end: number }[],
-): void {
+function visitEntity(mime: Buffer, start: number, end: number, depth: number, cuts: Cut[]): void {
   const section = headerSection(mime, start, end);
   if (!section) return;
   const contentType = field(section.headers, 'content-type') ?? '';
@@ -96,7 +94,7 @@ function visitEntity(
   if (NOT_BASE64.test(text)) return;
   const padding = text.indexOf('=');
   if (padding >= 0 && !PADDING_END.test(text.slice(padding))) return;
-  cuts.push({ start: section.body, end });
+  cuts.push({ start: section.body, end, base64: text });
 }
 
 /**

@@ -74,17 +74,18 @@ describe('the MIME scan the mail targets read messages with', () => {
   it('refuses text parts over the limit, and input that is not a message', async () => {
     // Past the limit and the parser's own buffering, which the estimate allows for.
     const long = await mime({ from: 'a@fabrikam.example', subject: 's', text: 'x'.repeat(6 * 1024 * 1024) });
-    await expect(scanMime(Readable.from([long]), async () => undefined, limits)).rejects.toMatchObject({
-      name: 'ItemRejectedError',
-      reason: 'too-large',
-    });
-    await expect(
-      scanMime(
-        Readable.from([Buffer.from('\u0000\u0001\u0002 nothing here')]),
-        async () => undefined,
-        limits,
-      ),
-    ).rejects.toMatchObject({ reason: 'corrupt' });
+    // Streamed, and read whole (held in memory, it is measured once parsed).
+    for (const bufferBytes of [0, 8 * 1024 * 1024]) {
+      await expect(
+        scanMime(Readable.from([long]), async () => undefined, { ...limits, bufferBytes }),
+      ).rejects.toMatchObject({ name: 'ItemRejectedError', reason: 'too-large' });
+      await expect(
+        scanMime(Readable.from([Buffer.from('\u0000\u0001\u0002 nothing here')]), async () => undefined, {
+          ...limits,
+          bufferBytes,
+        }),
+      ).rejects.toMatchObject({ reason: 'corrupt' });
+    }
   });
 
   it("does not count attachments as text, and passes on the source's and the handler's own failures", async () => {

@@ -133,13 +133,13 @@ async function bufferedScan(
   limits: MimeScanLimits,
 ): Promise<MimeScanResult> {
   const skeleton = cutBase64Bodies(mime);
-  if (!skeleton) return streamScan(Readable.from([mime], { objectMode: false }), onAttachment, limits);
+  if (!skeleton) return streamScan(mime, onAttachment, limits);
   const found: { info: MimeAttachmentInfo; content: Buffer; sourceBytes: number }[] = [];
   const markers = new Map(skeleton.cuts.map((cut) => [cut.marker.toString('latin1'), cut]));
   const used = new Set<MimeCut>();
   let cutsMissed = false;
   const scan = await streamScan(
-    Readable.from([skeleton.bytes], { objectMode: false }),
+    skeleton.bytes,
     async (info, content, sourceBytes) => {
       const parts: Buffer[] = [];
       for await (const chunk of content as AsyncIterable<Buffer>) parts.push(chunk);
@@ -150,8 +150,7 @@ async function bufferedScan(
         return;
       }
       used.add(cut);
-      const text = mime.toString('latin1', cut.start, cut.end);
-      found.push({ info, content: Buffer.from(text, 'base64'), sourceBytes: text.length });
+      found.push({ info, content: Buffer.from(cut.base64, 'base64'), sourceBytes: cut.base64.length });
     },
     // The skeleton's text is the message's: the check is made below, on the message's own figures.
     { maxTextBytes: Number.MAX_SAFE_INTEGER },
@@ -161,7 +160,7 @@ async function bufferedScan(
     return undefined;
   });
   if (!scan || cutsMissed || used.size !== skeleton.cuts.length)
-    return streamScan(Readable.from([mime], { objectMode: false }), onAttachment, limits);
+    return streamScan(mime, onAttachment, limits);
   const textBytes = mime.length - found.reduce((sum, a) => sum + a.sourceBytes, 0);
   if (textBytes - PARSER_LAG > limits.maxTextBytes)
     throw new ItemRejectedError('too-large', `the message's text parts exceed ${limits.maxTextBytes} bytes`);
@@ -181,9 +180,12 @@ type StreamHandler = (
   sourceBytes: () => number,
 ) => Promise<void>;
 
-/** mailparser over a stream (see `scanMime`). */
+/**
+ * mailparser over a stream, or over a message in memory, which is handed to it at once (no stream,
+ * and its text is measured once the parse is done: it is in memory already).
+ */
 async function streamScan(
-  source: Readable,
+  source: Readable | Buffer,
   onAttachment: StreamHandler,
   limits: MimeScanLimits,
 ): Promise<MimeScanResult> {
@@ -192,7 +194,6 @@ async function streamScan(
   // Lower bound of the source bytes the attachments handed over so far took: what is left is text.
   let attachmentBytes = 0;
   let sourceError: Error | undefined;
-  source.once('error', (err: Error) => (sourceError ??= err));
   const parser = new MailParser({
     skipHtmlToText: true,
     skipTextToHtml: true,
@@ -221,9 +222,18 @@ async function streamScan(
       }
     }
   };
-  const feeding = pipeline(source, meter, parser);
-  // The outcome is read from the iteration below; this only keeps a failed pipeline from going unhandled.
-  feeding.catch(() => undefined);
+  let feeding: Promise<void>;
+  if (Buffer.isBuffer(source)) {
+    hash.update(source);
+    bytes = source.length;
+    parser.end(source);
+    feeding = Promise.resolve();
+  } else {
+    source.once('error', (err: Error) => (sourceError ??= err));
+    feeding = pipeline(source, meter, parser);
+    // The outcome is read from the iteration below; this only keeps a failed pipeline from going unhandled.
+    feeding.catch(() => undefined);
+  }
   let text: MessageText | undefined;
   let index = 0;
   let handlerError: Error | undefined;
@@ -257,7 +267,7 @@ async function streamScan(
     }
     await feeding;
   } catch (err) {
-    source.destroy();
+    if (!Buffer.isBuffer(source)) source.destroy();
     // A refusal, a handler's or the source's failure keeps its meaning; only mailparser's own is about
     // the MIME. (A source the pipeline tore down after another failure reports an AbortError: not its own.)
     if (err instanceof ItemRejectedError) throw err;
@@ -265,6 +275,8 @@ async function streamScan(
     if (sourceError !== undefined) throw sourceError;
     throw new ItemRejectedError('corrupt', 'the MIME could not be parsed');
   }
+  if (Buffer.isBuffer(source) && bytes - attachmentBytes - PARSER_LAG > limits.maxTextBytes)
+    throw new ItemRejectedError('too-large', `the message's text parts exceed ${limits.maxTextBytes} bytes`);
   // mailparser takes anything; without one well-formed header field it was not a message.
   if (!headerLines.some((h) => FIELD_NAME.test(h.key) && h.line.includes(':')))
     throw new ItemRejectedError('corrupt', 'the MIME has no header section');
