@@ -1,5 +1,5 @@
 // Loaded first by main.ts. Validates every setting (exit 78 naming the bad ones), then starts
-// OpenTelemetry, which patches http, pg and Nest as they load. Imports nothing else.
+// OpenTelemetry, which patches http, pg, tedious and Nest as they load. Imports nothing else.
 import { exitOnConfigError, loadConfigOrExit } from '@ferry/platform/config';
 import { startTelemetry } from '@ferry/platform/telemetry';
 import { configSchema } from './config';
