@@ -14,9 +14,9 @@
 // usage: node scripts/bench/audit-append.mjs [--events 50000] [--orgs 20] [--runs 3] [--concurrency 1024] [--batch 500]
 //          [--verify-records 100000]
 //        (after node scripts/build.mjs)
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, writeResult } from './results.mjs';
@@ -58,6 +58,23 @@ const { createTestDatabase, natsTestNamespace, TEST_NATS_URL } = require(dist('p
 const orgId = (k) => `${String(k).padStart(8, '0')}-b3c4-4d5e-8f60-${String(k).padStart(12, '0')}`;
 const eventId = (run, n) => `${String(run).padStart(8, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const round = (x, d = 0) => Number(x.toFixed(d));
+const TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+/** CPU milliseconds (user + system) a process has used, from /proc; 0 where there is no /proc. */
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used so far by the PostgreSQL backends serving the run's database (this machine's server). */
+async function databaseCpuMs(db) {
+  const rows = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)]));
+}
 
 /** N events as published: a typical record (actor, target, outcome, trace id, a two-entry detail map). */
 function events(run, count = EVENTS, orgOf = (i) => orgId((i % ORGS) + 1), offset = 0) {
@@ -119,6 +136,7 @@ async function run(index) {
 
     const jsm = await nc.jetstreamManager();
     const stream = `${ns.prefix.toUpperCase()}_AUDIT`;
+    const dbBefore = await databaseCpuMs(h.db);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await h.consumer.start();
@@ -129,6 +147,10 @@ async function run(index) {
     }
     const appendSeconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    // Backends closed during the run are not counted: a lower bound.
+    let dbCpu = 0;
+    for (const [pid, ms] of await databaseCpuMs(h.db)) dbCpu += ms - (dbBefore.get(pid) ?? 0);
+    const serviceCpuMs = (cpu.user + cpu.system) / 1000 / EVENTS;
     const [{ n }] = await h.db.query('SELECT count(*) AS n FROM audit.events');
     if (Number(n) !== EVENTS) throw new Error(`appended ${n} of ${EVENTS}`);
     const [{ batches }] = await h.db.query('SELECT count(DISTINCT recorded_at) AS batches FROM audit.events');
@@ -160,7 +182,11 @@ async function run(index) {
       appendSeconds: round(appendSeconds, 2),
       appendPerSecond: round(EVENTS / appendSeconds),
       meanBatch: round(EVENTS / Number(batches), 1),
-      serviceCpuMsPerEvent: round((cpu.user + cpu.system) / 1000 / EVENTS, 3),
+      serviceCpuMsPerEvent: round(serviceCpuMs, 3),
+      databaseCpuMsPerEvent: round(dbCpu / EVENTS, 3),
+      // What the machine's cores could carry if the audit service and its database had them to
+      // themselves (NATS server not counted): a derived figure, for runs on a busy machine.
+      idleMachineEstimatePerSecond: round((cpus().length * 1000) / (serviceCpuMs + dbCpu / EVENTS)),
       verifySeconds: round(verifySeconds, 2),
       verifyRecordsPerSecond: round(verified / verifySeconds),
       verifyLongChainRecords: VERIFY_RECORDS,
@@ -189,6 +215,9 @@ const file = writeResult('audit-append', {
     verifyLongChainRecordsPerSecond: med('verifyLongChainRecordsPerSecond'),
     meanBatch: med('meanBatch'),
     serviceCpuMsPerEvent: med('serviceCpuMsPerEvent'),
+    databaseCpuMsPerEvent: med('databaseCpuMsPerEvent'),
+    idleMachineEstimatePerSecond: med('idleMachineEstimatePerSecond'),
+    load1: med('load1'),
     publishPerSecond: med('publishPerSecond'),
   },
   target: { appendPerSecond: 5000 },

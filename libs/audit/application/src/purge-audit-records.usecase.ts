@@ -28,7 +28,8 @@ export interface AuditPurge {
  * from it. The newest checkpoint signed before the cut-off bounds the purge (every record at or
  * below it was appended before it was signed). Each interval goes in its own transaction, oldest
  * first, so an interrupted purge also leaves a chain anchored at a checkpoint. The new floor is
- * witnessed before anything is deleted, and the purge is itself audited.
+ * witnessed and the purge audited before anything is deleted; an interrupted purge is finished by
+ * the next run (and audited again for what was left).
  *
  * Independent of the 90-day purge of migration data: that one never touches the audit schema.
  */
@@ -67,20 +68,17 @@ export class PurgeAuditRecordsUseCase {
     if (first === undefined || first > target.sequence) return undefined;
     // Witness first: if the purge stops half-way, the witness allows more than was deleted, never less.
     await this.witness.advanceFloor(target);
-    let records = 0;
-    for await (const checkpoint of this.chain.checkpoints(orgId, first - 1n, target.sequence)) {
-      records += await this.chain.purgeThrough(checkpoint);
-    }
-    // Another replica purging at the same time finds nothing left to delete and records nothing.
-    if (records === 0) return undefined;
+    // Audited before anything is deleted: a purge the trail cannot record does not happen.
+    const records = Number(target.sequence - first + 1n);
     await this.trail.record({
       orgId,
       actor: { kind: 'service', id: 'audit' },
       action: 'audit.records.purged',
       targetType: 'audit_chain',
       targetId: orgId || 'platform',
-      detail: { through: target.sequence.toString(), records: String(records), retention_days: String(days) },
+      detail: { from: first.toString(), through: target.sequence.toString(), records: String(records), retention_days: String(days) },
     });
+    for await (const checkpoint of this.chain.checkpoints(orgId, first - 1n, target.sequence)) await this.chain.purgeThrough(checkpoint);
     return { orgId, through: target.sequence, records };
   }
 }

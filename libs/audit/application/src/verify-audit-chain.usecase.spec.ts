@@ -82,6 +82,14 @@ describe('verifying an organisation’s chain', () => {
     expect((await verify.execute(ORG)).violation).toMatchObject({ sequence: 21n, kind: 'missing' });
   });
 
+  it('does not purge what the trail cannot record', async () => {
+    const { store, witness, settings } = await chainOf(25);
+    const refusing: AuditTrail = { record: async () => Promise.reject(new Error('stream unavailable')) };
+    const purge = new PurgeAuditRecordsUseCase(store, noRetention, witness, refusing, settings);
+    expect(await purge.execute(new Date(Date.now() + 366 * DAY_MS))).toEqual([]);
+    expect(store.rows).toHaveLength(25);
+  });
+
   it('keeps an organisation’s records within its own retention', async () => {
     const { store, witness, settings } = await chainOf(25);
     const retention: AuditRetentionStore = { days: async () => 3650, setDays: async () => undefined };

@@ -5,7 +5,6 @@ import { AuditCheckpointEntity, AuditEventEntity, AuditRetentionEntity, ChainHea
 export { AuditInfraModule } from './audit-infra.module';
 export { AUDIT_INFRA_OPTIONS, type AuditInfraOptions } from './audit-infra.options';
 export { AUDIT_MAX_DELIVERIES, AUDIT_STORE_CONSUMER, AuditEventsConsumer } from './messaging/audit-events.consumer';
-export { verificationResponse } from './messaging/audit-verify.handler';
 export { CHAIN_PAGE, TypeormAuditChainStore } from './persistence/typeorm-audit-chain.store';
 export { TypeormAuditRetentionStore } from './persistence/typeorm-audit-retention.store';
 export { TypeormAuditStore } from './persistence/typeorm-audit.store';
