@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { type Agent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { asProviderError, headersOf } from './outbound-guard';
 import { ProviderError } from './provider-error';
 import type { StreamingRequest, StreamingResponse } from './streaming-transport';
@@ -28,6 +29,7 @@ export class Exchange {
   private ticker?: NodeJS.Timeout;
   private resolve!: (res: StreamingResponse) => void;
   private reject!: (err: Error) => void;
+  private readonly onSecureConnect = () => (this.connected = true);
   private readonly onAbort = () =>
     this.fail(new ProviderError('unreachable', `request to ${this.url.host} was aborted`));
 
@@ -55,8 +57,12 @@ export class Exchange {
     this.req = req;
     req.on('socket', (socket: Socket) => {
       this.socket = socket;
-      if (req.reusedSocket) this.connected = true;
-      else socket.once('secureConnect', () => (this.connected = true));
+      // A kept-alive socket comes connected, but Node flags `reusedSocket` only when the agent had it
+      // free, not when it hands it to a request that waited in its queue: ask the TLS session itself
+      // (verified, so `authorized` means the handshake is done), or the exchange would wait for a
+      // 'secureConnect' long past (and fail at the connect deadline), leaving a listener per request.
+      if (req.reusedSocket || (socket as TLSSocket).authorized) this.connected = true;
+      else socket.once('secureConnect', this.onSecureConnect);
     });
     req.on('response', (res: IncomingMessage) => this.answered(res));
     req.on('error', (err) => this.fail(asProviderError(err, this.url)));
@@ -202,6 +208,7 @@ export class Exchange {
     if (this.finished) return;
     this.finished = true;
     clearInterval(this.ticker);
+    this.socket?.off('secureConnect', this.onSecureConnect);
     this.request.signal.removeEventListener('abort', this.onAbort);
   }
 }

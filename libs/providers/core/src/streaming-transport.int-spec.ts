@@ -95,6 +95,23 @@ describe('the streaming transport for large bodies', () => {
     },
     // Takes the request and never answers.
     '/never': () => undefined,
+    // Answers at once, two bytes.
+    '/small': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    },
+    // Answers at once and sends its body over about 2.4 s, a little at a time.
+    '/drip': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write(Buffer.alloc(1024, sent));
+        if (++sent === 16) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 150);
+      res.on('close', () => clearInterval(timer));
+    },
     // Refuses the upload at once, without reading it.
     '/refuse-early': (_req, res) => {
       res
@@ -246,6 +263,27 @@ describe('the streaming transport for large bodies', () => {
     expect(err.code).toBe('unreachable');
     expect(err.message).toBe(`127.0.0.1:${silentPort} did not connect within 300 ms`);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('takes a kept-alive socket the agent hands over from its queue as connected, leaving no listener on it', async () => {
+    const policy = new DestinationPolicy({ allow: ['127.0.0.1'] });
+    const agent = createOutboundAgent(policy, { maxSockets: 1 });
+    const transport = createStreamingTransport({ policy, agent, connectTimeoutMs: 1000 });
+    try {
+      // One socket: the first request opens it, the others wait in the agent's queue and are handed it
+      // in turn (Node does not flag those `reusedSocket`). The last answer lasts past the connect deadline.
+      const get = (path: string) =>
+        transport({ method: 'GET', url: `${base}${path}`, signal: signal() }).then((res) => drain(res.body));
+      const small = Array.from({ length: 4 }, () => get('/small'));
+      const drip = get('/drip');
+      expect((await Promise.all(small)).map((d) => d.size)).toEqual([2, 2, 2, 2]);
+      expect((await drip).size).toBe(16 * 1024);
+      const sockets = Object.values(agent.freeSockets).flat();
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0]?.listenerCount('secureConnect')).toBe(0);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('stops on abort, mid-answer, and stops reading the upload it was sending', async () => {
