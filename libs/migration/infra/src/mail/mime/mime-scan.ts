@@ -205,6 +205,14 @@ async function streamScan(
   let headerLines: HeaderLines = [];
   parser.once('headers', (h: Headers) => (headers = h));
   parser.once('headerLines', (lines: HeaderLines) => (headerLines = lines));
+  // A parser that stops early (its own failure, or the source's or a refusal tearing the feed down)
+  // never ends the part it was in: that part is failed with the cause, or its handler waits forever.
+  let reading: Transform | undefined;
+  let stopped: Error | undefined;
+  parser.once('close', () => {
+    if (!parser.readableEnded) stopped = stopCause(parser.errored, sourceError);
+    if (stopped) reading?.destroy(stopped);
+  });
   // Fed to the parser a slice at a time as it asks for more, so the estimate follows the parser.
   const meter = async function* (chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
     for await (const chunk of chunks) {
@@ -254,12 +262,15 @@ async function streamScan(
       });
       part.content.once('error', (err: Error) => counted.destroy(err));
       part.content.pipe(counted);
+      reading = counted;
+      if (stopped) counted.destroy(stopped);
       try {
         await onAttachment(attachmentInfo(part, index++), counted, () => partBytes);
       } catch (err) {
         handlerError = err instanceof Error ? err : new Error('an attachment handler failed');
         throw err;
       } finally {
+        reading = undefined;
         // A handler that stopped early: the rest still has to pass for the parser to go on.
         if (!counted.readableEnded) counted.resume();
         part.release?.();
@@ -290,6 +301,12 @@ async function streamScan(
     bytes,
     cutBodies: 0,
   };
+}
+
+/** Why a parse stopped before its end, as a scan reports it: a refusal or the source's failure as it is, else corrupt MIME. */
+function stopCause(errored: Error | null, sourceError: Error | undefined): Error {
+  if (errored instanceof ItemRejectedError) return errored;
+  return sourceError ?? new ItemRejectedError('corrupt', 'the MIME could not be parsed');
 }
 
 function attachmentInfo(part: AttachmentStream, index: number): MimeAttachmentInfo {
