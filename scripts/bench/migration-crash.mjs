@@ -11,6 +11,7 @@
 // after the create, the multi-request path a crash can cut in the middle).
 // usage: node scripts/bench/migration-crash.mjs [--quick] [--mailboxes 5] [--messages 2000] [--kills 20]
 //          [--workers 3] [--governor none|kv]   (after node scripts/build.mjs)
+// FERRY_BENCH_DEBUG=1 makes the worker children log their consumer's retries and failures to stderr.
 import { parseArgs } from 'node:util';
 import { writeResult } from './results.mjs';
 import { load, loadHarness, round, spawnWorker, startBenchSandbox, withCleanup, WORKER_DEFAULTS } from './migration-common.mjs';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CopyBatchUseCase, PlanMailboxUseCase, type ThrottleGovernor, type WorkLimits } from '@ferry/migration/application';
 import type { ScopeBudget, ThrottleScopeKind } from '@ferry/migration/domain';
 import { SandboxAccess } from '@ferry/migration/testing';
-import { MessagingClient } from '@ferry/platform/messaging';
+import { MessagingClient, type MessagingLogger } from '@ferry/platform/messaging';
 import { createServiceDataSource } from '@ferry/platform/persistence';
 import { TEST_NATS_URL } from '@ferry/platform/testing';
 import type { Sandbox, SandboxEndpoints } from '@ferry/sandbox';
@@ -59,6 +59,16 @@ export interface BenchWorker {
  */
 const STOP_WAIT_MS = 10_000;
 
+/** The environment variable that makes a bench worker log its consumer's retries and failures to stderr. */
+export const BENCH_WORKER_DEBUG_ENV = 'FERRY_BENCH_DEBUG';
+
+/** A logger for the worker's messaging client when FERRY_BENCH_DEBUG is set (benchmark children are silent otherwise). */
+function debugLogger(): { logger?: MessagingLogger } {
+  if (!process.env[BENCH_WORKER_DEBUG_ENV]) return {};
+  const line = (level: string) => (message: string, context?: string) => process.stderr.write(`[worker ${process.pid}] ${level} ${context ?? ''}: ${message}\n`);
+  return { logger: { log: line('log'), warn: line('warn'), error: line('error') } };
+}
+
 /**
  * The sandbox seen through its endpoints only, for SandboxAccess: Google assertions are dated by the
  * wall clock (the benchmarks never move the sandbox's clock), so a sandbox in another process works.
@@ -88,7 +98,7 @@ async function benchGovernor(config: BenchWorkerConfig, messaging: MessagingClie
 export async function startBenchWorker(config: BenchWorkerConfig): Promise<BenchWorker> {
   const db = createServiceDataSource({ url: config.databaseUrl, service: 'migration', entities: MIGRATION_ENTITIES, migrations: [...MIGRATION_MIGRATIONS], poolMax: config.poolMax ?? 10 });
   await db.initialize();
-  const messaging = new MessagingClient({ servers: [TEST_NATS_URL], service: 'migration', region: 'bench', prefix: config.natsPrefix, maxConnectBackoffMs: 500, drainTimeoutMs: 5000 });
+  const messaging = new MessagingClient({ servers: [TEST_NATS_URL], service: 'migration', region: 'bench', prefix: config.natsPrefix, maxConnectBackoffMs: 500, drainTimeoutMs: 5000, ...debugLogger() });
   const metrics = new WorkerMetrics();
   const governor = await benchGovernor(config, messaging, metrics);
   const adapters = new MailAdapterRegistry(
