@@ -112,16 +112,17 @@ export class CopyBatchUseCase {
       if (entry.action === 'delete') {
         if (ref) await target.remove(work.target, ref.targetId, signal);
         this.observer.itemDone('delete', 0);
-        return { kind: 'done', bytes: 0, ref: null, removed: ref !== null };
+        // Done bytes are the source's, as the plan counted them found (the metric counts bytes sent).
+        return { kind: 'done', bytes: item.size, ref: null, removed: ref !== null };
       }
       if (ref && entry.action === 'update') {
         await target.update(work.target, { targetId: ref.targetId, placement }, signal);
         this.observer.itemDone('update', 0);
-        return { kind: 'done', bytes: 0, removed: false, ref: { ...ref, changeStamp: item.changeStamp, folderId: item.folderIds[0] ?? ref.folderId } };
+        return { kind: 'done', bytes: item.size, removed: false, ref: { ...ref, changeStamp: item.changeStamp, folderId: item.folderIds[0] ?? ref.folderId } };
       }
       if (ref) {
         // Copied by an earlier delivery of this batch: done, nothing to send.
-        return { kind: 'done', bytes: 0, ref: null, removed: false };
+        return { kind: 'done', bytes: item.size, ref: null, removed: false };
       }
       const key = idempotencyKey(work.projectId, work.mappingId, item.sourceId);
       const reference = (targetId: string, contentHash: string): ItemReference => ({
@@ -138,7 +139,7 @@ export class CopyBatchUseCase {
         const found = await target.find(work.target, key, signal);
         if (found) {
           this.observer.itemDone('copy', 0);
-          return { kind: 'done', bytes: 0, removed: false, ref: reference(found, '') };
+          return { kind: 'done', bytes: item.size, removed: false, ref: reference(found, '') };
         }
       }
       const written = await target.write(
@@ -147,7 +148,7 @@ export class CopyBatchUseCase {
         signal,
       );
       this.observer.itemDone('copy', written.bytes);
-      return { kind: 'done', bytes: written.bytes, removed: false, ref: reference(written.targetId, written.contentHash) };
+      return { kind: 'done', bytes: item.size > 0 ? item.size : written.bytes, removed: false, ref: reference(written.targetId, written.contentHash) };
     } catch (err) {
       if (err instanceof ItemRejectedError) {
         this.observer.itemFailed(err.reason);

@@ -77,6 +77,9 @@ describe('migration work engine', () => {
     expect(t.target.messages('ana@target.example')).toHaveLength(4);
     expect(t.target.calls.find).toBeGreaterThan(0); // the redelivery looked for the earlier copy
     expect(t.store.counts('pass1', 'm1')).toMatchObject({ found: 4, migrated: 4, failed: 0 });
+    // Progress counts the source's bytes, the adopted copy's too, so done bytes reach found bytes.
+    const sourceBytes = t.source.messages('ana@source.example').reduce((sum, m) => sum + m.mime.length, 0);
+    expect(t.store.counts('pass1', 'm1').bytes).toBe(sourceBytes);
   });
 
   it('does not duplicate when a planning step is replayed', async () => {
