@@ -61,6 +61,14 @@ describe('audit chain verification on PostgreSQL with the NATS witness', () => {
     expect((await h.verify.execute(org)).violation).toEqual({ sequence: 14n, kind: 'missing', reason: 'record 14 is missing' });
   });
 
+  it('walks a long chain in windows, and reports a gap wider than a window as missing', async () => {
+    const org = nextOrg();
+    for (let i = 0; i < 4500; i += 500) await h.store.appendBatch(Array.from({ length: 500 }, (_, k) => auditEventFixture(900_000 + i + k, org)));
+    expect(await h.verify.execute(org)).toMatchObject({ records: 4500, lastSequence: 4500n });
+    await sql('DELETE FROM audit.events WHERE org_id = $1 AND sequence BETWEEN 100 AND 4400', [org]);
+    expect((await h.verify.execute(org)).violation).toEqual({ sequence: 100n, kind: 'missing', reason: 'records 100 to 4400 are missing' });
+  });
+
   it('reports two records swapped in sequence as out-of-order', async () => {
     const org = await chainOf();
     await sql('UPDATE audit.events SET sequence = -1 WHERE org_id = $1 AND sequence = 5', [org]);

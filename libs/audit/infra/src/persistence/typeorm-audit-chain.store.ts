@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditChainStore, ChainExtent, ChainPosition } from '@ferry/audit/application';
-import type { ChainRecord, SignedChainHead } from '@ferry/audit/domain';
+import { type ChainRecord, MAX_STORED_SEQUENCE, type SignedChainHead } from '@ferry/audit/domain';
 import { DataSource } from 'typeorm';
 import { AuditCheckpointEntity, AuditEventEntity, ChainHeadEntity } from './audit-event.entity';
 import { type AuditSqlDialect, auditDialect, auditTable, isUniqueViolation, limitClause, param, toBigInt, toDate, toHash } from './audit-sql';
 
-/** Records per read while walking a chain: memory stays at about two pages whatever the chain's length. */
+/** Sequences per read while walking a chain: memory stays at about two pages whatever the chain's length. */
 export const CHAIN_PAGE = 2000;
 const CHECKPOINT_PAGE = 500;
 
@@ -84,11 +84,41 @@ export class TypeormAuditChainStore implements AuditChainStore {
     };
   }
 
-  records(orgId: string, after: bigint, to: bigint | undefined): AsyncIterable<ChainRecord> {
+  /**
+   * Reads windows of CHAIN_PAGE sequences (`after < sequence <= after + CHAIN_PAGE`) rather than
+   * "the next CHAIN_PAGE rows": a window is cheap whatever plan the server picks (a LIMIT query on a
+   * freshly loaded table was planned as a scan and sort of the whole rest of the chain, per page).
+   * An empty window (a gap: deleted records) jumps to the next stored record.
+   */
+  async *records(orgId: string, after: bigint, to: bigint | undefined): AsyncGenerator<ChainRecord> {
+    const [bounds] = await this.db.query<{ last_sequence: string | null }[]>(`SELECT MAX(sequence) AS last_sequence FROM ${this.events} WHERE org_id = ${this.p(0)}`, [orgId]);
+    if (bounds?.last_sequence === null || bounds?.last_sequence === undefined) return;
+    const last = toBigInt(bounds.last_sequence);
+    const end = to !== undefined && to < last ? to : last;
+    const window = BigInt(CHAIN_PAGE);
     const sql = `SELECT id, org_id, sequence, occurred_at, action, outcome, payload, prev_hash, hash FROM ${this.events}
-      WHERE org_id = ${this.p(0)} AND sequence > ${this.p(1)}${to === undefined ? '' : ` AND sequence <= ${this.p(2)}`}
-      ORDER BY sequence ${limitClause(this.dialect, CHAIN_PAGE)}`;
-    return this.pages<EventRow, ChainRecord>(sql, orgId, after, to, CHAIN_PAGE, toRecord, (r) => r.sequence);
+      WHERE org_id = ${this.p(0)} AND sequence > ${this.p(1)} AND sequence <= ${this.p(2)} ORDER BY sequence`;
+    const read = (from: bigint) => this.db.query<EventRow[]>(sql, [orgId, from.toString(), (from + window < end ? from + window : end).toString()]);
+    let from = after;
+    let pending: Promise<EventRow[]> | undefined = from < end ? read(from) : undefined;
+    while (pending) {
+      const rows = await pending;
+      from += window;
+      if (rows.length === 0 && from < end) from = (await this.nextStored(orgId, from)) - 1n;
+      pending = from < end ? read(from) : undefined;
+      // A consumer that stops early leaves the prefetch unobserved; its failure is not an error then.
+      pending?.catch(() => undefined);
+      yield* rows.map(toRecord);
+    }
+  }
+
+  /** The first stored sequence above `after` (the chain's end + 1 when there is none). */
+  private async nextStored(orgId: string, after: bigint): Promise<bigint> {
+    const [row] = await this.db.query<{ next_sequence: string | null }[]>(
+      `SELECT MIN(sequence) AS next_sequence FROM ${this.events} WHERE org_id = ${this.p(0)} AND sequence > ${this.p(1)}`,
+      [orgId, after.toString()],
+    );
+    return row?.next_sequence === null || row?.next_sequence === undefined ? MAX_STORED_SEQUENCE : toBigInt(row.next_sequence);
   }
 
   checkpoints(orgId: string, after: bigint, to: bigint | undefined): AsyncIterable<SignedChainHead> {
