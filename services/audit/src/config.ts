@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseAuditSigningKey, parseAuditVerifyKeys } from '@ferry/audit/domain';
+import { auditForwardingConfigShape } from '@ferry/audit/forwarding-config';
 import { baseServiceSchema, defaultedVar, integerValue, optionalVar, readableFileValue, requiredVar, withDatabase } from '@ferry/platform/config';
 import { z } from 'zod';
 
@@ -42,7 +43,7 @@ function verifyKeysProblem(path: string): string | undefined {
 
 /**
  * The audit service's settings: the base, its database, the chain's signing key and upkeep, the
- * consumer's batching, and retention.
+ * consumer's batching, retention, and SIEM forwarding (libs/audit/infra/src/forwarding/README.md).
  */
 export const configSchema = withDatabase(baseServiceSchema).extend({
   /** Signs checkpoints and witnessed heads; kept outside the database (a Key Vault mount in production). */
@@ -56,6 +57,7 @@ export const configSchema = withDatabase(baseServiceSchema).extend({
   FERRY_AUDIT_CONSUMER_CONCURRENCY: defaultedVar(integerValue({ min: 1, max: 4096 }), 1024),
   FERRY_AUDIT_BATCH_MAX: defaultedVar(integerValue({ min: 1, max: 5000 }), 500),
   FERRY_AUDIT_WITNESS_REPLICAS: defaultedVar(integerValue({ min: 1, max: 5 }), 1),
+  ...auditForwardingConfigShape,
 });
 
 export type AuditConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
-import { loaded, telemetry } from './instrument';
-import { AUDIT_ENTITIES, AUDIT_MIGRATIONS, AuditInfraModule, FileChainSigner } from '@ferry/audit/infra';
+import { forwarding, loaded, telemetry } from './instrument';
+import { AUDIT_ENTITIES, AUDIT_MIGRATIONS, AuditForwardingModule, AuditInfraModule, FileChainSigner } from '@ferry/audit/infra';
 import { AuthModule } from '@ferry/platform/auth';
 import { runService } from '@ferry/platform/service';
 
@@ -23,5 +23,6 @@ void runService({
       witnessReplicas: config.FERRY_AUDIT_WITNESS_REPLICAS,
       maxConcurrentVerifications: 2,
     }),
+    AuditForwardingModule.forRoot(forwarding),
   ],
 });

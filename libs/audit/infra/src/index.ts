@@ -3,6 +3,7 @@ import { ChainAuditEvents1734500000001 } from './persistence/1734500000001-chain
 import { AuditCheckpointEntity, AuditEventEntity, AuditRetentionEntity, ChainHeadEntity } from './persistence/audit-event.entity';
 
 export { AuditInfraModule } from './audit-infra.module';
+export { AuditForwardingModule, type AuditForwardingSettings, auditForwardingSettings } from './forwarding';
 export { AUDIT_INFRA_OPTIONS, type AuditInfraOptions } from './audit-infra.options';
 export { AUDIT_MAX_DELIVERIES, AUDIT_STORE_CONSUMER, AuditEventsConsumer } from './messaging/audit-events.consumer';
 export { CHAIN_PAGE, TypeormAuditChainStore } from './persistence/typeorm-audit-chain.store';
