@@ -3,13 +3,12 @@
 // queries fail with a planted token and a planted address and one succeeds. Prints the request's trace
 // id as a line `{"fixtureTraceId":...}`; every other stdout line is a log line.
 import { trace } from '@opentelemetry/api';
-import { startTelemetry } from '@ferry/platform/telemetry';
+import { createLogger, NestPinoLogger, Pseudonymizer, startTelemetry } from '@ferry/platform/telemetry';
 
 const telemetry = startTelemetry({ serviceName: 'traced-queries' });
 
 async function main(): Promise<void> {
-  // Loaded only after startTelemetry, as a service's main.ts does through its first import.
-  const { createLogger, NestPinoLogger, Pseudonymizer } = await import('@ferry/platform/telemetry');
+  // The data source (and pg) load only after startTelemetry, as a service's main.ts does through its first import.
   const { createServiceDataSource } = await import('../service-data-source.factory');
   const env = (name: string) => process.env[name] ?? '';
   const pseudonymizer = Pseudonymizer.fromBase64(env('FERRY_PSEUDONYM_KEY'));
