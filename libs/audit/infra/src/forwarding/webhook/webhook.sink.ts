@@ -1,5 +1,6 @@
 import { type Agent, request } from 'node:https';
 import { createOutboundAgent, type DestinationPolicy, DestinationRefusedError } from '@ferry/platform/net';
+import { retryAfterFrom } from '@ferry/providers/core';
 import type { AuditEventView, EventOrigin } from '../audit-event.view';
 import type { WebhookSettings } from '../forwarding.config';
 import { type ForwardingSink, safeCode, SinkError } from '../forwarding-sink';
@@ -8,15 +9,6 @@ import { BATCH_ID_HEADER, SIGNATURE_HEADER, signatureOf, TIMESTAMP_HEADER } from
 
 /** Bytes of a refusal's body kept for the log line. */
 const ERROR_SNIPPET_BYTES = 200;
-
-/** Retry-After as delta-seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, nowMs = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
 
 /**
  * Posts batches to an HTTPS endpoint in Splunk HEC event format, signed with HMAC-SHA256 (see
@@ -41,7 +33,10 @@ export class WebhookSink implements ForwardingSink {
   ) {
     if (settings.url.protocol !== 'https:') throw new Error('the audit webhook must be an https URL');
     this.maxEventBytes = maxEventBytes;
-    this.agent = createOutboundAgent(policy, { maxSockets: 2, ...(settings.caPem !== undefined && { ca: settings.caPem }) });
+    this.agent = createOutboundAgent(policy, {
+      maxSockets: 2,
+      ...(settings.caPem !== undefined && { ca: settings.caPem }),
+    });
     this.where = settings.url.host;
   }
 
@@ -55,7 +50,8 @@ export class WebhookSink implements ForwardingSink {
       // IP literals never reach the agent's pinned lookup: judge every host here too.
       await this.policy.resolveDestination(this.settings.url.hostname.replace(/^\[|\]$/g, ''));
     } catch (err) {
-      if (err instanceof DestinationRefusedError) throw new SinkError(`${err.message} (set FERRY_OUTBOUND_ALLOW)`, true);
+      if (err instanceof DestinationRefusedError)
+        throw new SinkError(`${err.message} (set FERRY_OUTBOUND_ALLOW)`, true);
       throw new SinkError(`${this.where} could not be resolved`, true);
     }
     const body = hecBody(frames);
@@ -81,7 +77,10 @@ export class WebhookSink implements ForwardingSink {
     const { status } = answer;
     if (status >= 200 && status < 300) return;
     const what = `${this.where} answered HTTP ${status}${answer.snippet ? ` (${this.redacted(answer.snippet)})` : ''}`;
-    if (status === 429 || status === 503) throw new SinkError(what, true, retryAfterMs(answer.retryAfter));
+    if (status === 429 || status === 503) {
+      const seconds = retryAfterFrom(answer.retryAfter);
+      throw new SinkError(what, true, seconds === undefined ? undefined : seconds * 1000);
+    }
     if (status >= 400 && status < 500 && status !== 408) throw new SinkError(what, false);
     throw new SinkError(what, true);
   }
@@ -95,7 +94,11 @@ export class WebhookSink implements ForwardingSink {
     return out;
   }
 
-  private post(body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; retryAfter: string | undefined; snippet: string }> {
+  private post(
+    body: Buffer,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ status: number; retryAfter: string | undefined; snippet: string }> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (reason: string) => {
@@ -115,12 +118,18 @@ export class WebhookSink implements ForwardingSink {
           if (settled) return;
           settled = true;
           const retryAfter: string | undefined = res.headers['retry-after'];
-          const snippet = Buffer.concat(chunks).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
+          const snippet = Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/[^\x20-\x7e]+/g, ' ')
+            .trim();
           resolve({ status: res.statusCode ?? 502, retryAfter, snippet });
         });
         res.on('error', () => fail(`${this.where} broke off its answer`));
       });
-      const deadline = setTimeout(() => fail(`${this.where} did not answer within ${this.settings.timeoutMs} ms`), this.settings.timeoutMs);
+      const deadline = setTimeout(
+        () => fail(`${this.where} did not answer within ${this.settings.timeoutMs} ms`),
+        this.settings.timeoutMs,
+      );
       const onAbort = () => fail('delivery aborted at shutdown');
       signal.addEventListener('abort', onAbort, { once: true });
       req.on('close', () => {
@@ -128,7 +137,9 @@ export class WebhookSink implements ForwardingSink {
         signal.removeEventListener('abort', onAbort);
       });
       // Node's network and TLS errors: keep to the code (e.g. ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE).
-      req.on('error', (err: NodeJS.ErrnoException) => fail(`${this.where} could not be reached (${safeCode(err)})`));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        fail(`${this.where} could not be reached (${safeCode(err)})`),
+      );
       req.end(body);
     });
   }
