@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/audit/v1/audit_event.proto.
  */
 export const file_ferry_audit_v1_audit_event: GenFile = /*@__PURE__*/
-  fileDesc("CiBmZXJyeS9hdWRpdC92MS9hdWRpdF9ldmVudC5wcm90bxIOZmVycnkuYXVkaXQudjEihgMKCkF1ZGl0RXZlbnQSCgoCaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBm9yZ19pZBgDIAEoCRIkCgVhY3RvchgEIAEoCzIVLmZlcnJ5LmF1ZGl0LnYxLkFjdG9yEg4KBmFjdGlvbhgFIAEoCRImCgZ0YXJnZXQYBiABKAsyFi5mZXJyeS5hdWRpdC52MS5UYXJnZXQSKAoHb3V0Y29tZRgHIAEoDjIXLmZlcnJ5LmF1ZGl0LnYxLk91dGNvbWUSFgoOc291cmNlX2FkZHJlc3MYCCABKAkSEgoKdXNlcl9hZ2VudBgJIAEoCRIQCgh0cmFjZV9pZBgKIAEoCRI2CgZkZXRhaWwYCyADKAsyJi5mZXJyeS5hdWRpdC52MS5BdWRpdEV2ZW50LkRldGFpbEVudHJ5Gi0KC0RldGFpbEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiPAoFQWN0b3ISJwoEa2luZBgBIAEoDjIZLmZlcnJ5LmF1ZGl0LnYxLkFjdG9yS2luZBIKCgJpZBgCIAEoCSIiCgZUYXJnZXQSDAoEdHlwZRgBIAEoCRIKCgJpZBgCIAEoCSpxCglBY3RvcktpbmQSGgoWQUNUT1JfS0lORF9VTlNQRUNJRklFRBAAEhYKEkFDVE9SX0tJTkRfQUNDT1VOVBABEhYKEkFDVE9SX0tJTkRfU0VSVklDRRACEhgKFEFDVE9SX0tJTkRfQU5PTllNT1VTEAMqYAoHT3V0Y29tZRIXChNPVVRDT01FX1VOU1BFQ0lGSUVEEAASEwoPT1VUQ09NRV9TVUNDRVNTEAESEwoPT1VUQ09NRV9GQUlMVVJFEAISEgoOT1VUQ09NRV9ERU5JRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiBmZXJyeS9hdWRpdC92MS9hdWRpdF9ldmVudC5wcm90bxIOZmVycnkuYXVkaXQudjEimgMKCkF1ZGl0RXZlbnQSCgoCaWQYASABKAkSLwoLb2NjdXJyZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBm9yZ19pZBgDIAEoCRIkCgVhY3RvchgEIAEoCzIVLmZlcnJ5LmF1ZGl0LnYxLkFjdG9yEg4KBmFjdGlvbhgFIAEoCRImCgZ0YXJnZXQYBiABKAsyFi5mZXJyeS5hdWRpdC52MS5UYXJnZXQSKAoHb3V0Y29tZRgHIAEoDjIXLmZlcnJ5LmF1ZGl0LnYxLk91dGNvbWUSFgoOc291cmNlX2FkZHJlc3MYCCABKAkSEgoKdXNlcl9hZ2VudBgJIAEoCRIQCgh0cmFjZV9pZBgKIAEoCRI2CgZkZXRhaWwYCyADKAsyJi5mZXJyeS5hdWRpdC52MS5BdWRpdEV2ZW50LkRldGFpbEVudHJ5EhIKCnNlc3Npb25faWQYDCABKAkaLQoLRGV0YWlsRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI8CgVBY3RvchInCgRraW5kGAEgASgOMhkuZmVycnkuYXVkaXQudjEuQWN0b3JLaW5kEgoKAmlkGAIgASgJIiIKBlRhcmdldBIMCgR0eXBlGAEgASgJEgoKAmlkGAIgASgJKnEKCUFjdG9yS2luZBIaChZBQ1RPUl9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSQUNUT1JfS0lORF9BQ0NPVU5UEAESFgoSQUNUT1JfS0lORF9TRVJWSUNFEAISGAoUQUNUT1JfS0lORF9BTk9OWU1PVVMQAypgCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABITCg9PVVRDT01FX1NVQ0NFU1MQARITCg9PVVRDT01FX0ZBSUxVUkUQAhISCg5PVVRDT01FX0RFTklFRBADYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * AuditEvent records one sign-in, configuration change or other security-relevant action.
@@ -98,6 +98,15 @@ export type AuditEvent = Message<"ferry.audit.v1.AuditEvent"> & {
    * @generated from field: map<string, string> detail = 11;
    */
   detail: { [key: string]: string };
+
+  /**
+   * Sign-in session the action belongs to (the access token's session id), when it came from one:
+   * sign-in, each API call, refresh and sign-out of one session share it, so the session's log is
+   * the records carrying it.
+   *
+   * @generated from field: string session_id = 12;
+   */
+  sessionId: string;
 };
 
 /**
