@@ -9,6 +9,8 @@ import {
   VerifyAuditChainResponseSchema,
 } from './gen/ferry/audit/v1/audit_chain_pb';
 import {
+  ListAuditSessionEventsRequestSchema,
+  ListAuditSessionEventsResponseSchema,
   QueryAuditEventsRequestSchema,
   QueryAuditEventsResponseSchema,
 } from './gen/ferry/audit/v1/audit_query_pb';
@@ -452,11 +454,19 @@ export const Rpc = {
     },
   },
   audit: {
+    /** An organisation's records, newest first, filtered (time, actor, action prefix, target, outcome) and paged. */
     query: {
       kind: 'rpc',
       subject: 'audit.v1.rpc.query',
       request: QueryAuditEventsRequestSchema,
       response: QueryAuditEventsResponseSchema,
+    },
+    /** One sign-in session's records (sign-in, API calls, refreshes, sign-out), oldest first, paged. */
+    sessionEvents: {
+      kind: 'rpc',
+      subject: 'audit.v1.rpc.sessions.events',
+      request: ListAuditSessionEventsRequestSchema,
+      response: ListAuditSessionEventsResponseSchema,
     },
     /** Verifies a range of an organisation's hash chain; may take seconds for a long range. */
     verify: {

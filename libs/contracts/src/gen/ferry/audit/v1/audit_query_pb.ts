@@ -4,21 +4,23 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { AuditEvent } from "./audit_event_pb";
+import type { AuditEvent, Outcome } from "./audit_event_pb";
 import { file_ferry_audit_v1_audit_event } from "./audit_event_pb";
 import type { Caller } from "../../platform/v1/rpc_pb";
 import { file_ferry_platform_v1_rpc } from "../../platform/v1/rpc_pb";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file ferry/audit/v1/audit_query.proto.
  */
 export const file_ferry_audit_v1_audit_query: GenFile = /*@__PURE__*/
-  fileDesc("CiBmZXJyeS9hdWRpdC92MS9hdWRpdF9xdWVyeS5wcm90bxIOZmVycnkuYXVkaXQudjEicwoXUXVlcnlBdWRpdEV2ZW50c1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBmN1cnNvchgDIAEoCRIpCgZjYWxsZXIYBCABKAsyGS5mZXJyeS5wbGF0Zm9ybS52MS5DYWxsZXIiYQoYUXVlcnlBdWRpdEV2ZW50c1Jlc3BvbnNlEjAKBmV2ZW50cxgBIAMoCzIgLmZlcnJ5LmF1ZGl0LnYxLlN0b3JlZEF1ZGl0RXZlbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkiTwoQU3RvcmVkQXVkaXRFdmVudBIpCgVldmVudBgBIAEoCzIaLmZlcnJ5LmF1ZGl0LnYxLkF1ZGl0RXZlbnQSEAoIc2VxdWVuY2UYAiABKARiBnByb3RvMw", [file_ferry_audit_v1_audit_event, file_ferry_platform_v1_rpc]);
+  fileDesc("CiBmZXJyeS9hdWRpdC92MS9hdWRpdF9xdWVyeS5wcm90bxIOZmVycnkuYXVkaXQudjEiugEKF1F1ZXJ5QXVkaXRFdmVudHNSZXF1ZXN0Eg4KBm9yZ19pZBgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZjdXJzb3IYAyABKAkSKQoGY2FsbGVyGAQgASgLMhkuZmVycnkucGxhdGZvcm0udjEuQ2FsbGVyEjAKBmZpbHRlchgFIAEoCzIgLmZlcnJ5LmF1ZGl0LnYxLkF1ZGl0RXZlbnRGaWx0ZXISEwoLY291bnRfbGltaXQYBiABKA0i2AEKEEF1ZGl0RXZlbnRGaWx0ZXISKAoEZnJvbRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoCdG8YAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGFjdG9yX2lkGAMgASgJEg4KBmFjdGlvbhgEIAEoCRITCgt0YXJnZXRfdHlwZRgFIAEoCRIRCgl0YXJnZXRfaWQYBiABKAkSKAoHb3V0Y29tZRgHIAEoDjIXLmZlcnJ5LmF1ZGl0LnYxLk91dGNvbWUicgoYUXVlcnlBdWRpdEV2ZW50c1Jlc3BvbnNlEjAKBmV2ZW50cxgBIAMoCzIgLmZlcnJ5LmF1ZGl0LnYxLlN0b3JlZEF1ZGl0RXZlbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkSDwoHbWF0Y2hlZBgDIAEoBCJPChBTdG9yZWRBdWRpdEV2ZW50EikKBWV2ZW50GAEgASgLMhouZmVycnkuYXVkaXQudjEuQXVkaXRFdmVudBIQCghzZXF1ZW5jZRgCIAEoBCKNAQodTGlzdEF1ZGl0U2Vzc2lvbkV2ZW50c1JlcXVlc3QSDgoGb3JnX2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSDQoFbGltaXQYAyABKA0SDgoGY3Vyc29yGAQgASgJEikKBmNhbGxlchgFIAEoCzIZLmZlcnJ5LnBsYXRmb3JtLnYxLkNhbGxlciJnCh5MaXN0QXVkaXRTZXNzaW9uRXZlbnRzUmVzcG9uc2USMAoGZXZlbnRzGAEgAygLMiAuZmVycnkuYXVkaXQudjEuU3RvcmVkQXVkaXRFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCWIGcHJvdG8z", [file_ferry_audit_v1_audit_event, file_ferry_platform_v1_rpc, file_google_protobuf_timestamp]);
 
 /**
- * QueryAuditEventsRequest asks the audit service for one organisation's records, newest first.
- * Subject: `audit.v1.rpc.query`.
+ * QueryAuditEventsRequest asks the audit service for one organisation's records, newest first,
+ * optionally filtered. Subject: `audit.v1.rpc.query`.
  *
  * @generated from message ferry.audit.v1.QueryAuditEventsRequest
  */
@@ -31,14 +33,17 @@ export type QueryAuditEventsRequest = Message<"ferry.audit.v1.QueryAuditEventsRe
   orgId: string;
 
   /**
-   * Maximum records to return (1-500; 0 means the default of 100).
+   * Maximum records to return (1-500; 0 means the default of 100). A page may hold fewer when the
+   * records are large: the answer stays well under the bus's 1 MiB message limit.
    *
    * @generated from field: uint32 limit = 2;
    */
   limit: number;
 
   /**
-   * Opaque cursor from a previous response's next_cursor; empty for the first page.
+   * Opaque cursor from a previous response's next_cursor; empty for the first page. A cursor is
+   * bound to the filter it was issued for: used with another filter it is refused
+   * (RPC_ERROR_CODE_INVALID_ARGUMENT, field "cursor").
    *
    * @generated from field: string cursor = 3;
    */
@@ -50,6 +55,22 @@ export type QueryAuditEventsRequest = Message<"ferry.audit.v1.QueryAuditEventsRe
    * @generated from field: ferry.platform.v1.Caller caller = 4;
    */
   caller?: Caller | undefined;
+
+  /**
+   * Which records to return; absent or empty matches every record.
+   *
+   * @generated from field: ferry.audit.v1.AuditEventFilter filter = 5;
+   */
+  filter?: AuditEventFilter | undefined;
+
+  /**
+   * When non-zero, the response's `matched` counts the records the filter matches, up to this
+   * many (at most 1,000,001): enough to tell whether an export would pass its cap without counting
+   * a whole chain.
+   *
+   * @generated from field: uint32 count_limit = 6;
+   */
+  countLimit: number;
 };
 
 /**
@@ -58,6 +79,73 @@ export type QueryAuditEventsRequest = Message<"ferry.audit.v1.QueryAuditEventsRe
  */
 export const QueryAuditEventsRequestSchema: GenMessage<QueryAuditEventsRequest> = /*@__PURE__*/
   messageDesc(file_ferry_audit_v1_audit_query, 0);
+
+/**
+ * AuditEventFilter narrows a query. Every field set must hold (AND); unset fields match anything.
+ *
+ * @generated from message ferry.audit.v1.AuditEventFilter
+ */
+export type AuditEventFilter = Message<"ferry.audit.v1.AuditEventFilter"> & {
+  /**
+   * Records that occurred at or after this time (inclusive).
+   *
+   * @generated from field: google.protobuf.Timestamp from = 1;
+   */
+  from?: Timestamp | undefined;
+
+  /**
+   * Records that occurred before this time (exclusive). Not before `from`.
+   *
+   * @generated from field: google.protobuf.Timestamp to = 2;
+   */
+  to?: Timestamp | undefined;
+
+  /**
+   * The actor's id exactly (an account id or service name); at most 256 characters, no spaces or
+   * control characters.
+   *
+   * @generated from field: string actor_id = 3;
+   */
+  actorId: string;
+
+  /**
+   * An action or an action prefix on dotted boundaries: "auth" matches "auth" and
+   * "auth.signin.succeeded" but not "authz.permission.denied". Dotted lower-case words, at most
+   * 128 characters.
+   *
+   * @generated from field: string action = 4;
+   */
+  action: string;
+
+  /**
+   * The target's type exactly, e.g. "connector"; lower-case word characters, at most 64.
+   *
+   * @generated from field: string target_type = 5;
+   */
+  targetType: string;
+
+  /**
+   * The target's id exactly; requires target_type. At most 256 characters, no spaces or control
+   * characters.
+   *
+   * @generated from field: string target_id = 6;
+   */
+  targetId: string;
+
+  /**
+   * How the action ended; OUTCOME_UNSPECIFIED matches every outcome.
+   *
+   * @generated from field: ferry.audit.v1.Outcome outcome = 7;
+   */
+  outcome: Outcome;
+};
+
+/**
+ * Describes the message ferry.audit.v1.AuditEventFilter.
+ * Use `create(AuditEventFilterSchema)` to create a new message.
+ */
+export const AuditEventFilterSchema: GenMessage<AuditEventFilter> = /*@__PURE__*/
+  messageDesc(file_ferry_audit_v1_audit_query, 1);
 
 /**
  * QueryAuditEventsResponse is one page of records.
@@ -78,6 +166,13 @@ export type QueryAuditEventsResponse = Message<"ferry.audit.v1.QueryAuditEventsR
    * @generated from field: string next_cursor = 2;
    */
   nextCursor: string;
+
+  /**
+   * Records the filter matches, up to the request's count_limit; 0 when count_limit was 0.
+   *
+   * @generated from field: uint64 matched = 3;
+   */
+  matched: bigint;
 };
 
 /**
@@ -85,7 +180,7 @@ export type QueryAuditEventsResponse = Message<"ferry.audit.v1.QueryAuditEventsR
  * Use `create(QueryAuditEventsResponseSchema)` to create a new message.
  */
 export const QueryAuditEventsResponseSchema: GenMessage<QueryAuditEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ferry_audit_v1_audit_query, 1);
+  messageDesc(file_ferry_audit_v1_audit_query, 2);
 
 /**
  * StoredAuditEvent is an event as the audit service recorded it.
@@ -113,5 +208,86 @@ export type StoredAuditEvent = Message<"ferry.audit.v1.StoredAuditEvent"> & {
  * Use `create(StoredAuditEventSchema)` to create a new message.
  */
 export const StoredAuditEventSchema: GenMessage<StoredAuditEvent> = /*@__PURE__*/
-  messageDesc(file_ferry_audit_v1_audit_query, 2);
+  messageDesc(file_ferry_audit_v1_audit_query, 3);
+
+/**
+ * ListAuditSessionEventsRequest asks for the records of one sign-in session (its sign-in, every
+ * API call it made, refreshes and its sign-out), oldest first. An unknown session has no records.
+ * Subject: `audit.v1.rpc.sessions.events`.
+ *
+ * @generated from message ferry.audit.v1.ListAuditSessionEventsRequest
+ */
+export type ListAuditSessionEventsRequest = Message<"ferry.audit.v1.ListAuditSessionEventsRequest"> & {
+  /**
+   * Organisation whose records are read; the caller's token must grant audit.read in it.
+   *
+   * @generated from field: string org_id = 1;
+   */
+  orgId: string;
+
+  /**
+   * The session id the records carry (AuditEvent.session_id); 1-128 characters, no spaces or
+   * control characters.
+   *
+   * @generated from field: string session_id = 2;
+   */
+  sessionId: string;
+
+  /**
+   * Maximum records to return (1-500; 0 means the default of 100).
+   *
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * Opaque cursor from a previous response's next_cursor; empty for the first page. Bound to the
+   * session it was issued for.
+   *
+   * @generated from field: string cursor = 4;
+   */
+  cursor: string;
+
+  /**
+   * Who is asking.
+   *
+   * @generated from field: ferry.platform.v1.Caller caller = 5;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message ferry.audit.v1.ListAuditSessionEventsRequest.
+ * Use `create(ListAuditSessionEventsRequestSchema)` to create a new message.
+ */
+export const ListAuditSessionEventsRequestSchema: GenMessage<ListAuditSessionEventsRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_audit_v1_audit_query, 4);
+
+/**
+ * ListAuditSessionEventsResponse is one page of a session's records.
+ *
+ * @generated from message ferry.audit.v1.ListAuditSessionEventsResponse
+ */
+export type ListAuditSessionEventsResponse = Message<"ferry.audit.v1.ListAuditSessionEventsResponse"> & {
+  /**
+   * Stored records, oldest first.
+   *
+   * @generated from field: repeated ferry.audit.v1.StoredAuditEvent events = 1;
+   */
+  events: StoredAuditEvent[];
+
+  /**
+   * Cursor for the next page; empty when there is none.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message ferry.audit.v1.ListAuditSessionEventsResponse.
+ * Use `create(ListAuditSessionEventsResponseSchema)` to create a new message.
+ */
+export const ListAuditSessionEventsResponseSchema: GenMessage<ListAuditSessionEventsResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_audit_v1_audit_query, 5);
 
