@@ -5,7 +5,7 @@ import type { JsMsg } from 'nats';
 import { WorkConsumer, type WorkConsumerSpec } from './work-consumer';
 
 /** A fair consumer's settings: one durable consumer ("lane") per tenant or job, served in turn. */
-export interface FairWorkConsumerSpec<P extends readonly string[]> extends Omit<WorkConsumerSpec<P>, 'durable' | 'filter'> {
+export interface FairWorkConsumerSpec<P extends readonly string[], T extends DescMessage = DescMessage> extends Omit<WorkConsumerSpec<P, T>, 'durable' | 'filter'> {
   /** Lanes are the stream's durable consumers whose names start with `${lanePrefix}-`. */
   readonly lanePrefix: string;
   /** Whether a lane's work may be taken now (e.g. its job is not paused); called for every round. */

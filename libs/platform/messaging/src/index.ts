@@ -5,6 +5,6 @@ export { type AuditEventDraft, publishAuditEvent } from './audit-publish';
 export { DeferredMessageError, PermanentMessageError, RpcException, RpcFailure } from './errors';
 export { FairWorkConsumer, type FairWorkConsumerSpec } from './fair-work-consumer';
 export { Naming } from './naming';
-export { WorkConsumer, type WorkConsumerSpec, type WorkContext, type WorkHandler } from './work-consumer';
+export { DEAD_LETTER_DELIVERIES, type DeadLetterContext, type DeadLetterHandler, serverMaxDeliver, WorkConsumer, type WorkConsumerSpec, type WorkContext, type WorkHandler } from './work-consumer';
 export { connectionOptions } from './connection-options';
 export { backoffDelay } from './connect-with-backoff';

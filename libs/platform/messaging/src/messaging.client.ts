@@ -24,7 +24,7 @@ import type { MessagingLogger, MessagingOptions } from './messaging.options';
 import { Naming } from './naming';
 import { extractTrace, injectTrace } from './trace-headers';
 import { context, inSpan, SpanKind } from './tracing';
-import { WorkConsumer, type WorkConsumerSpec, type WorkHandler } from './work-consumer';
+import { serverMaxDeliver, WorkConsumer, type WorkConsumerSpec, type WorkHandler } from './work-consumer';
 
 /** The subjects fixed by `filter`: a wildcard filter, or the one subject when every param is given. */
 function familyFilter<T extends DescMessage, P extends readonly string[]>(contract: EventContract<T, P>, filter: Partial<EventParams<P>>): string {
@@ -259,7 +259,7 @@ export class MessagingClient {
   /** Starts a durable work consumer; returns once it is declared and pulling. */
   async consume<T extends DescMessage, P extends readonly string[]>(
     contract: EventContract<T, P>,
-    spec: WorkConsumerSpec<P>,
+    spec: WorkConsumerSpec<P, T>,
     handler: WorkHandler<T>,
   ): Promise<WorkConsumer<T>> {
     const nc = await this.ready();
@@ -285,7 +285,7 @@ export class MessagingClient {
       durable: this.naming.durable(`${lane.prefix}-${lane.key}`),
       filterSubject: this.naming.subject(familyFilter(contract, lane.filter)),
       ackWaitMs: limits.ackWaitMs,
-      maxDeliver: limits.maxDeliveries + 1,
+      maxDeliver: serverMaxDeliver(limits.maxDeliveries),
       maxAckPending: limits.maxAckPending,
     });
   }
@@ -321,7 +321,7 @@ export class MessagingClient {
   /** Starts a fair consumer over every lane of the stream (see FairWorkConsumer); returns once it pulls. */
   async consumeFair<T extends DescMessage, P extends readonly string[]>(
     contract: EventContract<T, P>,
-    spec: FairWorkConsumerSpec<P>,
+    spec: FairWorkConsumerSpec<P, T>,
     handler: WorkHandler<T>,
   ): Promise<FairWorkConsumer<T>> {
     const nc = await this.ready();

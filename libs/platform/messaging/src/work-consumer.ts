@@ -22,7 +22,7 @@ import { extractTrace } from './trace-headers';
 import { inSpan, SpanKind } from './tracing';
 
 /** How a durable work consumer behaves. */
-export interface WorkConsumerSpec<P extends readonly string[]> {
+export interface WorkConsumerSpec<P extends readonly string[], T extends DescMessage = DescMessage> {
   /** Durable consumer name, shared by every replica of the service (so each message is handled once). */
   readonly durable: string;
   /** Fixes leading subject params, e.g. `{ region: 'weu' }`. */
@@ -40,6 +40,12 @@ export interface WorkConsumerSpec<P extends readonly string[]> {
    * lost ack then only means one more delivery, and an unconfirmed ack costs far less CPU.
    */
   readonly confirmAcks?: boolean;
+  /**
+   * Told before a decoded message is dead-lettered (its attempts ran out, including when the last one
+   * never finished, or the handler rejected it), so the application can record the work as failed.
+   * If it throws, the message is offered again for another try (at most DEAD_LETTER_DELIVERIES in all).
+   */
+  readonly onDeadLetter?: DeadLetterHandler<T>;
 }
 
 /** What a work handler learns about the delivery besides the payload. */
@@ -54,7 +60,32 @@ export interface WorkContext {
 
 export type WorkHandler<T extends DescMessage> = (message: MessageShape<T>, ctx: WorkContext) => Promise<void>;
 
+/** What a dead-letter hook learns: the delivery and why the message leaves the queue. */
+export interface DeadLetterContext extends WorkContext {
+  readonly reason: DeadLetterReason;
+}
+
+export type DeadLetterHandler<T extends DescMessage> = (message: MessageShape<T>, ctx: DeadLetterContext) => Promise<void>;
+
+/**
+ * Deliveries the server makes beyond the handler's attempts: they only dead-letter (a replica that died
+ * during the last attempt never did), and there are three so a failing dead-letter hook or publish
+ * gets retries instead of stranding the message at the server's cap.
+ */
+export const DEAD_LETTER_DELIVERIES = 3;
+
+/** The server-side max_deliver for `maxDeliveries` handler attempts. */
+export function serverMaxDeliver(maxDeliveries: number): number {
+  return maxDeliveries + DEAD_LETTER_DELIVERIES;
+}
+
 const DEFAULT_DELAYS = [1000, 5000, 30_000, 120_000];
+
+/** A decoded message and its delivery, for the dead-letter hook. */
+interface Decoded<T extends DescMessage> {
+  readonly payload: MessageShape<T>;
+  readonly ctx: WorkContext;
+}
 
 /** A deterministic UUID-shaped id, so a redelivered dead letter produces the same audit event id. */
 function stableId(...parts: string[]): string {
@@ -65,10 +96,12 @@ function stableId(...parts: string[]): string {
 /**
  * A durable pull consumer with bounded concurrency. Acks only after the handler succeeded; a failure
  * is redelivered after a delay; after maxDeliveries attempts, or at once for undecodable payloads and
- * PermanentMessageError, the message goes to the dead-letter stream with an audit record.
+ * PermanentMessageError, the message goes to the dead-letter stream with an audit record (the spec's
+ * onDeadLetter hook hears of it first).
  *
- * The server-side max_deliver is one more than the handler's attempts: if a replica dies during the
- * last attempt, the extra delivery dead-letters the message instead of leaving it stranded.
+ * The server-side max_deliver is DEAD_LETTER_DELIVERIES more than the handler's attempts: if a replica
+ * dies during the last attempt, the next delivery dead-letters the message instead of leaving it
+ * stranded, and a dead-lettering that fails is tried again.
  */
 export class WorkConsumer<T extends DescMessage> {
   private messages: ConsumerMessages | undefined;
@@ -83,7 +116,7 @@ export class WorkConsumer<T extends DescMessage> {
     protected readonly client: MessagingClient,
     protected readonly nc: NatsConnection,
     protected readonly contract: EventContract<T>,
-    protected readonly spec: WorkConsumerSpec<readonly string[]>,
+    protected readonly spec: WorkConsumerSpec<readonly string[], T>,
     private readonly handler: WorkHandler<T>,
     protected readonly logger: MessagingLogger | undefined,
   ) {
@@ -104,7 +137,7 @@ export class WorkConsumer<T extends DescMessage> {
       durable,
       filterSubject: naming.subject(eventFilter(this.contract, this.spec.filter ?? {})),
       ackWaitMs: this.ackWaitMs,
-      maxDeliver: this.maxDeliveries + 1,
+      maxDeliver: serverMaxDeliver(this.maxDeliveries),
       maxAckPending: Math.max(this.concurrency * 4, 64),
     });
     const consumer = await this.nc.jetstream().consumers.get(this.stream, durable);
@@ -128,10 +161,6 @@ export class WorkConsumer<T extends DescMessage> {
     const { deliveryCount, streamSequence } = msg.info;
     await inSpan(`process ${this.contract.base}`, SpanKind.CONSUMER, relative, extractTrace(msg.headers), async (span) => {
       span.setAttribute('messaging.message.delivery_count', deliveryCount);
-      if (deliveryCount > this.maxDeliveries) {
-        await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, 'previous attempt did not finish');
-        return;
-      }
       let payload: MessageShape<T>;
       try {
         payload = decode(this.contract.schema, msg.data);
@@ -139,12 +168,17 @@ export class WorkConsumer<T extends DescMessage> {
         await this.deadLetter(msg, relative, DeadLetterReason.UNDECODABLE, (err as Error).message);
         return;
       }
-      const heartbeat = setInterval(() => msg.working(), Math.floor(this.ackWaitMs / 3));
+      const ctx: WorkContext = { subject: relative, params: this.params(relative), deliveryCount, streamSequence, maxDeliveries: this.maxDeliveries };
+      if (deliveryCount > this.maxDeliveries) {
+        await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, 'previous attempt did not finish', { payload, ctx });
+        return;
+      }
+      const heartbeat = this.heartbeat(msg);
       try {
-        await this.handler(payload, { subject: relative, params: this.params(relative), deliveryCount, streamSequence, maxDeliveries: this.maxDeliveries });
+        await this.handler(payload, ctx);
       } catch (err) {
         clearInterval(heartbeat);
-        await this.failed(msg, relative, err);
+        await this.failed(msg, relative, err, { payload, ctx });
         return;
       } finally {
         clearInterval(heartbeat);
@@ -154,17 +188,16 @@ export class WorkConsumer<T extends DescMessage> {
     }, msg.data.length);
   }
 
-  private async failed(msg: JsMsg, relative: string, err: unknown): Promise<void> {
+  private async failed(msg: JsMsg, relative: string, err: unknown, decoded: Decoded<T>): Promise<void> {
     const detail = `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`.slice(0, 500);
     if (err instanceof PermanentMessageError) {
-      await this.deadLetter(msg, relative, DeadLetterReason.REJECTED, detail);
+      await this.deadLetter(msg, relative, DeadLetterReason.REJECTED, detail, decoded);
     } else if (err instanceof DeferredMessageError) {
       msg.nak(err.delayMs);
     } else if (msg.info.deliveryCount >= this.maxDeliveries) {
-      await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, detail);
+      await this.deadLetter(msg, relative, DeadLetterReason.MAX_DELIVERIES, detail, decoded);
     } else {
-      const delays = this.spec.retryDelaysMs ?? DEFAULT_DELAYS;
-      const delay = delays[Math.min(msg.info.deliveryCount - 1, delays.length - 1)] ?? 1000;
+      const delay = this.retryDelay(msg.info.deliveryCount);
       this.logger?.warn(
         `consumer ${this.spec.durable}: attempt ${msg.info.deliveryCount}/${this.maxDeliveries} of seq ${msg.info.streamSequence} failed (${detail}); retry in ${delay} ms`,
         'Messaging',
@@ -173,14 +206,32 @@ export class WorkConsumer<T extends DescMessage> {
     }
   }
 
+  private retryDelay(deliveryCount: number): number {
+    const delays = this.spec.retryDelaysMs ?? DEFAULT_DELAYS;
+    return delays[Math.min(deliveryCount - 1, delays.length - 1)] ?? 1000;
+  }
+
+  /** Tells the server the message is still being worked on; a connection already gone is no error (the message comes back). */
+  private heartbeat(msg: JsMsg): NodeJS.Timeout {
+    return setInterval(() => {
+      try {
+        msg.working();
+      } catch {
+        // closed connection: the server redelivers after ack wait
+      }
+    }, Math.floor(this.ackWaitMs / 3));
+  }
+
   private params(relative: string): Record<string, string> {
     const tokens = relative.slice(this.contract.base.length + 1).split('.');
     return Object.fromEntries(this.contract.params.map((name, i) => [name, tokens[i] ?? '']));
   }
 
-  private async deadLetter(msg: JsMsg, relative: string, reason: DeadLetterReason, detail: string): Promise<void> {
+  private async deadLetter(msg: JsMsg, relative: string, reason: DeadLetterReason, detail: string, decoded?: Decoded<T>): Promise<void> {
     const { streamSequence, deliveryCount } = msg.info;
     const key = `${this.stream}:${streamSequence}`;
+    const finalDelivery = deliveryCount >= serverMaxDeliver(this.maxDeliveries);
+    if (decoded && this.spec.onDeadLetter && !(await this.tellDeadLetter(msg, key, reason, decoded, finalDelivery))) return;
     try {
       await this.client.publish(
         Events.deadLetter,
@@ -218,7 +269,8 @@ export class WorkConsumer<T extends DescMessage> {
       );
     } catch (err) {
       // Could not record it: leave the message on the stream for another try rather than lose it.
-      this.logger?.error(`dead-lettering ${key} failed (${(err as Error).message}); will retry`, 'Messaging');
+      const outlook = finalDelivery ? 'the server will not deliver it again' : 'will retry';
+      this.logger?.error(`dead-lettering ${key} failed (${(err as Error).message}); ${outlook}`, 'Messaging');
       msg.nak(5000);
       return;
     }
@@ -227,6 +279,32 @@ export class WorkConsumer<T extends DescMessage> {
       'Messaging',
     );
     await msg.ackAck();
+  }
+
+  /**
+   * Runs the dead-letter hook (with heartbeats, as it may take a while). Returns whether to go on and
+   * dead-letter: false when the hook failed and the server will offer the message again; on the
+   * server's final delivery the message is dead-lettered anyway, so it at least reaches the
+   * dead-letter stream and the audit trail.
+   */
+  private async tellDeadLetter(msg: JsMsg, key: string, reason: DeadLetterReason, decoded: Decoded<T>, finalDelivery: boolean): Promise<boolean> {
+    const heartbeat = this.heartbeat(msg);
+    try {
+      await this.spec.onDeadLetter?.(decoded.payload, { ...decoded.ctx, reason });
+      return true;
+    } catch (err) {
+      const name = (err as Error)?.name ?? 'Error';
+      if (finalDelivery) {
+        this.logger?.error(`consumer ${this.spec.durable}: dead-letter hook for ${key} failed (${name}) on the last delivery; dead-lettering without it`, 'Messaging');
+        return true;
+      }
+      const delay = this.retryDelay(msg.info.deliveryCount);
+      this.logger?.warn(`consumer ${this.spec.durable}: dead-letter hook for ${key} failed (${name}); retry in ${delay} ms`, 'Messaging');
+      msg.nak(delay);
+      return false;
+    } finally {
+      clearInterval(heartbeat);
+    }
   }
 
   /** Stops pulling and waits for handlers already running. */

@@ -1,10 +1,11 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { AuditEventSchema, DeadLetterReason, DeadLetterSchema, Events, Outcome } from '@ferry/contracts';
 import { natsTestNamespace, TEST_NATS_URL } from '@ferry/platform/testing';
-import { AckPolicy, connect, type NatsConnection } from 'nats';
+import { AckPolicy, connect, nanos, type NatsConnection } from 'nats';
 import { PermanentMessageError } from './errors';
 import type { MessagingClient } from './messaging.client';
 import { client, eventually, memoryLogger, workEvent } from './testing/fixtures';
+import { DEAD_LETTER_DELIVERIES, serverMaxDeliver } from './work-consumer';
 
 /** Reads every message currently in a stream through an ephemeral consumer. */
 async function readStream(nc: NatsConnection, stream: string): Promise<Uint8Array[]> {
@@ -152,11 +153,95 @@ describe('durable work queues', () => {
     expect(attempts).toBe(1);
   });
 
-  it('declares consumers with a server-side delivery cap one above the handler attempts', async () => {
+  it('declares consumers with a server-side delivery cap above the handler attempts, room to dead-letter', async () => {
     const c = make();
     await c.consume(workEvent, { durable: 'cap', filter: { region: 'cap' }, maxDeliveries: 4 }, async () => undefined);
     const info = await (await nc.jetstreamManager()).consumers.info(c.naming.stream('WORK'), 'cap');
-    expect(info.config.max_deliver).toBe(5);
+    expect(DEAD_LETTER_DELIVERIES).toBeGreaterThanOrEqual(2);
+    expect(info.config.max_deliver).toBe(4 + DEAD_LETTER_DELIVERIES);
     expect(info.config.ack_policy).toBe(AckPolicy.Explicit);
   });
+
+  it('tells the dead-letter hook about a message whose last attempt failed, before dead-lettering it', async () => {
+    const told: { id: string; reason: DeadLetterReason; deliveryCount: number; maxDeliveries: number }[] = [];
+    await make().consume(
+      workEvent,
+      {
+        durable: 'hook',
+        filter: { region: 'hook' },
+        retryDelaysMs: [50],
+        maxDeliveries: 2,
+        onDeadLetter: async (msg, ctx) => void told.push({ id: msg.id, reason: ctx.reason, deliveryCount: ctx.deliveryCount, maxDeliveries: ctx.maxDeliveries }),
+      },
+      async () => {
+        throw new Error('always fails');
+      },
+    );
+    const producer = make('producer');
+    await producer.publish(workEvent, { region: 'hook', org: 'o' }, { id: 'h1' }, { msgId: 'h1' });
+    await eventually(async () => (await letters(producer)).some((l) => l.subject === 'test.v1.work.hook.o'));
+    expect(told).toEqual([{ id: 'h1', reason: DeadLetterReason.MAX_DELIVERIES, deliveryCount: 2, maxDeliveries: 2 }]);
+  });
+
+  it('dead-letters a message whose last attempt never finished (its replica died), telling the hook', async () => {
+    const producer = make('producer');
+    const stream = await producer.declareStream(workEvent.stream);
+    const jsm = await nc.jetstreamManager();
+    // A replica takes the only attempt and dies without an ack or a nak.
+    await jsm.consumers.add(stream, {
+      durable_name: 'lost',
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: producer.naming.subject('test.v1.work.lost.>'),
+      ack_wait: nanos(1000),
+      max_deliver: serverMaxDeliver(1),
+      max_ack_pending: 64,
+    });
+    await producer.publish(workEvent, { region: 'lost', org: 'o' }, { id: 'l1' }, { msgId: 'l1' });
+    const taken = await nc.jetstream().consumers.get(stream, 'lost').then((c) => c.next({ expires: 5000 }));
+    expect(taken?.info.deliveryCount).toBe(1);
+
+    const told: { id: string; deliveryCount: number }[] = [];
+    let handled = 0;
+    await make().consume(
+      workEvent,
+      { durable: 'lost', filter: { region: 'lost' }, ackWaitMs: 1000, maxDeliveries: 1, onDeadLetter: async (msg, ctx) => void told.push({ id: msg.id, deliveryCount: ctx.deliveryCount }) },
+      async () => void handled++,
+    );
+    await eventually(async () => (await letters(producer)).some((l) => l.subject === 'test.v1.work.lost.o'));
+    const letter = (await letters(producer)).find((l) => l.subject === 'test.v1.work.lost.o');
+    expect(letter).toMatchObject({ reason: DeadLetterReason.MAX_DELIVERIES, deliveryCount: 2, detail: 'previous attempt did not finish' });
+    expect(told).toEqual([{ id: 'l1', deliveryCount: 2 }]);
+    expect(handled).toBe(0);
+  });
+
+  it('offers the message again while the dead-letter hook fails, and dead-letters it once the hook succeeds', async () => {
+    let calls = 0;
+    await make().consume(
+      workEvent,
+      {
+        durable: 'hookfail',
+        filter: { region: 'hookfail' },
+        retryDelaysMs: [50],
+        maxDeliveries: 1,
+        onDeadLetter: async () => {
+          calls++;
+          if (calls === 1) throw new Error('database unavailable');
+        },
+      },
+      async () => {
+        throw new Error('always fails');
+      },
+    );
+    const producer = make('producer');
+    await producer.publish(workEvent, { region: 'hookfail', org: 'o' }, { id: 'f1' }, { msgId: 'f1' });
+    await eventually(async () => (await letters(producer)).some((l) => l.subject === 'test.v1.work.hookfail.o'));
+    const letter = (await letters(producer)).find((l) => l.subject === 'test.v1.work.hookfail.o');
+    expect(calls).toBe(2);
+    expect(letter).toMatchObject({ reason: DeadLetterReason.MAX_DELIVERIES, deliveryCount: 2, detail: 'previous attempt did not finish' });
+  });
+
+  /** Every dead letter published so far. */
+  async function letters(producer: MessagingClient) {
+    return (await readStream(nc, producer.naming.stream('DEADLETTER')).catch(() => [])).map((d) => fromBinary(DeadLetterSchema, d));
+  }
 });
