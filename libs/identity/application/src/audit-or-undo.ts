@@ -1,3 +1,5 @@
+import type { SessionRevokeReason } from '@ferry/identity/domain';
+import type { AccessClaims } from '@ferry/platform/rbac';
 import type { CallerInfo } from './caller';
 import { AuditUnavailableError } from './identity.errors';
 import type { IdentityAuditEntry, IdentityAuditTrail } from './identity.ports';
@@ -5,6 +7,14 @@ import type { IdentityAuditEntry, IdentityAuditTrail } from './identity.ports';
 /** The audit actor of a signed-in caller. */
 export function accountActor(accountId: string): IdentityAuditEntry['actor'] {
   return { kind: 'account', id: accountId };
+}
+
+/**
+ * The actor of a signed-in caller and the session its access token names: what it does through the
+ * API belongs to that session's log.
+ */
+export function callerActing(claims: AccessClaims): Pick<IdentityAuditEntry, 'actor' | 'sessionId'> {
+  return { actor: accountActor(claims.accountId), sessionId: claims.sessionId };
 }
 
 /** Identity itself, for changes no person asked for (bootstrap, provisioning at SSO sign-in). */
@@ -47,6 +57,7 @@ export function accountActionEntry(input: {
   accountId: string;
   from: CallerInfo;
   detail?: Record<string, string>;
+  sessionId?: string;
 }): IdentityAuditEntry {
   return {
     orgId: input.orgId,
@@ -57,5 +68,30 @@ export function accountActionEntry(input: {
     sourceAddress: input.from.sourceAddress,
     userAgent: input.from.userAgent,
     ...(input.detail && { detail: input.detail }),
+    ...(input.sessionId && { sessionId: input.sessionId }),
   };
+}
+
+/**
+ * One `auth.session.ended` per session a revocation ended, each carrying its own session id, so every
+ * session's log shows how it ended (`reason`) and who ended it.
+ */
+export function sessionEndedEntries(input: {
+  orgId: string | null;
+  actor: IdentityAuditEntry['actor'];
+  sessionIds: readonly string[];
+  reason: SessionRevokeReason;
+  from: CallerInfo;
+}): IdentityAuditEntry[] {
+  return input.sessionIds.map((sessionId) => ({
+    orgId: input.orgId,
+    actor: input.actor,
+    action: 'auth.session.ended',
+    target: { type: 'session', id: sessionId },
+    outcome: 'success',
+    sourceAddress: input.from.sourceAddress,
+    userAgent: input.from.userAgent,
+    detail: { reason: input.reason },
+    sessionId,
+  }));
 }

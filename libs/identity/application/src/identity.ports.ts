@@ -90,8 +90,8 @@ export interface SessionRepository {
     | { outcome: 'unknown' }
   >;
   revoke(id: string, reason: SessionRevokeReason, now: Date): Promise<void>;
-  /** Revokes every live session of an account; returns how many. */
-  revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<number>;
+  /** Revokes every live session of an account; returns the ids of the sessions it ended. */
+  revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<readonly string[]>;
 }
 
 /** Single-use steps between password and session (MFA challenge, enrolment). Tokens are stored hashed. */
@@ -274,7 +274,9 @@ export type IdentityAuditAction =
   | 'auth.lockout.account'
   | 'auth.throttle.source'
   | 'auth.refresh.reused'
+  | 'auth.session.refreshed'
   | 'auth.session.revoked'
+  | 'auth.session.ended'
   | 'auth.signout'
   | 'auth.sso.failed'
   | 'org.created'
@@ -296,6 +298,12 @@ export interface IdentityAuditEntry {
   readonly userAgent: string;
   /** Small typed detail, e.g. `{ reason: 'bad-password' }`. */
   readonly detail?: Readonly<Record<string, string>>;
+  /**
+   * The sign-in session the record belongs to (the proto's `session_id`): the session an event of a
+   * session's life is about (sign-in, refresh, sign-out, its end), or the session of the access token
+   * an action was taken with. Absent when there is none (a failed sign-in, identity acting on its own).
+   */
+  readonly sessionId?: string;
 }
 
 /** Publishes audit records; resolves once the audit stream stored the record. */

@@ -34,6 +34,16 @@ export interface IssueSessionInput {
   /** Keyed pseudonym of the federated principal; null for password sign-ins. */
   readonly subjectPseudonym: string | null;
   readonly now: Date;
+  /**
+   * The new session's id, when records of the steps completing the sign-in (an enrolment, a recovery
+   * code) must carry it before the session exists; a fresh one otherwise (see newSessionId).
+   */
+  readonly sessionId?: string;
+}
+
+/** A fresh session id (UUID). */
+export function newSessionId(): string {
+  return randomUUID();
 }
 
 /** 32 random bytes, base64url: the shape of refresh and pending-step tokens. */
@@ -61,7 +71,7 @@ export class SessionIssuer {
     const refreshToken = newOpaqueToken();
     const absoluteExpiresAt = new Date(now.getTime() + this.policy.sessionAbsoluteMs);
     const session: Session = {
-      id: randomUUID(),
+      id: input.sessionId ?? newSessionId(),
       accountId: account.id,
       orgId: account.orgId,
       amr: [...amr],
@@ -98,14 +108,15 @@ export class SessionIssuer {
   }
 
   /**
-   * The session a sign-in ends with, audited as auth.signin.succeeded by the account, its method the
-   * amr joined (`pwd+otp`) plus any `detail` (e.g. the SSO provider).
+   * The session a sign-in ends with, audited as auth.signin.succeeded by the account, in the new
+   * session's log, its method the amr joined (`pwd+otp`) plus any `detail` (e.g. the SSO provider).
    */
   async issueSignIn(
     input: IssueSessionInput & { readonly from: CallerInfo; readonly detail?: Record<string, string> },
   ): Promise<IssuedTokens> {
-    const { account, amr, subjectPseudonym, now, from } = input;
-    return this.issueAudited({ account, amr, subjectPseudonym, now }, (sessionId) => ({
+    const { from, detail, ...issue } = input;
+    const { account, amr } = issue;
+    return this.issueAudited(issue, (sessionId) => ({
       orgId: account.orgId,
       actor: accountActor(account.id),
       action: 'auth.signin.succeeded',
@@ -113,7 +124,8 @@ export class SessionIssuer {
       outcome: 'success',
       sourceAddress: from.sourceAddress,
       userAgent: from.userAgent,
-      detail: { method: amr.join('+'), ...input.detail },
+      detail: { method: amr.join('+'), ...detail },
+      sessionId,
     }));
   }
 }

@@ -44,13 +44,13 @@ describe('the in-memory session repository', () => {
     expect(repo.currentTokenHash('s-2')).toBe('k1');
   });
 
-  it('revokes only live sessions of the account and counts them', async () => {
+  it('revokes only live sessions of the account and names them', async () => {
     const repo = new MemorySessionRepository();
     await repo.insert(session({ id: 'a' }), 'x1');
     await repo.insert(session({ id: 'b' }), 'x2');
     await repo.insert(session({ id: 'c', accountId: 'other' }), 'x3');
     await repo.revoke('b', 'signed-out', at(1));
-    expect(await repo.revokeAllForAccount('a-1', 'admin-revoked', at(2))).toBe(1);
+    expect(await repo.revokeAllForAccount('a-1', 'admin-revoked', at(2))).toEqual(['a']);
     expect((await repo.findById('b'))?.revokeReason).toBe('signed-out');
     expect((await repo.findById('c'))?.revokedAt).toBeNull();
   });

@@ -66,8 +66,8 @@ export class MemorySessionRepository implements SessionRepository {
       row.session = { ...row.session, revokedAt: now, revokeReason: reason };
   }
 
-  async revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<number> {
-    let count = 0;
+  async revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<readonly string[]> {
+    const ended: string[] = [];
     for (const row of this.rows.values()) {
       const s = row.session;
       if (
@@ -78,8 +78,8 @@ export class MemorySessionRepository implements SessionRepository {
       )
         continue;
       row.session = { ...s, revokedAt: now, revokeReason: reason };
-      count += 1;
+      ended.push(s.id);
     }
-    return count;
+    return ended;
   }
 }

@@ -15,6 +15,8 @@ export interface AuditEventDraft {
   readonly sourceAddress: string;
   readonly userAgent: string;
   readonly detail?: Readonly<Record<string, string>>;
+  /** The sign-in session the event belongs to (`session_id`), when it came from one; '' or absent otherwise. */
+  readonly sessionId?: string;
 }
 
 /**

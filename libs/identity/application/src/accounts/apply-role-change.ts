@@ -1,6 +1,6 @@
 import type { Account } from '@ferry/identity/domain';
 import type { RoleName } from '@ferry/platform/rbac';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordOrUndo, sessionEndedEntries } from '../audit-or-undo';
 import type { CallerInfo } from '../caller';
 import type {
   AccountRepository,
@@ -19,8 +19,10 @@ export interface RoleChangePorts {
 
 /**
  * Stores `roles` on the account, ends its sessions (reason `role-changed`) so the change holds now
- * rather than at the next refresh, and audits one role.granted / role.revoked per role that changed.
- * If the audit cannot be stored, the previous roles are put back; the ended sessions stay ended.
+ * rather than at the next refresh, and audits one role.granted / role.revoked per role that changed
+ * (in `sessionId`, the session of the admin who asked, if any), then each ended session
+ * (`auth.session.ended`). If the audit cannot be stored, the previous roles are put back; the ended
+ * sessions stay ended.
  */
 export async function applyRoleChange(
   ports: RoleChangePorts,
@@ -31,6 +33,7 @@ export async function applyRoleChange(
     from: CallerInfo;
     now: Date;
     detail?: Record<string, string>;
+    sessionId?: string;
   },
 ): Promise<Account> {
   const { account, roles } = change;
@@ -39,7 +42,7 @@ export async function applyRoleChange(
   if (granted.length === 0 && revoked.length === 0) return account;
 
   await ports.accounts.setRoles(account.id, roles);
-  await ports.sessions.revokeAllForAccount(account.id, 'role-changed', change.now);
+  const ended = await ports.sessions.revokeAllForAccount(account.id, 'role-changed', change.now);
   const entry = (action: 'role.granted' | 'role.revoked', role: RoleName): IdentityAuditEntry => ({
     orgId: account.orgId,
     actor: change.actor,
@@ -49,10 +52,18 @@ export async function applyRoleChange(
     sourceAddress: change.from.sourceAddress,
     userAgent: change.from.userAgent,
     detail: { ...change.detail, role },
+    ...(change.sessionId && { sessionId: change.sessionId }),
+  });
+  const endings = sessionEndedEntries({
+    orgId: account.orgId,
+    actor: change.actor,
+    sessionIds: ended,
+    reason: 'role-changed',
+    from: change.from,
   });
   await recordOrUndo(
     ports.audit,
-    [...granted.map((r) => entry('role.granted', r)), ...revoked.map((r) => entry('role.revoked', r))],
+    [...granted.map((r) => entry('role.granted', r)), ...revoked.map((r) => entry('role.revoked', r)), ...endings],
     () => ports.accounts.setRoles(account.id, account.roles),
   );
   return { ...account, roles: [...roles] };
@@ -67,7 +78,7 @@ export function applyRequestedRoleChange(
   return applyRoleChange(ports, {
     account: request.account,
     roles: request.roles,
-    actor: accountActor(command.caller.accountId),
+    ...callerActing(command.caller),
     from: command.from,
     now: request.now,
   });

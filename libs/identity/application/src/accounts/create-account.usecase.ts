@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account } from '@ferry/identity/domain';
 import { ADMIN_ROLES } from '@ferry/platform/rbac';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordOrUndo } from '../audit-or-undo';
 import { NotFoundError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
@@ -66,7 +66,7 @@ export class CreateAccountUseCase {
       detail?: Record<string, string>,
     ): IdentityAuditEntry => ({
       orgId: org.id,
-      actor: accountActor(command.caller.accountId),
+      ...callerActing(command.caller),
       action,
       target: { type: 'account', id: account.id },
       outcome: 'success',

@@ -60,19 +60,30 @@ describe('granting a role', () => {
     ]);
   });
 
-  it('audits role.granted with the target account and the role', async () => {
+  it("audits role.granted with the target account and the role in the admin's session, then the session it ended", async () => {
     const s = await setUp();
     await grant(s, 'auditor');
+    const common = {
+      orgId: s.org.id,
+      actor: { kind: 'account', id: s.admin.accountId },
+      outcome: 'success',
+      sourceAddress: '198.51.100.4',
+      userAgent: '',
+    };
     expect(s.f.audit.entries).toEqual([
       {
-        orgId: s.org.id,
-        actor: { kind: 'account', id: s.admin.accountId },
+        ...common,
         action: 'role.granted',
         target: { type: 'account', id: s.target.id },
-        outcome: 'success',
-        sourceAddress: '198.51.100.4',
-        userAgent: '',
         detail: { role: 'auditor' },
+        sessionId: s.admin.sessionId,
+      },
+      {
+        ...common,
+        action: 'auth.session.ended',
+        target: { type: 'session', id: s.session.id },
+        detail: { reason: 'role-changed' },
+        sessionId: s.session.id,
       },
     ]);
   });

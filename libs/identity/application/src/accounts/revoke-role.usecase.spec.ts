@@ -54,6 +54,11 @@ describe('revoking a role', () => {
         target: { type: 'account', id: s.self.id },
         detail: { role: 'auditor' },
       }),
+      expect.objectContaining({
+        action: 'auth.session.ended',
+        target: { type: 'session', id: s.session.id },
+        detail: { reason: 'role-changed' },
+      }),
     ]);
     expect(await s.f.sessions.findById(s.session.id)).toMatchObject({ revokeReason: 'role-changed' });
   });

@@ -12,7 +12,7 @@ import {
   TOTP,
   type Totp,
 } from '../identity.ports';
-import { SessionIssuer } from '../session-issuer';
+import { newSessionId, SessionIssuer } from '../session-issuer';
 import { PendingSteps } from '../signin/pending-steps.service';
 import { SignInThrottle } from '../signin/sign-in-throttle';
 import type { SignInResult } from '../signin/sign-in.result';
@@ -39,10 +39,12 @@ export class CompleteMfaUseCase {
 
   async execute(command: CompleteMfaCommand): Promise<SignInResult> {
     const answer = await openStepAnswer(this.ports, 'mfa', command, this.clock.now());
+    // Chosen now so the recovery code's record is in the log of the session it opens.
+    const sessionId = newSessionId();
     const method =
       command.answer.kind === 'totp'
         ? await this.checkTotp(answer, command.answer.code)
-        : await this.checkRecoveryCode(answer, command.answer.code);
+        : await this.checkRecoveryCode(answer, command.answer.code, sessionId);
     const { step, keys, now } = answer;
     await this.pending.consume(step);
     await this.throttle.reset(keys);
@@ -52,6 +54,7 @@ export class CompleteMfaUseCase {
       subjectPseudonym: null,
       now,
       from: command.from,
+      sessionId,
     });
     return { kind: 'session', tokens };
   }
@@ -69,7 +72,7 @@ export class CompleteMfaUseCase {
     return 'otp';
   }
 
-  private async checkRecoveryCode(answer: StepAnswer, code: string): Promise<'rec'> {
+  private async checkRecoveryCode(answer: StepAnswer, code: string, sessionId: string): Promise<'rec'> {
     const account = answer.step.account;
     if (!(await this.accounts.consumeRecoveryCode(account.id, this.hasher.tokenHash(code))))
       return refuseWrongAnswer(this.ports, answer, 'bad-recovery-code');
@@ -82,6 +85,7 @@ export class CompleteMfaUseCase {
         accountId: account.id,
         from: answer.from,
         detail: { remaining: String(remaining) },
+        sessionId,
       }),
     ]);
     return 'rec';

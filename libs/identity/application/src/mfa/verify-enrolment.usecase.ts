@@ -15,7 +15,7 @@ import {
   type Totp,
 } from '../identity.ports';
 import { IDENTITY_POLICY, type IdentityPolicy } from '../identity-policy';
-import { type IssuedTokens, SessionIssuer } from '../session-issuer';
+import { type IssuedTokens, newSessionId, SessionIssuer } from '../session-issuer';
 import { PendingSteps } from '../signin/pending-steps.service';
 import { SignInThrottle } from '../signin/sign-in-throttle';
 import type { VerifyEnrolmentCommand } from './verify-enrolment.command';
@@ -62,6 +62,8 @@ export class VerifyEnrolmentUseCase {
       recoveryCodes.map((c) => this.hasher.tokenHash(normaliseRecoveryCode(c) ?? c)),
     );
     await this.throttle.reset(keys);
+    // Chosen now so the enrolment's record is in the log of the session it opens.
+    const sessionId = newSessionId();
     await recordOrUndo(
       this.audit,
       [
@@ -72,6 +74,7 @@ export class VerifyEnrolmentUseCase {
           accountId: account.id,
           from: command.from,
           detail: { recoveryCodes: String(recoveryCodes.length) },
+          sessionId,
         }),
       ],
       () => this.accounts.clearMfa(account.id),
@@ -83,6 +86,7 @@ export class VerifyEnrolmentUseCase {
       subjectPseudonym: null,
       now,
       from: command.from,
+      sessionId,
     });
     return { tokens, recoveryCodes };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account, Organisation } from '@ferry/identity/domain';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordOrUndo } from '../audit-or-undo';
 import {
   ACCOUNT_REPOSITORY,
   AccountRepository,
@@ -76,7 +76,7 @@ export class CreateOrganisationUseCase {
       detail?: Record<string, string>,
     ): IdentityAuditEntry => ({
       orgId: organisation.id,
-      actor: accountActor(command.caller.accountId),
+      ...callerActing(command.caller),
       action,
       target,
       outcome: 'success',

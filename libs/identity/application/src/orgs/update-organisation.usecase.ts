@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Organisation } from '@ferry/identity/domain';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordOrUndo } from '../audit-or-undo';
 import { NotFoundError } from '../identity.errors';
 import {
   IDENTITY_AUDIT_TRAIL,
@@ -33,7 +33,7 @@ export class UpdateOrganisationUseCase {
       [
         {
           orgId: org.id,
-          actor: accountActor(command.caller.accountId),
+          ...callerActing(command.caller),
           action: 'org.settings.updated',
           target: { type: 'organisation', id: org.id },
           outcome: 'success',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Session } from '@ferry/identity/domain';
-import { recordOrRaise } from '../audit-or-undo';
+import { accountActor, recordOrRaise } from '../audit-or-undo';
 import { InvalidCredentialsError } from '../identity.errors';
 import {
   ACCESS_TOKEN_SIGNER,
@@ -22,9 +22,10 @@ import { signTokenSet } from '../token-set';
 import type { RefreshCommand } from './refresh.command';
 
 /**
- * Exchanges a refresh token for a new token set, rotating it. A token spent before is a sign of
- * theft: the whole session (its family) is revoked and the event audited. The account is reloaded,
- * so role changes and removals take effect at the next refresh.
+ * Exchanges a refresh token for a new token set, rotating it, and records `auth.session.refreshed` in
+ * the session's log. A token spent before is a sign of theft: the whole session (its family) is
+ * revoked and the event audited. The account is reloaded, so role changes and removals take effect
+ * at the next refresh.
  */
 @Injectable()
 export class RefreshUseCase {
@@ -54,9 +55,33 @@ export class RefreshUseCase {
         throw new InvalidCredentialsError();
       case 'reused':
         return this.refuseReuse(result.session, command, now);
-      case 'rotated':
-        return this.tokensFor(result.session, next, now);
+      case 'rotated': {
+        const tokens = await this.tokensFor(result.session, next, now);
+        this.recordRefresh(result.session, command);
+        return tokens;
+      }
     }
+  }
+
+  /**
+   * Not awaited, and a failure does not refuse the refresh: the rotation cannot be undone, and a
+   * client that retried with its spent token would revoke its own session. A refresh is neither a
+   * sign-in nor a change, so it is not held to the stored-before-answered rule; a record the trail
+   * could not store is logged by the trail's adapter.
+   */
+  private recordRefresh(session: Session, command: RefreshCommand): void {
+    void this.audit
+      .record({
+        orgId: session.orgId,
+        actor: accountActor(session.accountId),
+        action: 'auth.session.refreshed',
+        target: { type: 'session', id: session.id },
+        outcome: 'success',
+        sourceAddress: command.from.sourceAddress,
+        userAgent: command.from.userAgent,
+        sessionId: session.id,
+      })
+      .catch(() => undefined);
   }
 
   private async tokensFor(session: Session, refreshToken: string, now: Date): Promise<IssuedTokens> {
@@ -83,6 +108,7 @@ export class RefreshUseCase {
         sourceAddress: command.from.sourceAddress,
         userAgent: command.from.userAgent,
         detail: { accountId: session.accountId },
+        sessionId: session.id,
       },
     ]);
     throw new InvalidCredentialsError();

@@ -39,6 +39,7 @@ export class SignOutUseCase {
         outcome: 'success',
         sourceAddress: from.sourceAddress,
         userAgent: from.userAgent,
+        sessionId: session.id,
       },
     ]);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SsoSettings } from '@ferry/identity/domain';
-import { accountActor, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordOrUndo } from '../audit-or-undo';
 import { NotFoundError } from '../identity.errors';
 import {
   IDENTITY_AUDIT_TRAIL,
@@ -32,7 +32,7 @@ export class UpdateSsoSettingsUseCase {
       [
         {
           orgId: org.id,
-          actor: accountActor(command.caller.accountId),
+          ...callerActing(command.caller),
           action: 'org.sso.updated',
           target: { type: 'organisation', id: org.id },
           outcome: 'success',

@@ -4,7 +4,7 @@ import type { Session, SessionRevokeReason } from '@ferry/identity/domain';
 import { DataSource } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { SessionEntity } from './session.entity';
-import { quotedTable } from './sql-dialect';
+import { dialectOf, quotedTable, returnedRows } from './sql-dialect';
 
 type RotateOutcome = Awaited<ReturnType<SessionRepository['rotateRefreshToken']>>;
 
@@ -87,7 +87,8 @@ export class TypeormSessionRepository implements SessionRepository {
       .execute();
   }
 
-  async revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<number> {
+  /** The ended sessions' ids are read back from the same UPDATE, so none is named that it did not end. */
+  async revokeAllForAccount(accountId: string, reason: SessionRevokeReason, now: Date): Promise<readonly string[]> {
     const result = await this.db
       .createQueryBuilder()
       .update(SessionEntity)
@@ -95,8 +96,9 @@ export class TypeormSessionRepository implements SessionRepository {
       .where('account_id = :accountId', { accountId })
       .andWhere('revoked_at IS NULL')
       .andWhere('idle_expires_at > :now AND absolute_expires_at > :now', { now })
+      .returning(dialectOf(this.db) === 'mssql' ? 'INSERTED.id' : 'id')
       .execute();
-    return result.affected ?? 0;
+    return returnedRows(result.raw).map((row) => String(row['id']));
   }
 
   /** Housekeeping (not a port call): deletes sessions that expired or were revoked before `cutoff`, with their tokens. */
