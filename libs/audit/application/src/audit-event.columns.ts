@@ -1,7 +1,7 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import type { AuditEventSummary, AuditOutcome } from '@ferry/audit/domain';
-import { type AuditEvent, AuditEventSchema, Outcome } from '@ferry/contracts';
+import { AUDIT_COLUMN_WIDTH, type AuditActorKind, type AuditEventSummary, type AuditOutcome, fitColumn } from '@ferry/audit/domain';
+import { ActorKind, type AuditEvent, AuditEventSchema, Outcome } from '@ferry/contracts';
 
 const OUTCOMES: Record<Outcome, AuditOutcome | 'unspecified'> = {
   [Outcome.UNSPECIFIED]: 'unspecified',
@@ -10,7 +10,14 @@ const OUTCOMES: Record<Outcome, AuditOutcome | 'unspecified'> = {
   [Outcome.DENIED]: 'denied',
 };
 
-/** The fields of a published event the store indexes (ids folded to lower case). */
+const ACTOR_KINDS: Record<ActorKind, AuditActorKind> = {
+  [ActorKind.UNSPECIFIED]: 'unspecified',
+  [ActorKind.ACCOUNT]: 'account',
+  [ActorKind.SERVICE]: 'service',
+  [ActorKind.ANONYMOUS]: 'anonymous',
+};
+
+/** The fields of a published event the store indexes (event and organisation ids folded to lower case, text fitted to its column). */
 export function summarizeAuditEvent(event: AuditEvent): AuditEventSummary {
   return {
     id: event.id.toLowerCase(),
@@ -18,6 +25,11 @@ export function summarizeAuditEvent(event: AuditEvent): AuditEventSummary {
     occurredAt: event.occurredAt ? timestampDate(event.occurredAt) : new Date(0),
     action: event.action,
     outcome: OUTCOMES[event.outcome] ?? 'unspecified',
+    actorKind: ACTOR_KINDS[event.actor?.kind ?? ActorKind.UNSPECIFIED] ?? 'unspecified',
+    actorId: fitColumn(event.actor?.id ?? '', AUDIT_COLUMN_WIDTH.actorId),
+    targetType: fitColumn(event.target?.type ?? '', AUDIT_COLUMN_WIDTH.targetType),
+    targetId: fitColumn(event.target?.id ?? '', AUDIT_COLUMN_WIDTH.targetId),
+    sessionId: fitColumn(event.sessionId, AUDIT_COLUMN_WIDTH.sessionId),
   };
 }
 
@@ -32,6 +44,11 @@ export function auditColumns(summary: AuditEventSummary): Record<string, string>
     action: summary.action,
     outcome: summary.outcome,
     occurred_at: summary.occurredAt.toISOString(),
+    actor_kind: summary.actorKind,
+    actor_id: summary.actorId,
+    target_type: summary.targetType,
+    target_id: summary.targetId,
+    session_id: summary.sessionId,
   };
 }
 

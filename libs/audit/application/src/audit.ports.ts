@@ -1,4 +1,4 @@
-import type { AuditEventSummary, AuditVerifyKeys, ChainHead, ChainRecord, SignedChainHead } from '@ferry/audit/domain';
+import type { AuditEventSummary, AuditQueryFilter, AuditVerifyKeys, ChainHead, ChainRecord, SignedChainHead } from '@ferry/audit/domain';
 
 /** One stored record: the summary plus the event exactly as published (protobuf bytes). */
 export interface StoredAuditRecord {
@@ -43,8 +43,12 @@ export interface AuditStore {
    *   batcher then appends its halves apart, so one bad event does not hold back the others).
    */
   appendBatch(items: readonly AuditAppend[]): Promise<AppendBatchResult>;
-  /** Newest first, strictly below `before` when given. */
-  page(orgId: string, limit: number, before: bigint | undefined): Promise<StoredAuditRecord[]>;
+  /** Records matching `filter` (see matchesAuditFilter), newest first, strictly below `before` when given. */
+  page(orgId: string, limit: number, before: bigint | undefined, filter?: AuditQueryFilter): Promise<StoredAuditRecord[]>;
+  /** How many records match `filter`, counting no further than `atMost`. */
+  countMatching(orgId: string, filter: AuditQueryFilter, atMost: number): Promise<number>;
+  /** The records carrying `sessionId`, oldest first, strictly above `after` when given. */
+  sessionPage(orgId: string, sessionId: string, limit: number, after: bigint | undefined): Promise<StoredAuditRecord[]>;
 }
 
 /** Raised by a store for a batch the database refused for its content, not for its availability. */

@@ -1,9 +1,11 @@
 export * from './append-audit-event.usecase';
 export * from './audit-append.batcher';
 export * from './audit-event.columns';
+export { AUDIT_PAGE_MAX_BYTES } from './audit-page';
 export * from './audit-retention.usecase';
 export * from './audit.ports';
 export * from './chain-checkpointer';
+export * from './list-session-events.usecase';
 export * from './purge-audit-records.usecase';
 export * from './query-audit-events.usecase';
 export * from './verify-audit-chain.usecase';

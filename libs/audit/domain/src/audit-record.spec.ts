@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, pageSize } from './audit-cursor';
-import { validateAuditEvent } from './audit-record';
+import { fitColumn, validateAuditEvent } from './audit-record';
 
 const event = {
   id: '3f1e2d3c-4b5a-4968-8776-655443322110',
@@ -7,6 +7,11 @@ const event = {
   occurredAt: new Date('2026-01-01T00:00:00Z'),
   action: 'connector.created',
   outcome: 'success' as const,
+  actorKind: 'account' as const,
+  actorId: 'acc-1',
+  targetType: 'connector',
+  targetId: 'c-1',
+  sessionId: '',
 };
 
 describe('audit event validation', () => {
@@ -28,16 +33,33 @@ describe('audit event validation', () => {
   });
 });
 
+describe('query columns', () => {
+  it('keeps a value that fits, and fits one that does not without splitting a character', () => {
+    expect(fitColumn('acc-1', 8)).toBe('acc-1');
+    expect(fitColumn('abcdefghij', 4)).toBe('abcd');
+    expect(fitColumn('abc\u{1F600}', 4)).toBe('abc');
+    expect(fitColumn('a\u0000b', 8)).toBe('a\ufffdb');
+  });
+});
+
 describe('audit paging', () => {
-  it('round-trips a cursor', () => {
-    expect(decodeCursor(encodeCursor(42n))).toBe(42n);
-    expect(decodeCursor('')).toBeUndefined();
+  it('round-trips a cursor within its scope', () => {
+    expect(decodeCursor(encodeCursor(42n, 'q'), 'q')).toBe(42n);
+    expect(decodeCursor('', 'q')).toBeUndefined();
   });
 
-  it.each(['%%%', Buffer.from('s:0').toString('base64url'), Buffer.from('s:-1').toString('base64url'), 'a'.repeat(65)])(
-    'refuses the malformed cursor %j',
-    (bad) => expect(() => decodeCursor(bad)).toThrow('cursor is malformed'),
-  );
+  it('refuses a cursor issued for another scope', () => {
+    expect(() => decodeCursor(encodeCursor(42n, 'q1'), 'q2')).toThrow('cursor belongs to another query');
+  });
+
+  it.each([
+    '%%%',
+    Buffer.from('c1.0.0123456789abcdef').toString('base64url'),
+    Buffer.from('c1.-1.0123456789abcdef').toString('base64url'),
+    Buffer.from('c1.99999999999999999999.0123456789abcdef').toString('base64url'),
+    Buffer.from('s:12').toString('base64url'),
+    'a'.repeat(65),
+  ])('refuses the malformed cursor %j', (bad) => expect(() => decodeCursor(bad, 'q')).toThrow('cursor is malformed'));
 
   it('clamps page sizes', () => {
     expect(pageSize(0)).toBe(100);

@@ -1,7 +1,13 @@
 /** How an audited action ended (mirrors ferry.audit.v1.Outcome). */
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
-/** The fields of an audit event the audit service indexes and checks. */
+/** Who acted (mirrors ferry.audit.v1.ActorKind). */
+export type AuditActorKind = 'account' | 'service' | 'anonymous' | 'unspecified';
+
+/**
+ * The fields of an audit event the audit service indexes and checks. The text fields past `outcome`
+ * are column values: the event's value fitted to its column by {@link fitColumn}.
+ */
 export interface AuditEventSummary {
   readonly id: string;
   /** Empty for installation-level actions. */
@@ -9,6 +15,30 @@ export interface AuditEventSummary {
   readonly occurredAt: Date;
   readonly action: string;
   readonly outcome: AuditOutcome | 'unspecified';
+  readonly actorKind: AuditActorKind;
+  readonly actorId: string;
+  readonly targetType: string;
+  readonly targetId: string;
+  /** The sign-in session the action came from; empty when none. */
+  readonly sessionId: string;
+}
+
+/** Widths (characters) of the query columns holding publisher-chosen text. */
+export const AUDIT_COLUMN_WIDTH = { actorId: 256, targetType: 64, targetId: 256, sessionId: 128 } as const;
+
+/**
+ * A publisher's value as its query column holds it: NUL (which PostgreSQL text cannot hold) becomes
+ * U+FFFD and a longer value keeps its first `width` characters (never half a surrogate pair). The
+ * record itself keeps the value unchanged (payload); only the column is fitted, the same way on
+ * append, in the migration that filled the columns, and when verification re-derives them. Events
+ * are not refused for a long value: that would lose the record.
+ */
+export function fitColumn(value: string, width: number): string {
+  const clean = value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
+  if (clean.length <= width) return clean;
+  const cut = clean.slice(0, width);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
 export interface AuditViolation {

@@ -1,4 +1,5 @@
 export * from './audit-cursor';
+export * from './audit-query';
 export * from './audit-record';
 export * from './chain/chain-hash';
 export * from './chain/chain-head-signature';

@@ -1,5 +1,6 @@
 import { CreateAuditTables1732300000000 } from './persistence/1732300000000-create-audit-tables.migration';
 import { ChainAuditEvents1734500000001 } from './persistence/1734500000001-chain-audit-events.migration';
+import { IndexAuditQueryColumns1736000000000 } from './persistence/1736000000000-index-audit-query-columns.migration';
 import { AuditCheckpointEntity, AuditEventEntity, AuditRetentionEntity, ChainHeadEntity } from './persistence/audit-event.entity';
 
 export { AuditInfraModule } from './audit-infra.module';
@@ -15,4 +16,4 @@ export { AuditCheckpointEntity, AuditEventEntity, AuditRetentionEntity, ChainHea
 
 /** What the audit service's PersistenceModule needs: its entities and migrations. */
 export const AUDIT_ENTITIES = [AuditEventEntity, ChainHeadEntity, AuditCheckpointEntity, AuditRetentionEntity];
-export const AUDIT_MIGRATIONS = [CreateAuditTables1732300000000, ChainAuditEvents1734500000001];
+export const AUDIT_MIGRATIONS = [CreateAuditTables1732300000000, ChainAuditEvents1734500000001, IndexAuditQueryColumns1736000000000];

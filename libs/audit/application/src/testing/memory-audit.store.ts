@@ -1,10 +1,12 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
   auditKeyId,
+  type AuditQueryFilter,
   type ChainHead,
   chainHash,
   type ChainRecord,
   GENESIS_HASH,
+  matchesAuditFilter,
   type SignedChainHead,
   signChainHead,
 } from '@ferry/audit/domain';
@@ -61,10 +63,22 @@ export class MemoryAuditStore implements AuditStore, AuditChainStore {
     return { outcomes, heads: [...touched.values()] };
   }
 
-  async page(orgId: string, limit: number, before: bigint | undefined): Promise<StoredAuditRecord[]> {
+  async page(orgId: string, limit: number, before: bigint | undefined, filter: AuditQueryFilter = {}): Promise<StoredAuditRecord[]> {
     return this.rows
-      .filter((r) => r.orgId === orgId && (before === undefined || r.sequence < before))
+      .filter((r) => r.orgId === orgId && (before === undefined || r.sequence < before) && matchesAuditFilter(r.summary, filter))
       .sort((a, b) => (a.sequence < b.sequence ? 1 : -1))
+      .slice(0, limit)
+      .map((r) => ({ summary: r.summary, sequence: r.sequence, encoded: r.payload }));
+  }
+
+  async countMatching(orgId: string, filter: AuditQueryFilter, atMost: number): Promise<number> {
+    return Math.min(atMost, this.rows.filter((r) => r.orgId === orgId && matchesAuditFilter(r.summary, filter)).length);
+  }
+
+  async sessionPage(orgId: string, sessionId: string, limit: number, after: bigint | undefined): Promise<StoredAuditRecord[]> {
+    return this.rows
+      .filter((r) => r.orgId === orgId && r.summary.sessionId === sessionId && (after === undefined || r.sequence > after))
+      .sort((a, b) => (a.sequence < b.sequence ? -1 : 1))
       .slice(0, limit)
       .map((r) => ({ summary: r.summary, sequence: r.sequence, encoded: r.payload }));
   }

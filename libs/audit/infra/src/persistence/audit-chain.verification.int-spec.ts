@@ -55,6 +55,12 @@ describe('audit chain verification on PostgreSQL with the NATS witness', () => {
     expect((await h.verify.execute(org)).violation).toMatchObject({ sequence: 12n, kind: 'altered', reason: 'its outcome column disagrees with its payload' });
   });
 
+  it.each(['actor_kind', 'actor_id', 'target_type', 'target_id', 'session_id'])('reports a record whose query column %s was edited as altered', async (column) => {
+    const org = await chainOf();
+    await sql(`UPDATE audit.events SET ${column} = 'service' WHERE org_id = $1 AND sequence = 9`, [org]);
+    expect((await h.verify.execute(org)).violation).toMatchObject({ sequence: 9n, kind: 'altered', reason: `its ${column} column disagrees with its payload` });
+  });
+
   it('reports a deleted record as missing', async () => {
     const org = await chainOf();
     await sql('DELETE FROM audit.events WHERE org_id = $1 AND sequence = 14', [org]);

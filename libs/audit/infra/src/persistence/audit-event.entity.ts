@@ -1,8 +1,18 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One appended audit event; rows are never updated, and deleted only by the retention purge. */
+/**
+ * One appended audit event; rows are never updated, and deleted only by the retention purge. The
+ * indexes beside (org_id, sequence) serve the query filters, each ending in sequence so a filtered
+ * page is read newest first (or a session oldest first) without a sort. Migration 1736000000000
+ * creates them; on PostgreSQL the action index uses varchar_pattern_ops so a prefix LIKE can use it.
+ */
 @Entity({ name: 'events' })
 @Index('ux_events_org_sequence', ['orgId', 'sequence'], { unique: true })
+@Index('ix_events_org_actor', ['orgId', 'actorId', 'sequence'])
+@Index('ix_events_org_target', ['orgId', 'targetType', 'targetId', 'sequence'])
+@Index('ix_events_org_session', ['orgId', 'sessionId', 'sequence'])
+@Index('ix_events_org_action', ['orgId', 'action', 'sequence'])
+@Index('ix_events_org_occurred', ['orgId', 'occurredAt'])
 export class AuditEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -29,6 +39,26 @@ export class AuditEventEntity {
 
   @Column({ type: 'varchar', length: 16 })
   outcome!: string;
+
+  // The query columns below hold the payload's values fitted by fitColumn (@ferry/audit/domain);
+  // verification re-derives them from the payload. nvarchar on SQL Server (see the migration).
+
+  /** account, service, anonymous or unspecified. */
+  @Column({ name: 'actor_kind', type: 'varchar', length: 16 })
+  actorKind!: string;
+
+  @Column({ name: 'actor_id', type: 'varchar', length: 256 })
+  actorId!: string;
+
+  @Column({ name: 'target_type', type: 'varchar', length: 64 })
+  targetType!: string;
+
+  @Column({ name: 'target_id', type: 'varchar', length: 256 })
+  targetId!: string;
+
+  /** The sign-in session the action came from; empty when none. */
+  @Column({ name: 'session_id', type: 'varchar', length: 128 })
+  sessionId!: string;
 
   /**
    * The event exactly as published (protobuf bytes, base64), so nothing a publisher sent is lost or

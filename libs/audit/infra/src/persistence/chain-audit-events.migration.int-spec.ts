@@ -33,7 +33,7 @@ describe('the chain migration', () => {
     const db = createServiceDataSource({ url: database.url, service: 'audit', entities: AUDIT_ENTITIES, migrations: AUDIT_MIGRATIONS });
     await db.initialize();
     try {
-      expect(await migrateServiceSchema(db)).toEqual(['ChainAuditEvents1734500000001']);
+      expect(await migrateServiceSchema(db)).toEqual(['ChainAuditEvents1734500000001', 'IndexAuditQueryColumns1736000000000']);
       await new TypeormAuditStore(db).appendBatch([auditEventFixture(5000, ORG)]);
       const verify = new VerifyAuditChainUseCase(new TypeormAuditChainStore(db), new EphemeralChainSigner());
       const result = await verify.execute(ORG);

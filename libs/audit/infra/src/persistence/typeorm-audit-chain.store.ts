@@ -3,20 +3,15 @@ import type { AuditChainStore, ChainExtent, ChainPosition } from '@ferry/audit/a
 import { type ChainRecord, MAX_STORED_SEQUENCE, type SignedChainHead } from '@ferry/audit/domain';
 import { DataSource } from 'typeorm';
 import { AuditCheckpointEntity, AuditEventEntity, ChainHeadEntity } from './audit-event.entity';
+import { QUERY_COLUMNS, type QueryRow } from './audit-query.sql';
 import { type AuditSqlDialect, auditDialect, auditTable, isUniqueViolation, limitClause, param, toBigInt, toDate, toHash } from './audit-sql';
 
 /** Sequences per read while walking a chain: memory stays at about two pages whatever the chain's length. */
 export const CHAIN_PAGE = 2000;
 const CHECKPOINT_PAGE = 500;
 
-interface EventRow {
-  id: string;
-  org_id: string;
-  sequence: string;
-  occurred_at: Date | string;
-  action: string;
-  outcome: string;
-  payload: string;
+/** A record as verification reads it: its query columns and payload, and its links. */
+interface EventRow extends QueryRow {
   prev_hash: string;
   hash: string;
 }
@@ -39,7 +34,18 @@ function toRecord(r: EventRow): ChainRecord {
     hash: toHash(r.hash),
     payload: new Uint8Array(Buffer.from(r.payload, 'base64')),
     // Keep in step with auditColumns in @ferry/audit/application.
-    columns: { id: r.id, org_id: r.org_id, action: r.action, outcome: r.outcome, occurred_at: toDate(r.occurred_at).toISOString() },
+    columns: {
+      id: r.id,
+      org_id: r.org_id,
+      action: r.action,
+      outcome: r.outcome,
+      occurred_at: toDate(r.occurred_at).toISOString(),
+      actor_kind: r.actor_kind,
+      actor_id: r.actor_id,
+      target_type: r.target_type,
+      target_id: r.target_id,
+      session_id: r.session_id,
+    },
   };
 }
 
@@ -96,7 +102,7 @@ export class TypeormAuditChainStore implements AuditChainStore {
     const last = toBigInt(bounds.last_sequence);
     const end = to !== undefined && to < last ? to : last;
     const window = BigInt(CHAIN_PAGE);
-    const sql = `SELECT id, org_id, sequence, occurred_at, action, outcome, payload, prev_hash, hash FROM ${this.events}
+    const sql = `SELECT ${QUERY_COLUMNS}, prev_hash, hash FROM ${this.events}
       WHERE org_id = ${this.p(0)} AND sequence > ${this.p(1)} AND sequence <= ${this.p(2)} ORDER BY sequence`;
     const read = (from: bigint) => this.db.query<EventRow[]>(sql, [orgId, from.toString(), (from + window < end ? from + window : end).toString()]);
     let from = after;

@@ -8,15 +8,16 @@ import {
   type ChainPosition,
   type StoredAuditRecord,
 } from '@ferry/audit/application';
-import { type AuditOutcome, chainHash, GENESIS_HASH } from '@ferry/audit/domain';
-import { DataSource, type EntityManager, LessThan } from 'typeorm';
+import { type AuditQueryFilter, chainHash, GENESIS_HASH } from '@ferry/audit/domain';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditEventEntity, ChainHeadEntity } from './audit-event.entity';
-import { type AuditSqlDialect, auditDialect, auditTable, isDataError, isRetryableConflict, isUniqueViolation, toBigInt, toHash } from './audit-sql';
+import { filterConditions, QUERY_COLUMNS, type QueryRow, toStoredRecord } from './audit-query.sql';
+import { type AuditSqlDialect, auditDialect, auditTable, isDataError, isRetryableConflict, isUniqueViolation, limitClause, param, toBigInt, toHash } from './audit-sql';
 
 /** Attempts of a batch that lost a race (deadlock, serialization, a duplicate stored meanwhile). */
 const ATTEMPTS = 5;
-/** SQL Server takes at most 2,100 parameters per statement. */
-const MSSQL_ROWS_PER_INSERT = 200;
+/** SQL Server takes at most 2,100 parameters per statement: 130 rows of 15. */
+const MSSQL_ROWS_PER_INSERT = 130;
 const MSSQL_IDS_PER_SELECT = 1000;
 
 /** One row of a batch, as inserted. */
@@ -27,12 +28,18 @@ interface NewRow {
   readonly occurredAt: string;
   readonly action: string;
   readonly outcome: string;
+  readonly actorKind: string;
+  readonly actorId: string;
+  readonly targetType: string;
+  readonly targetId: string;
+  readonly sessionId: string;
   readonly payload: string;
   readonly prevHash: string;
   readonly hash: string;
 }
 
-const COLUMNS = 'id, org_id, sequence, occurred_at, recorded_at, action, outcome, payload, prev_hash, hash';
+const COLUMNS = 'id, org_id, sequence, occurred_at, recorded_at, action, outcome, actor_kind, actor_id, target_type, target_id, session_id, payload, prev_hash, hash';
+const COLUMN_COUNT = 15;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -143,6 +150,11 @@ export class TypeormAuditStore implements AuditStore {
         occurredAt: summary.occurredAt.toISOString(),
         action: summary.action,
         outcome: summary.outcome,
+        actorKind: summary.actorKind,
+        actorId: summary.actorId,
+        targetType: summary.targetType,
+        targetId: summary.targetId,
+        sessionId: summary.sessionId,
         payload: Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('base64'),
         prevHash: head.hash,
         hash,
@@ -192,9 +204,10 @@ export class TypeormAuditStore implements AuditStore {
 
   private async insertRows(tx: EntityManager, rows: readonly NewRow[], recordedAt: string): Promise<void> {
     if (this.dialect === 'postgres') {
-      // One statement whatever the batch size: ten array parameters, unnested into rows.
+      // One statement whatever the batch size: one array parameter per column, unnested into rows.
       await tx.query(
-        `INSERT INTO ${this.events} (${COLUMNS}) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::varchar[], $7::varchar[], $8::text[], $9::char(64)[], $10::char(64)[])`,
+        `INSERT INTO ${this.events} (${COLUMNS}) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::varchar[], $7::varchar[],
+          $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[], $12::varchar[], $13::text[], $14::char(64)[], $15::char(64)[])`,
         [
           rows.map((r) => r.id),
           rows.map((r) => r.orgId),
@@ -203,6 +216,11 @@ export class TypeormAuditStore implements AuditStore {
           rows.map(() => recordedAt),
           rows.map((r) => r.action),
           rows.map((r) => r.outcome),
+          rows.map((r) => r.actorKind),
+          rows.map((r) => r.actorId),
+          rows.map((r) => r.targetType),
+          rows.map((r) => r.targetId),
+          rows.map((r) => r.sessionId),
           rows.map((r) => r.payload),
           rows.map((r) => r.prevHash),
           rows.map((r) => r.hash),
@@ -211,10 +229,26 @@ export class TypeormAuditStore implements AuditStore {
       return;
     }
     for (const part of chunks(rows, MSSQL_ROWS_PER_INSERT)) {
-      const values = part.map((_, i) => `(${Array.from({ length: 10 }, (_, c) => `@${i * 10 + c}`).join(', ')})`).join(', ');
+      const values = part.map((_, i) => `(${Array.from({ length: COLUMN_COUNT }, (_, c) => `@${i * COLUMN_COUNT + c}`).join(', ')})`).join(', ');
       await tx.query(
         `INSERT INTO ${this.events} (${COLUMNS}) VALUES ${values}`,
-        part.flatMap((r) => [r.id, r.orgId, r.sequence.toString(), r.occurredAt, recordedAt, r.action, r.outcome, r.payload, r.prevHash, r.hash]),
+        part.flatMap((r) => [
+          r.id,
+          r.orgId,
+          r.sequence.toString(),
+          r.occurredAt,
+          recordedAt,
+          r.action,
+          r.outcome,
+          r.actorKind,
+          r.actorId,
+          r.targetType,
+          r.targetId,
+          r.sessionId,
+          r.payload,
+          r.prevHash,
+          r.hash,
+        ]),
       );
     }
   }
@@ -232,16 +266,40 @@ export class TypeormAuditStore implements AuditStore {
     }
   }
 
-  async page(orgId: string, limit: number, before: bigint | undefined): Promise<StoredAuditRecord[]> {
-    const rows = await this.db.getRepository(AuditEventEntity).find({
-      where: { orgId, ...(before !== undefined ? { sequence: LessThan(before.toString()) } : {}) },
-      order: { sequence: 'DESC' },
-      take: limit,
-    });
-    return rows.map((r) => ({
-      sequence: BigInt(r.sequence),
-      encoded: new Uint8Array(Buffer.from(r.payload, 'base64')),
-      summary: { id: r.id, orgId: r.orgId, occurredAt: r.occurredAt, action: r.action, outcome: r.outcome as AuditOutcome },
-    }));
+  async page(orgId: string, limit: number, before: bigint | undefined, filter: AuditQueryFilter = {}): Promise<StoredAuditRecord[]> {
+    const params: unknown[] = [orgId];
+    let bound = '';
+    if (before !== undefined) {
+      params.push(before.toString());
+      bound = ` AND sequence < ${param(this.dialect, 1)}`;
+    }
+    const where = filterConditions(this.dialect, filter, params.length);
+    const rows = await this.db.query<QueryRow[]>(
+      `SELECT ${QUERY_COLUMNS} FROM ${this.events} WHERE org_id = ${param(this.dialect, 0)}${bound}${where.sql} ORDER BY sequence DESC ${limitClause(this.dialect, limit)}`,
+      [...params, ...where.params],
+    );
+    return rows.map(toStoredRecord);
+  }
+
+  async countMatching(orgId: string, filter: AuditQueryFilter, atMost: number): Promise<number> {
+    const where = filterConditions(this.dialect, filter, 1);
+    const n = Math.trunc(atMost);
+    // Counting stops at `atMost` rows: a filter matching a whole chain is not counted through.
+    const matching =
+      this.dialect === 'postgres'
+        ? `SELECT 1 AS one FROM ${this.events} WHERE org_id = $1${where.sql} LIMIT ${n}`
+        : `SELECT TOP (${n}) 1 AS one FROM ${this.events} WHERE org_id = @0${where.sql}`;
+    const [row] = await this.db.query<{ n: string | number }[]>(`SELECT COUNT(*) AS n FROM (${matching}) AS m`, [orgId, ...where.params]);
+    return Number(row?.n ?? 0);
+  }
+
+  async sessionPage(orgId: string, sessionId: string, limit: number, after: bigint | undefined): Promise<StoredAuditRecord[]> {
+    const p = (i: number) => param(this.dialect, i);
+    const rows = await this.db.query<QueryRow[]>(
+      `SELECT ${QUERY_COLUMNS} FROM ${this.events} WHERE org_id = ${p(0)} AND session_id = ${p(1)}${after === undefined ? '' : ` AND sequence > ${p(2)}`}
+       ORDER BY sequence ${limitClause(this.dialect, limit)}`,
+      [orgId, sessionId, ...(after === undefined ? [] : [after.toString()])],
+    );
+    return rows.map(toStoredRecord);
   }
 }
