@@ -1,6 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { ACCESS_DENIED_RECORDER, AuthModule } from '@ferry/platform/auth';
 import { AccountsController } from './accounts/accounts.controller';
+import { ApiCallMiddleware } from './api-calls/api-call.middleware';
+import { ApiCallRecorder } from './api-calls/api-call.recorder';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { SsoController } from './auth/sso.controller';
@@ -16,11 +18,11 @@ import { OrgsController } from './orgs/orgs.controller';
 
 /**
  * The public HTTP API, /api/v1. Every route requires an access token from the identity service and
- * names the permission it needs, except the sign-in steps and the JWKS. Requires MessagingModule in
- * the importing app.
+ * names the permission it needs, except the sign-in steps and the JWKS; each call made with one is
+ * audited as `api.call` in its session's log. Requires MessagingModule in the importing app.
  */
 @Module({})
-export class GatewayApiModule {
+export class GatewayApiModule implements NestModule {
   static forRoot(options: GatewayApiOptions): DynamicModule {
     return {
       module: GatewayApiModule,
@@ -29,7 +31,12 @@ export class GatewayApiModule {
       providers: [
         { provide: GATEWAY_API_OPTIONS, useValue: options },
         { provide: ACCESS_DENIED_RECORDER, useClass: AuditingAccessDeniedRecorder },
+        ApiCallRecorder,
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ApiCallMiddleware).forRoutes('*');
   }
 }

@@ -3,7 +3,7 @@ export { InvalidTokenError, type InvalidTokenReason, KeySourceUnavailableError }
 export { type JwksSource, StaticJwksSource, type VerificationKey } from './jwks-source';
 export { NatsJwksSource, type NatsJwksSourceOptions } from './nats-jwks.source';
 export { Public, RequirePermission } from './access-metadata.decorators';
-export { bearerToken } from './authenticated-request';
+export { bearerToken, verifiedClaims } from './authenticated-request';
 export { BearerToken, CurrentClaims } from './request-context.decorators';
 export { AccessGuard, ORG_ROUTE_PARAM } from './access.guard';
 export {
