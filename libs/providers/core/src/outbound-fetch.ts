@@ -1,7 +1,8 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import type { Agent } from 'node:https';
 import type { DestinationPolicy } from '@ferry/platform/net';
-import { asProviderError, checkedHttpsUrl, headersOf } from './outbound-guard';
+import { asProviderError, DestinationCheck, headersOf, nodeHeaders } from './outbound-guard';
 import { ProviderError } from './provider-error';
 
 /** The subset of `fetch` the provider adapters use. */
@@ -33,12 +34,13 @@ export interface OutboundFetchOptions {
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+  const destinations = new DestinationCheck(options.policy);
   return async (input, init = {}) => {
-    const url = await checkedHttpsUrl(input, options.policy);
-    const headers = new Headers(init.headers);
+    const url = await destinations.url(input);
+    const headers = nodeHeaders(init.headers);
     const body = init.body instanceof URLSearchParams ? init.body.toString() : init.body;
-    if (init.body instanceof URLSearchParams && !headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
-    if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)));
+    if (init.body instanceof URLSearchParams && headers['content-type'] === undefined) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     return new Promise<Response>((resolve, reject) => {
       // One outcome per request: whichever of answer, overflow, deadline or error comes first wins.
       let settled = false;
@@ -55,7 +57,15 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         req.destroy();
       };
       const onAbort = () => fail(new ProviderError('unreachable', `request to ${url.host} was aborted`));
-      const req = request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent: options.agent }, (res) => {
+      let req: ClientRequest;
+      try {
+        req = request(url, { method: init.method ?? 'GET', headers, agent: options.agent }, answered);
+      } catch {
+        // Node refuses a header value with a line break or a bad method: its message may name the header.
+        reject(new ProviderError('invalid-input', `a request to ${url.host} has an invalid method or header`));
+        return;
+      }
+      function answered(res: IncomingMessage): void {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -74,7 +84,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         });
         res.on('error', fail);
         res.on('aborted', () => fail(new ProviderError('unreachable', `${url.host} closed the connection mid-answer`)));
-      });
+      }
       const deadline = setTimeout(() => fail(new ProviderError('unreachable', `${url.host} did not answer within ${timeoutMs} ms`)), timeoutMs);
       req.on('close', () => clearTimeout(deadline));
       req.on('error', fail);

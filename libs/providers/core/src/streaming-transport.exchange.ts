@@ -3,12 +3,10 @@ import { type Agent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { asProviderError, headersOf } from './outbound-guard';
+import { asProviderError, headersOf, nodeHeaders } from './outbound-guard';
 import { ProviderError } from './provider-error';
 import type { StreamingRequest, StreamingResponse } from './streaming-transport';
-
-/** How often the idle and connect timers are checked, at most. */
-const MAX_TICK_MS = 1_000;
+import type { Watchdog } from './streaming-transport.watchdog';
 
 /**
  * One request/response over a pinned socket, settled once: the promise is rejected with the first
@@ -26,7 +24,6 @@ export class Exchange {
   private readonly startedAt = Date.now();
   private lastActivity = Date.now();
   private lastBytes = -1;
-  private ticker?: NodeJS.Timeout;
   private resolve!: (res: StreamingResponse) => void;
   private reject!: (err: Error) => void;
   private readonly onSecureConnect = () => (this.connected = true);
@@ -38,6 +35,7 @@ export class Exchange {
     private readonly request: StreamingRequest,
     private readonly agent: Agent,
     private readonly timing: { readonly idleMs: number; readonly connectMs: number },
+    private readonly watchdog: Watchdog,
   ) {}
 
   start(): Promise<StreamingResponse> {
@@ -45,15 +43,19 @@ export class Exchange {
       this.resolve = resolve;
       this.reject = reject;
     });
-    const headers = new Headers(this.request.headers);
+    const headers = nodeHeaders(this.request.headers);
     const body = this.request.body;
     const length = Buffer.isBuffer(body) ? body.length : this.request.bodyLength;
-    if (body !== undefined && length !== undefined) headers.set('content-length', String(length));
-    const req = httpsRequest(this.url, {
-      method: this.request.method,
-      headers: Object.fromEntries(headers),
-      agent: this.agent,
-    });
+    if (body !== undefined && length !== undefined) headers['content-length'] = String(length);
+    let req: ClientRequest;
+    try {
+      req = httpsRequest(this.url, { method: this.request.method, headers, agent: this.agent });
+    } catch {
+      // Node refuses a header value with a line break or a bad method: its message may name the header.
+      return Promise.reject(
+        new ProviderError('invalid-input', `a request to ${this.url.host} has an invalid method or header`),
+      );
+    }
     this.req = req;
     req.on('socket', (socket: Socket) => {
       this.socket = socket;
@@ -67,11 +69,7 @@ export class Exchange {
     req.on('response', (res: IncomingMessage) => this.answered(res));
     req.on('error', (err) => this.fail(asProviderError(err, this.url)));
     this.request.signal.addEventListener('abort', this.onAbort, { once: true });
-    const tick = Math.max(
-      10,
-      Math.min(MAX_TICK_MS, Math.floor(Math.min(this.timing.idleMs, this.timing.connectMs) / 4)),
-    );
-    this.ticker = setInterval(() => this.check(), tick);
+    this.watchdog.watch(this);
     if (body === undefined) req.end();
     else if (Buffer.isBuffer(body)) req.end(body);
     else void this.pump(body, length);
@@ -157,12 +155,19 @@ export class Exchange {
     });
     res.pipe(body);
     this.settled = true;
-    this.resolve({ status: res.statusCode ?? 502, headers: headersOf(res.headers), body });
+    // Most callers never look at the headers: they are made into a `Headers` when first read.
+    let headers: Headers | undefined;
+    this.resolve({
+      status: res.statusCode ?? 502,
+      get headers() {
+        return (headers ??= headersOf(res.headers));
+      },
+      body,
+    });
   }
 
   /** Connect deadline, then idle detection: bytes moving on the socket, or Ferry's side holding things up. */
-  private check(): void {
-    const now = Date.now();
+  check(now: number): void {
     if (!this.connected) {
       if (now - this.startedAt > this.timing.connectMs)
         this.fail(
@@ -207,7 +212,7 @@ export class Exchange {
   private cleanup(): void {
     if (this.finished) return;
     this.finished = true;
-    clearInterval(this.ticker);
+    this.watchdog.release(this);
     this.socket?.off('secureConnect', this.onSecureConnect);
     this.request.signal.removeEventListener('abort', this.onAbort);
   }

@@ -1,9 +1,10 @@
 import type { Agent } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { DestinationPolicy } from '@ferry/platform/net';
-import { checkedHttpsUrl } from './outbound-guard';
+import { DestinationCheck } from './outbound-guard';
 import { ProviderError } from './provider-error';
 import { Exchange } from './streaming-transport.exchange';
+import { Watchdog } from './streaming-transport.watchdog';
 
 export interface StreamingTransportOptions {
   /** Checks every host before the request (IP literals never reach the agent's pinned lookup). */
@@ -53,8 +54,11 @@ export type StreamingTransport = (request: StreamingRequest) => Promise<Streamin
  */
 export function createStreamingTransport(options: StreamingTransportOptions): StreamingTransport {
   const timing = { idleMs: options.idleTimeoutMs ?? 60_000, connectMs: options.connectTimeoutMs ?? 15_000 };
+  const destinations = new DestinationCheck(options.policy);
+  // One timer watches every exchange in flight (a timer per exchange cost as much as its headers).
+  const watchdog = new Watchdog(Math.max(10, Math.min(1_000, Math.floor(Math.min(timing.idleMs, timing.connectMs) / 4))));
   return async (request) => {
-    const url = await checkedHttpsUrl(request.url, options.policy);
+    const url = await destinations.url(request.url);
     if (request.signal.aborted) throw new ProviderError('unreachable', `request to ${url.host} was aborted`);
     const body = request.body;
     if (
@@ -65,7 +69,7 @@ export function createStreamingTransport(options: StreamingTransportOptions): St
     ) {
       throw new ProviderError('invalid-input', 'a request body length must be a non-negative integer');
     }
-    return new Exchange(url, request, options.agent, timing).start();
+    return new Exchange(url, request, options.agent, timing, watchdog).start();
   };
 }
 
