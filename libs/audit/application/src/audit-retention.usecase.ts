@@ -26,6 +26,14 @@ export interface RetentionChanger {
   readonly userAgent: string;
 }
 
+/** The audit stream did not take a change's event, so the change was not made (the caller may retry). */
+export class AuditTrailUnavailableError extends Error {
+  constructor() {
+    super('the audit trail is unavailable; the change was not applied');
+    this.name = 'AuditTrailUnavailableError';
+  }
+}
+
 /** Reads and changes an organisation's audit retention; a change is audited or not made. */
 @Injectable()
 export class AuditRetentionUseCase {
@@ -42,7 +50,7 @@ export class AuditRetentionUseCase {
 
   /**
    * Sets the retention. The audit event is published inside the change's transaction: if the audit
-   * stream does not take it, the change is rolled back and the caller gets the error.
+   * stream does not take it, the change is rolled back and AuditTrailUnavailableError raised.
    */
   async set(rawOrgId: string, days: number, by: RetentionChanger): Promise<AuditRetention> {
     if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
@@ -51,16 +59,20 @@ export class AuditRetentionUseCase {
     const orgId = rawOrgId.toLowerCase();
     const before = await this.get(orgId);
     await this.store.setDays(orgId, days, () =>
-      this.trail.record({
-        orgId,
-        actor: { kind: 'account', id: by.accountId },
-        action: 'audit.retention.updated',
-        targetType: 'audit_retention',
-        targetId: orgId,
-        sourceAddress: by.sourceAddress,
-        userAgent: by.userAgent,
-        detail: { days: String(days), previous_days: String(before.days) },
-      }),
+      this.trail
+        .record({
+          orgId,
+          actor: { kind: 'account', id: by.accountId },
+          action: 'audit.retention.updated',
+          targetType: 'audit_retention',
+          targetId: orgId,
+          sourceAddress: by.sourceAddress,
+          userAgent: by.userAgent,
+          detail: { days: String(days), previous_days: String(before.days) },
+        })
+        .catch(() => {
+          throw new AuditTrailUnavailableError();
+        }),
     );
     return { days, configured: true };
   }

@@ -1,4 +1,4 @@
-import { auditEventFixture, AuditRetentionUseCase, EphemeralChainSigner } from '@ferry/audit/application';
+import { auditEventFixture, AuditRetentionUseCase, AuditTrailUnavailableError, EphemeralChainSigner } from '@ferry/audit/application';
 import { ChainViolationKind, Rpc, RpcErrorCode, WitnessState } from '@ferry/contracts';
 import type { AccessTokenVerifier } from '@ferry/platform/auth';
 import { MessagingClient, type RpcFailure } from '@ferry/platform/messaging';
@@ -77,7 +77,7 @@ describe('the audit service’s verification and retention RPCs', () => {
 
   it('does not change the retention when the audit event cannot be published', async () => {
     const refusing = new AuditRetentionUseCase(h.retention, { record: async () => Promise.reject(new Error('stream unavailable')) }, h.settings);
-    await expect(refusing.set(ORG, 90, { accountId: 'a', sourceAddress: '', userAgent: '' })).rejects.toThrow('stream unavailable');
+    await expect(refusing.set(ORG, 90, { accountId: 'a', sourceAddress: '', userAgent: '' })).rejects.toThrow(AuditTrailUnavailableError);
     expect(await h.retention.days(ORG)).toBe(30);
   });
 });

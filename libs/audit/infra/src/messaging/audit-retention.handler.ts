@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { AuditRetentionUseCase, InvalidAuditQueryError } from '@ferry/audit/application';
+import { AuditRetentionUseCase, AuditTrailUnavailableError, InvalidAuditQueryError } from '@ferry/audit/application';
 import { Rpc, RpcErrorCode } from '@ferry/contracts';
 import { AccessTokenVerifier, authorizeCall } from '@ferry/platform/auth';
 import { MessagingClient, RpcException } from '@ferry/platform/messaging';
@@ -32,6 +32,7 @@ export class AuditRetentionHandler implements OnApplicationBootstrap {
         if (err instanceof InvalidAuditQueryError) {
           throw new RpcException(RpcErrorCode.INVALID_ARGUMENT, err.message, [{ field: err.field, reason: err.message }]);
         }
+        if (err instanceof AuditTrailUnavailableError) throw new RpcException(RpcErrorCode.UNAVAILABLE, err.message);
         throw err;
       }
     });
