@@ -38,6 +38,16 @@ describe('gmail base64url decoder', () => {
     expect(() => decode(['QUJD\nREVG'])).toThrow(Base64urlError);
   });
 
+  it('refuses every character the decoder would skip or take from standard base64, wherever it is', () => {
+    const valid = randomBytes(300).toString('base64url');
+    for (const bad of ['+', '/', ' ', '\t', '.', '%', '\u00e9', '\u0000', '\\']) {
+      for (const at of [0, 1, 2, 3, 150, 399]) {
+        const text = valid.slice(0, at) + bad + valid.slice(at + 1);
+        expect(() => decode(pieces(text, at + 1))).toThrow(Base64urlError);
+      }
+    }
+  });
+
   it('refuses data after padding and a text that stops where no byte can end', () => {
     expect(() => decode(['QQ==', 'QUJD'])).toThrow(Base64urlError);
     expect(() => decode(['QQ=A'])).toThrow(Base64urlError);

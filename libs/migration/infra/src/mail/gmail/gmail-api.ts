@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   AccessProvider,
   MailboxRef,
@@ -39,6 +40,34 @@ export interface ExpectedStatus {
 
 export function isExpectedStatus(value: unknown): value is ExpectedStatus {
   return typeof value === 'object' && value !== null && 'expected' in value;
+}
+
+/** A JSON resource answer (a message's summary) is small: more than this is refused. */
+export const MAX_JSON_ANSWER_BYTES = 1024 * 1024;
+
+/** Reads a JSON answer of at most `maxBytes`; anything else is Gmail's fault, a ProviderError naming the method. */
+export async function readJsonAnswer<T>(
+  body: Readable,
+  method: GmailMethod,
+  maxBytes = MAX_JSON_ANSWER_BYTES,
+): Promise<T> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new ProviderError('provider-error', `Gmail ${method} answered more than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const value: unknown = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as T;
+  } catch {
+    // reported below
+  }
+  throw new ProviderError('provider-error', `Gmail ${method} answered something that is not a JSON object`);
 }
 
 /** A request's cost beyond its method's quota units (uploaded bytes). */
@@ -110,15 +139,49 @@ export class GmailApi {
       method,
       signal,
       extra,
-      async (token) => {
-        const built = request(`Bearer ${token}`);
-        const res = await this.connection.transport({ ...built, signal });
-        if (accept.includes(res.status)) return res;
-        const mapped = await responseError(res, built.url);
-        throw gmailFailure(method, res.status, res.headers, mapped.details.providerCode);
-      },
+      (token) => this.exchange(method, signal, accept, request(`Bearer ${token}`)),
       policy,
     );
+  }
+
+  /**
+   * A GET whose answer is a small JSON resource, through the streaming transport rather than
+   * googleapis: for the calls made once per message (`messages.get` of a summary), where googleapis'
+   * request building cost about as much CPU as the exchange itself. The answer is read (bounded) inside
+   * the governed attempt, so a connection lost mid-answer is retried like any transient failure.
+   * Statuses in `expect` come back as `{ expected: status }`.
+   */
+  getJson<T>(
+    mailbox: MailboxRef,
+    method: GmailMethod,
+    signal: AbortSignal,
+    url: URL,
+    expect: readonly number[] = [],
+  ): Promise<T | ExpectedStatus> {
+    return this.withToken(mailbox, method, signal, {}, async (token) => {
+      const res = await this.exchange(method, signal, [200, ...expect], {
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-encoding': 'identity' },
+      });
+      if (res.status !== 200) {
+        res.body.resume();
+        return { expected: res.status };
+      }
+      return readJsonAnswer<T>(res.body, method);
+    });
+  }
+
+  private async exchange(
+    method: GmailMethod,
+    signal: AbortSignal,
+    accept: readonly number[],
+    built: Omit<StreamingRequest, 'signal'>,
+  ): Promise<StreamingResponse> {
+    const res = await this.connection.transport({ ...built, signal });
+    if (accept.includes(res.status)) return res;
+    const mapped = await responseError(res, built.url);
+    throw gmailFailure(method, res.status, res.headers, mapped.details.providerCode);
   }
 
   /** A URL under the Gmail API root (`gmail/v1/...` or `upload/gmail/v1/...`). */

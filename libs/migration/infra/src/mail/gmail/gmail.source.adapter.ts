@@ -11,7 +11,7 @@ import type { SourceFolder, SourceItemSummary } from '@ferry/migration/domain';
 import { GmailApi, type GmailConnection, isExpectedStatus } from './gmail-api';
 import { folderOfLabel } from './gmail-labels.mapper';
 import { rawMessageStream } from './gmail-raw.reader';
-import { SUMMARY_FIELDS, summaryOfMessage } from './gmail-summary.mapper';
+import { gmailMessageMeta, SUMMARY_FIELDS, summaryOfMessage } from './gmail-summary.mapper';
 import { inOrder } from './in-order';
 
 /** Tuning for the Gmail source. */
@@ -143,16 +143,19 @@ export class GmailSource implements MailSource {
     sourceIds: readonly string[],
     signal: AbortSignal,
   ): Promise<(SourceItemSummary | null)[]> {
+    // One call per message: through the streaming transport, not googleapis (see `GmailApi.getJson`).
     return inOrder(sourceIds, this.options.readConcurrency, async (id) => {
-      const answer = await this.api.call(
+      const answer = await this.api.getJson<unknown>(
         mailbox,
         'messages.get',
         signal,
-        (gmail, options) =>
-          gmail.users.messages.get({ userId: 'me', id, format: 'minimal', fields: SUMMARY_FIELDS }, options),
+        this.api.url(`gmail/v1/users/me/messages/${encodeURIComponent(id)}`, {
+          format: 'minimal',
+          fields: SUMMARY_FIELDS,
+        }),
         [404],
       );
-      return isExpectedStatus(answer) ? null : summaryOfMessage(answer);
+      return isExpectedStatus(answer) ? null : summaryOfMessage(gmailMessageMeta(answer));
     });
   }
 

@@ -235,9 +235,15 @@ describe('gmail source adapter', () => {
         inner.invalidate(mailbox);
       },
     };
-    const folders = await new GmailSource({ ...connection, access }).listFolders(g.mailbox(0), never);
+    const source = new GmailSource({ ...connection, access });
+    const folders = await source.listFolders(g.mailbox(0), never);
     expect(folders.length).toBeGreaterThan(0);
     expect(invalidated).toBe(1);
+    // Summaries are read through the streaming transport, not googleapis: the same renewal applies.
+    handedRevoked = false;
+    const id = (await seeded(g.users[0] ?? ''))[0]?.id ?? '';
+    expect((await source.summaries(g.mailbox(0), [id], never))[0]?.sourceId).toBe(id);
+    expect(invalidated).toBe(2);
   });
 
   it('honours a 429 and its Retry-After through governedCall, then completes', async () => {
