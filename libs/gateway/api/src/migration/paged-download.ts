@@ -34,7 +34,10 @@ export async function sendPaged(res: Response, framing: Framing, pages: Pages): 
   if (framing.filename) res.setHeader('content-disposition', `attachment; filename="${framing.filename}"`);
   let first = true;
   const write = async (chunk: string) => {
-    if (chunk && !res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!chunk || res.write(chunk)) return;
+    // The listener that lost the race is removed, or every wait would leave a 'close' listener behind.
+    const waited = new AbortController();
+    await Promise.race([once(res, 'drain', { signal: waited.signal }), once(res, 'close', { signal: waited.signal })]).finally(() => waited.abort());
   };
   const writeItems = async (items: readonly string[]) => {
     for (const item of items) {
