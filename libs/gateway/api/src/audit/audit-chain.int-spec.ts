@@ -1,33 +1,19 @@
-import { type INestApplication, Module } from '@nestjs/common';
 import { ChainViolationKind, type GetAuditRetentionRequest, Rpc, RpcErrorCode, type SetAuditRetentionRequest, type VerifyAuditChainRequest, WitnessState } from '@ferry/contracts';
-import { MessagingClient, MessagingModule, RpcException } from '@ferry/platform/messaging';
-import { createHttpApp, listen } from '@ferry/platform/runtime';
+import { type MessagingClient, RpcException } from '@ferry/platform/messaging';
 import { natsTestNamespace, TEST_NATS_URL } from '@ferry/platform/testing';
-import { GatewayApiModule } from '../gateway-api.module';
-import { type AccessTokenSigner, standInIdentity } from '../testing/stand-in-identity';
+import { type AuditGateway, startAuditGateway } from './audit-gateway.fixture';
 
 const ORG = '0b6f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
-const ISSUER = 'urn:ferry:identity:gateway-audit-test';
-const silent = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined };
 
 describe('the gateway’s audit chain routes', () => {
   const ns = natsTestNamespace('gwaudit');
-  let app: INestApplication;
+  let gateway: AuditGateway;
   let base: string;
-  let sign: AccessTokenSigner;
-  const peers: MessagingClient[] = [];
   const verifyRequests: VerifyAuditChainRequest[] = [];
   const retentionRequests: (GetAuditRetentionRequest | SetAuditRetentionRequest)[] = [];
 
-  beforeAll(async () => {
-    const peer = () => {
-      const p = new MessagingClient({ servers: [TEST_NATS_URL], service: `peer-${peers.length}`, region: 'test', prefix: ns.prefix });
-      peers.push(p);
-      return p;
-    };
-    sign = await standInIdentity(peer(), { issuer: ISSUER, org: ORG });
-    // A stand-in audit service: a tampered chain beyond sequence 5, and a retention it echoes.
-    const audit = peer();
+  // A stand-in audit service: a tampered chain beyond sequence 5, and a retention it echoes.
+  const serveAudit = async (audit: MessagingClient) => {
     await audit.serve(Rpc.audit.verify, async (req) => {
       verifyRequests.push(req);
       if (req.toSequence === 3n) return { ok: true, records: 3n, checkpoints: 0n, durationMs: 4, fromSequence: 1n, lastSequence: 3n, headSequence: 9n, witness: WitnessState.CONSULTED };
@@ -52,19 +38,18 @@ describe('the gateway’s audit chain routes', () => {
       if (req.days === 7) throw new RpcException(RpcErrorCode.UNAVAILABLE, 'the audit stream did not take the change');
       return { days: req.days, configured: true };
     });
+  };
 
-    @Module({ imports: [MessagingModule.forRoot({ servers: [TEST_NATS_URL], service: 'gateway', region: 'test', prefix: ns.prefix }), GatewayApiModule.forRoot({ issuer: ISSUER, region: 'test' })] })
-    class TestGateway {}
-    app = await createHttpApp(TestGateway, { logger: silent, bodyLimitBytes: 64 * 1024 });
-    const { port } = await listen(app, { host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${port}/api/v1/orgs/${ORG}/audit`;
+  beforeAll(async () => {
+    gateway = await startAuditGateway({ name: 'gwaudit', natsUrl: TEST_NATS_URL, prefix: ns.prefix, org: ORG, serveAudit });
+    base = `${gateway.base}/${ORG}/audit`;
   });
   afterAll(async () => {
-    await app.close();
-    await Promise.all(peers.map((p) => p.close()));
+    await gateway.close();
     await ns.cleanup();
   });
 
+  const sign = (claims: { roles: string[] }) => gateway.sign(claims);
   const get = async (path: string, roles = ['auditor']) => fetch(`${base}/${path}`, { headers: { authorization: `Bearer ${await sign({ roles })}` } });
 
   it('reports the first violation of the chain to an auditor, sequences as strings and kinds as words', async () => {

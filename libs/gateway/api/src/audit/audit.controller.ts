@@ -1,55 +1,64 @@
-import { BadRequestException, Body, Controller, Get, Param, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
-import { ActorKind, Outcome, Rpc, type StoredAuditEvent } from '@ferry/contracts';
-import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { BadRequestException, Body, Controller, Get, Inject, Optional, Param, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Rpc } from '@ferry/contracts';
 import { AccessGuard, BearerToken, RequirePermission } from '@ferry/platform/auth';
 import { MessagingClient } from '@ferry/platform/messaging';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { callerOf } from '../common/caller';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
+import { Forwarded, type ForwardedCaller } from '../migration/forwarded-caller.decorator';
 import { RetentionBody, SEQUENCE_PARAM, verificationView } from './audit-chain.view';
+import { AUDIT_EXPORT_LIMITS, AUDIT_EXPORT_PAGE, type AuditExportLimits, AuditExporter, DEFAULT_AUDIT_EXPORT_LIMITS } from './audit-export';
+import { type AuditFilter, AuditFilterQuery, cursorOf, limitOf } from './audit-query.params';
+import { auditRecordView } from './audit-record.view';
 
 /** A verification reads the whole range; long chains take seconds (see services/audit/README.md). */
 const VERIFY_TIMEOUT_MS = 120_000;
 
-function view(stored: StoredAuditEvent) {
-  const e = stored.event;
-  return {
-    sequence: stored.sequence.toString(),
-    id: e?.id,
-    occurredAt: e?.occurredAt ? timestampDate(e.occurredAt).toISOString() : null,
-    action: e?.action,
-    actor: { kind: ActorKind[e?.actor?.kind ?? ActorKind.UNSPECIFIED].toLowerCase(), id: e?.actor?.id ?? '' },
-    target: { type: e?.target?.type ?? '', id: e?.target?.id ?? '' },
-    outcome: Outcome[e?.outcome ?? Outcome.UNSPECIFIED].toLowerCase(),
-    sourceAddress: e?.sourceAddress ?? '',
-    userAgent: e?.userAgent ?? '',
-    traceId: e?.traceId ?? '',
-    detail: e?.detail ?? {},
-  };
-}
-
-/** /api/v1/orgs/{org}/audit — forwarded to the audit service. */
+/**
+ * /api/v1/orgs/{org}/audit — forwarded to the audit service, which checks the token again. Reading
+ * the trail (pages, exports, session logs, verification) needs audit.read: the auditor and org-admin
+ * roles of that organisation.
+ */
 // Controller-scoped, so it takes precedence over the runtime's global catch-all filter.
 @UseFilters(RpcFailureFilter)
 @UseGuards(AccessGuard)
 @Controller('api/v1/orgs/:org/audit')
 export class AuditController {
-  constructor(private readonly messaging: MessagingClient) {}
+  private readonly exporter: AuditExporter;
 
+  constructor(
+    private readonly messaging: MessagingClient,
+    @Optional() @Inject(AUDIT_EXPORT_LIMITS) limits?: AuditExportLimits,
+  ) {
+    this.exporter = new AuditExporter(limits ?? DEFAULT_AUDIT_EXPORT_LIMITS);
+  }
+
+  /** A page of records matching the filters, newest first. */
   @RequirePermission('audit.read')
   @Get()
-  async query(@Param('org', OrgIdPipe) org: string, @BearerToken() token: string, @Req() req: Request, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new BadRequestException('limit must be an integer 1-500');
-    if (cursor !== undefined && typeof cursor !== 'string') throw new BadRequestException('cursor must be a string');
-    const page = await this.messaging.request(Rpc.audit.query, {
-      orgId: org,
-      limit: limit === undefined ? 0 : Number(limit),
-      cursor: cursor ?? '',
-      caller: callerOf(req, token),
-    });
-    return { items: page.events.map(view), nextCursor: page.nextCursor || null };
+  async query(@Param('org', OrgIdPipe) org: string, @AuditFilterQuery() filter: AuditFilter, @Forwarded() caller: ForwardedCaller, @Query('limit') limit?: unknown, @Query('cursor') cursor?: unknown) {
+    const page = await this.messaging.request(Rpc.audit.query, { orgId: org, filter, limit: limitOf(limit), cursor: cursorOf(cursor), caller });
+    return { items: page.events.map(auditRecordView), nextCursor: page.nextCursor || null };
+  }
+
+  /** Every record matching the filters, newest first, as an NDJSON or CSV download (at most the export cap). */
+  @RequirePermission('audit.read')
+  @Get('export')
+  async export(@Param('org', OrgIdPipe) org: string, @AuditFilterQuery() filter: AuditFilter, @Forwarded() caller: ForwardedCaller, @Query('format') format: unknown, @Res() res: Response): Promise<void> {
+    if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw new BadRequestException('query parameter format must be ndjson or csv, given once');
+    await this.exporter.send(res, org, format ?? 'ndjson', (cursor, countLimit) =>
+      this.messaging.request(Rpc.audit.query, { orgId: org, filter, limit: AUDIT_EXPORT_PAGE, cursor, countLimit, caller }),
+    );
+  }
+
+  /** One sign-in session's records (sign-in, API calls, refreshes, sign-out), oldest first; an unknown session has none. */
+  @RequirePermission('audit.read')
+  @Get('sessions/:sessionId')
+  async session(@Param('org', OrgIdPipe) org: string, @Param('sessionId') sessionId: string, @Forwarded() caller: ForwardedCaller, @Query('limit') limit?: unknown, @Query('cursor') cursor?: unknown) {
+    const page = await this.messaging.request(Rpc.audit.sessionEvents, { orgId: org, sessionId, limit: limitOf(limit), cursor: cursorOf(cursor), caller });
+    return { sessionId, items: page.events.map(auditRecordView), nextCursor: page.nextCursor || null };
   }
 
   /** Verifies the organisation's hash chain (or `from`..`to` of it) and reports the first violation. */
