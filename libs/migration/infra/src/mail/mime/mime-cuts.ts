@@ -30,8 +30,8 @@ const NOT_BASE64 = /[^A-Za-z0-9+/=\r\n]/;
 const PADDING_END = /^[=\r\n]*$/;
 
 /**
- * The message with the base64 bodies of its binary leaf parts (not text, not messages, not the root)
- * replaced by markers, so a MIME parser reads its structure, headers and texts without going through
+ * The message with the base64 bodies of its attachments (leaf parts mailparser hands over as
+ * attachments, not the root) replaced by markers, so a MIME parser reads its structure, headers and texts without going through
  * the attachments line by line; their bytes are decoded apart, natively. This only proposes cuts: the
  * caller must check that the parser hands each marker back as one attachment's whole content, which
  * shows that it saw the same parts (a cut body holds no `-`, so no boundary line can hide in one).
@@ -88,13 +88,25 @@ function visitEntity(mime: Buffer, start: number, end: number, depth: number, cu
     return;
   }
   const encoding = (field(section.headers, 'content-transfer-encoding') ?? '').toLowerCase();
-  const binary = type.includes('/') && !type.startsWith('text/') && !type.startsWith('message/');
-  if (depth === 0 || !binary || encoding !== 'base64' || end - section.body < MIN_CUT) return;
+  if (depth === 0 || encoding !== 'base64' || end - section.body < MIN_CUT || !anAttachment(type, section.headers))
+    return;
   const text = mime.toString('latin1', section.body, end);
   if (NOT_BASE64.test(text)) return;
   const padding = text.indexOf('=');
   if (padding >= 0 && !PADDING_END.test(text.slice(padding))) return;
   cuts.push({ start: section.body, end, base64: text });
+}
+
+/**
+ * Whether mailparser hands the part over as an attachment (bytes as they decode), as it decides: any
+ * type but message/*, and text/plain and text/html only with a disposition other than inline (else
+ * they are the message's text, charset-decoded). A text/csv or text/calendar file is an attachment.
+ */
+function anAttachment(type: string, headers: string): boolean {
+  if (!type.includes('/') || type.startsWith('message/')) return false;
+  if (type !== 'text/plain' && type !== 'text/html') return true;
+  const disposition = (field(headers, 'content-disposition') ?? '').split(';')[0]?.trim().toLowerCase();
+  return disposition !== undefined && disposition !== '' && disposition !== 'inline';
 }
 
 /**

@@ -204,6 +204,34 @@ describe('the MIME scan the mail targets read messages with', () => {
     }
   });
 
+  it('cuts text files that are attachments (a CSV, a text file sent as an attachment), never the message text', async () => {
+    const csv = Buffer.from(Array.from({ length: 3000 }, (_, i) => `${i};données;データ\r\n`).join(''));
+    const raw = await mime({
+      from: 'Ada <ada@fabrikam.example>',
+      to: 'Bo <bo@contoso.example>',
+      subject: 'Chiffres',
+      // Mostly non-ASCII: nodemailer sends the text base64-encoded, as a part without a disposition.
+      text: 'データ'.repeat(400),
+      attachments: [
+        { filename: 'données.csv', content: csv, contentType: 'text/csv; charset=utf-8', encoding: 'base64' },
+        { filename: 'notes.txt', content: 'ligne '.repeat(200), contentDisposition: 'attachment', contentTransferEncoding: 'base64' },
+        { filename: 'inline.txt', content: 'montré '.repeat(200), contentDisposition: 'inline', contentTransferEncoding: 'base64' },
+      ],
+    });
+    expect(raw.toString('latin1')).toMatch(/Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64/);
+    const cuts = cutBase64Bodies(raw)?.cuts ?? [];
+    expect(cuts.map((c) => Buffer.from(c.base64, 'base64').subarray(0, 12).toString())).toEqual([
+      csv.subarray(0, 12).toString(),
+      'ligne ligne ',
+    ]);
+    const streamed = await everything(raw);
+    // The inline text part is text too: mailparser adds it to the message's.
+    expect(streamed.text).toContain('データ'.repeat(400));
+    expect(streamed.text).toContain('montré montré');
+    expect(streamed.attachments.map(([i]) => i.filename)).toEqual(['données.csv', 'notes.txt']);
+    expect(await everything(raw, 1024 * 1024)).toEqual({ ...streamed, cutBodies: 2 });
+  });
+
   it('leaves a body with characters outside base64 to the parser, and parses as it is when the parser sees other parts than the cuts', async () => {
     const raw = await rich('\r\n');
     const boundary = /boundary="([^"]+)"/.exec(raw.toString('latin1'))?.[1] ?? '';
