@@ -76,6 +76,7 @@ describe('audit use cases', () => {
     const query = new QueryAuditEventsUseCase(memoryAuditChain().store);
     const err = (await query.execute(ORG, all({ filter: { action: 'Auth', outcome: 'maybe' as never } })).catch((e: unknown) => e)) as InvalidAuditQueryError;
     expect(err.violations.map((v) => v.field)).toEqual(['action', 'outcome']);
+    await expect(query.execute(ORG, all({ filter: { actorId: 'a b' } }))).rejects.toThrow('actor must be visible characters only');
   });
 
   it('collapses a redelivered event', async () => {

@@ -40,7 +40,7 @@ export class QueryAuditEventsUseCase {
     const org = orgId.toLowerCase();
     const problems = auditFilterProblems(query.filter);
     const first = problems[0];
-    if (first) throw new InvalidAuditQueryError(first.field, first.reason, problems);
+    if (first) throw new InvalidAuditQueryError(first.field, `${first.field} ${first.reason}`, problems);
     const countLimit = query.countLimit ?? 0;
     if (!Number.isInteger(countLimit) || countLimit < 0 || countLimit > AUDIT_COUNT_MAX) {
       throw new InvalidAuditQueryError('count_limit', `count_limit must be 0-${AUDIT_COUNT_MAX}`);
