@@ -1,28 +1,20 @@
 import { auditEventFixture, AuditRetentionUseCase, AuditTrailUnavailableError, EphemeralChainSigner } from '@ferry/audit/application';
 import { ChainViolationKind, Rpc, RpcErrorCode, WitnessState } from '@ferry/contracts';
-import type { AccessTokenVerifier } from '@ferry/platform/auth';
 import { MessagingClient, type RpcFailure } from '@ferry/platform/messaging';
 import type { AccessClaims } from '@ferry/platform/rbac';
 import { createTestDatabase, natsTestNamespace, TEST_NATS_URL, type TestDatabase } from '@ferry/platform/testing';
 import { type AuditChainHarness, startAuditChainHarness, until } from '../testing/audit-chain.fixture';
+import { namedTokenVerifier, roleClaims } from '../testing/role-tokens.fixture';
 import { AuditRetentionHandler } from './audit-retention.handler';
 import { AuditVerifyHandler } from './audit-verify.handler';
 
 const ORG = '7a7f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
 const OTHER = '8b7f4c3e-3d2a-4c1b-9f8e-7a6b5c4d3e2f';
 
-const claims = (roles: AccessClaims['roles'], orgId = ORG): AccessClaims => ({
-  accountId: '7a0c2b1e-0000-4000-8000-000000000001',
-  sessionId: 's1',
-  orgId,
-  roles,
-  amr: ['pwd'],
-  expiresAt: new Date(Date.now() + 60_000),
-  tokenId: 'j1',
-});
-/** Tokens are role names here; the real verifier's checks are covered in @ferry/platform/auth. */
+const claims = (roles: AccessClaims['roles'], orgId = ORG) => roleClaims(roles, orgId);
+/** Tokens are role names here. */
 const TOKENS: Record<string, AccessClaims> = { auditor: claims(['auditor']), admin: claims(['org-admin']), viewer: claims(['viewer']), stranger: claims(['auditor'], OTHER) };
-const verifier = { verify: async (token: string) => TOKENS[token] ?? Promise.reject(new Error('unknown token')) } as unknown as AccessTokenVerifier;
+const verifier = namedTokenVerifier(TOKENS);
 
 describe('the audit service’s verification and retention RPCs', () => {
   const ns = natsTestNamespace('auditrpc');
