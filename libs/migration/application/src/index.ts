@@ -10,6 +10,7 @@ export { FolderDirectory } from './work/folder-directory';
 export { batchId, toBatches } from './work/batching';
 export { PlanMailboxUseCase } from './work/plan-mailbox.usecase';
 export { CopyBatchUseCase, type WorkObserver } from './work/copy-batch.usecase';
+export { type CheckpointLimits, DEFAULT_CHECKPOINT } from './work/reference-checkpoint';
 export { type ControlCaller, controlCaller } from './projects/caller';
 export * from './projects/control-plane.errors';
 export * from './projects/control-plane.ports';

@@ -79,6 +79,12 @@ export class MemoryRunStore implements RunStore, ReferenceStore {
     if (all.every((w) => this.run(passId, w.mappingId).done)) this.passFinished = true;
   }
 
+  failedBefore(passId: string, mappingId: string, sourceIds: readonly string[]): Promise<Set<string>> {
+    const earlier = [...this.runs].filter(([key]) => key.endsWith(`/${mappingId}`) && !key.startsWith(`${passId}/`));
+    const failed = new Set(earlier.flatMap(([, run]) => run.failures.map((f) => f.sourceId)));
+    return Promise.resolve(new Set(sourceIds.filter((id) => failed.has(id))));
+  }
+
   failMapping(passId: string, mappingId: string): Promise<void> {
     this.run(passId, mappingId).done = true;
     return Promise.resolve();

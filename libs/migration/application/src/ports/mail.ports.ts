@@ -124,8 +124,11 @@ export class ItemRejectedError extends Error {
   }
 }
 
-/** Why an item failed, as reports count them. */
-export type ItemFailureReason = 'too-large' | 'corrupt' | 'refused-by-target' | 'gone-from-source' | 'transient-exhausted' | 'internal';
+/**
+ * Why an item failed, as reports count them. `interrupted`: no attempt at its batch finished (the
+ * worker was stopped or killed during each delivery), so the queue gave it up.
+ */
+export type ItemFailureReason = 'too-large' | 'corrupt' | 'refused-by-target' | 'gone-from-source' | 'transient-exhausted' | 'interrupted' | 'internal';
 
 /** Re-exported so adapters need one import. */
 export type { MailState };

@@ -74,6 +74,12 @@ export interface RunStore {
    * last mapping, finishes the pass. One transaction.
    */
   recordBatch(result: BatchResult): Promise<boolean>;
+  /**
+   * Which of these items another pass of this mapping than `passId` recorded as failed: a copy of
+   * theirs may have landed before the failure (the worker was killed after the upload), so copying
+   * them again verifies the target first.
+   */
+  failedBefore(passId: string, mappingId: string, sourceIds: readonly string[]): Promise<Set<string>>;
   /** Marks a mapping's run failed for the whole mailbox (e.g. the source mailbox is unreachable for good). */
   failMapping(passId: string, mappingId: string, reason: ItemFailureReason, detail: string): Promise<void>;
   /** Stores folder-path -> target folder id knowledge per mapping (ids only). */

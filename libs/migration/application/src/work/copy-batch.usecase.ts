@@ -4,6 +4,7 @@ import { ItemRejectedError, type ItemFailureReason, type MailAdapters, type Mail
 import type { ItemReference, ReferenceStore } from '../ports/reference.ports';
 import type { ItemFailure, MappingWork, RunStore } from '../ports/run.ports';
 import { FolderDirectory } from './folder-directory';
+import { ReferenceCheckpoint } from './reference-checkpoint';
 import { describeFailure, PassNotRunningError } from './work.errors';
 import type { BatchEntry, CopyBatch, Delivery, WorkAddress, WorkLimits } from './work.types';
 
@@ -27,8 +28,9 @@ const QUIET: WorkObserver = { itemDone: () => undefined, itemFailed: () => undef
  *
  * Exactly one copy per item from at-least-once delivery: an item with a reference is done; on a
  * redelivery (or a batch from a replayed planning step) the target is asked for a copy carrying the
- * item's idempotency key before writing, which finds an upload made before a crash. References of the
- * items that succeeded are written even when others need another try, so a retry redoes only those.
+ * item's idempotency key before writing, which finds an upload made before a crash. References are
+ * written as items finish (see ReferenceCheckpoint), also when others need another try or the worker
+ * is killed mid-batch, so a retry redoes only the rest.
  */
 export class CopyBatchUseCase {
   private readonly folders: FolderDirectory;
@@ -52,20 +54,39 @@ export class CopyBatchUseCase {
       await this.carryBatch(address, work, batch, delivery);
     } catch (err) {
       if (!delivery.last || delivery.signal.aborted || err instanceof PassNotRunningError) throw err;
-      // Failing before any item could be tried (folders, references) through every retry: the whole
-      // batch is recorded failed, so the counts still add up and the pass can finish.
-      const detail = describeFailure(err);
-      await this.runs.recordBatch({
-        passId: address.passId,
-        mappingId: address.mappingId,
-        batchId: batch.batchId,
-        migrated: 0,
-        skipped: 0,
-        failed: batch.entries.length,
-        bytes: 0,
-        failures: batch.entries.map((e) => ({ sourceId: e.item.sourceId, reason: 'transient-exhausted' as const, detail })),
-      });
+      // Failing before its items could finish (folders, references) through every retry: what an
+      // earlier attempt finished counts, the rest is recorded failed, so the pass can finish.
+      await this.recordUnfinished(address, work, batch, 'transient-exhausted', describeFailure(err));
     }
+  }
+
+  /**
+   * The batch left the queue without any attempt finishing it (dead-lettered: its workers were killed
+   * or stopped on every delivery): items an earlier attempt finished (their references say so) count
+   * as done, the others are recorded failed with `interrupted`, so the mailbox's counts add up and the
+   * pass completes. Their references are absent, so a later pass copies them, verifying the target first.
+   */
+  async abandon(address: WorkAddress, batch: CopyBatch, deliveries: number): Promise<void> {
+    const work = await this.runs.mappingWork(address.orgId, address.passId, address.mappingId);
+    if (!work || work.passStatus === 'cancelled' || work.passStatus === 'completed' || work.passStatus === 'failed') return;
+    await this.recordUnfinished(address, work, batch, 'interrupted', `no attempt finished in ${deliveries} deliveries (the worker stopped during each)`);
+  }
+
+  private async recordUnfinished(address: WorkAddress, work: MappingWork, batch: CopyBatch, reason: ItemFailureReason, detail: string): Promise<void> {
+    const refs = await this.refs.get(work.projectId, work.mappingId, batch.entries.map((e) => e.item.sourceId));
+    const finished = batch.entries.filter((e) => finishedBefore(e, refs.get(e.item.sourceId)));
+    const failures = batch.entries.filter((e) => !finished.includes(e)).map((e): ItemFailure => ({ sourceId: e.item.sourceId, reason, detail }));
+    for (let i = 0; i < failures.length; i++) this.observer.itemFailed(reason);
+    await this.runs.recordBatch({
+      passId: address.passId,
+      mappingId: address.mappingId,
+      batchId: batch.batchId,
+      migrated: finished.length,
+      skipped: 0,
+      failed: failures.length,
+      bytes: finished.reduce((sum, e) => sum + e.item.size, 0),
+      failures,
+    });
   }
 
   private async carryBatch(address: WorkAddress, work: MappingWork, batch: CopyBatch, delivery: Delivery): Promise<void> {
@@ -80,14 +101,15 @@ export class CopyBatchUseCase {
     if (toPrepare.length > 0) await target.prepare(work.target, uniquePlacements(toPrepare), signal);
 
     const verify = batch.verifyTarget || delivery.count > 1;
-    const outcomes = await mapBounded(batch.entries, this.limits.itemConcurrency, (entry) =>
-      this.carry(work, source, target, entry, existing.get(entry.item.sourceId) ?? null, placements.get(entry.item.sourceId) as TargetPlacement, verify, delivery),
-    );
-
-    const refs = outcomes.flatMap((o) => (o.kind === 'done' && o.ref ? [o.ref] : []));
-    if (refs.length > 0) await this.refs.put(refs);
-    const removed = batch.entries.filter((_, i) => { const o = outcomes[i]; return o?.kind === 'done' && o.removed; }).map((e) => e.item.sourceId);
-    if (removed.length > 0) await this.refs.remove(work.projectId, work.mappingId, removed);
+    // References are written as items finish, so an attempt cut short keeps what it copied.
+    const checkpoint = new ReferenceCheckpoint(this.refs, work.projectId, work.mappingId, this.limits.checkpoint);
+    const outcomes = await mapBounded(batch.entries, this.limits.itemConcurrency, async (entry) => {
+      const outcome = await this.carry(work, source, target, entry, existing.get(entry.item.sourceId) ?? null, placements.get(entry.item.sourceId) as TargetPlacement, verify, delivery);
+      if (outcome.kind === 'done' && outcome.ref) checkpoint.put(outcome.ref);
+      if (outcome.kind === 'done' && outcome.removed) checkpoint.remove(entry.item.sourceId);
+      return outcome;
+    });
+    await checkpoint.flush();
     const retry = outcomes.find((o) => o.kind === 'retry');
     if (retry && retry.kind === 'retry') throw retry.error;
 
@@ -158,6 +180,18 @@ export class CopyBatchUseCase {
       this.observer.itemFailed('transient-exhausted');
       return { kind: 'failed', failure: { sourceId: item.sourceId, reason: 'transient-exhausted', detail: describeFailure(err) } };
     }
+  }
+}
+
+/** Whether an earlier attempt finished this entry, as its reference (or its absence, for a deletion) shows. */
+function finishedBefore(entry: BatchEntry, ref: ItemReference | undefined): boolean {
+  switch (entry.action) {
+    case 'copy':
+      return ref !== undefined;
+    case 'update':
+      return ref !== undefined && entry.item.changeStamp !== '' && ref.changeStamp === entry.item.changeStamp;
+    case 'delete':
+      return ref === undefined;
   }
 }
 

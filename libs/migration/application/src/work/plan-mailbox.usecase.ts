@@ -48,16 +48,32 @@ export class PlanMailboxUseCase {
     }
   }
 
+  /**
+   * The planning step left the queue without any attempt finishing it (its workers were stopped or
+   * killed on every delivery): the mailbox fails with `interrupted` (batches already published still
+   * run), so the pass can finish with the others.
+   */
+  async abandon(address: WorkAddress, deliveries: number): Promise<void> {
+    const work = await this.runs.mappingWork(address.orgId, address.passId, address.mappingId);
+    if (!work || work.passStatus === 'cancelled' || work.passStatus === 'completed' || work.passStatus === 'failed') return;
+    await this.runs.failMapping(address.passId, address.mappingId, 'interrupted', `no planning attempt finished in ${deliveries} deliveries (the worker stopped during each)`);
+  }
+
   private async step(address: WorkAddress, work: MappingWork, step: PlanStep, delivery: Delivery): Promise<void> {
     const source = this.adapters.source(work.source.system);
     const outcome = await this.plan(work, source, step, delivery.signal);
     const replayed = step.replayed || delivery.count > 1;
     const batches = toBatches(outcome.entries, this.limits);
+    // A batch holding an item an earlier pass recorded failed verifies the target first: a copy of it
+    // may have landed before the failure was recorded. (Batches stay as toBatches cuts them, so a
+    // replayed step publishes the same ids with the same items.)
+    const copies = outcome.entries.filter((e) => e.action === 'copy').map((e) => e.item.sourceId);
+    const failedBefore = replayed || copies.length === 0 ? new Set<string>() : await this.runs.failedBefore(address.passId, address.mappingId, copies);
     for (const [index, entries] of batches.entries()) {
       await this.publisher.batch(address, {
         batchId: batchId(address.passId, address.mappingId, step.step, index),
         entries,
-        verifyTarget: replayed,
+        verifyTarget: replayed || entries.some((e) => e.action === 'copy' && failedBefore.has(e.item.sourceId)),
       });
     }
     const totals: PlanTotals = {

@@ -1,19 +1,22 @@
 import { DEFAULT_STATE } from '@ferry/migration/domain';
 import { MemoryMailSystem, MemoryRunStore, MemoryWorkPublisher, type QueuedWork, testMailbox } from '@ferry/migration/testing';
+import type { MailTarget } from '../ports/mail.ports';
 import type { MappingWork } from '../ports/run.ports';
 import { CopyBatchUseCase } from './copy-batch.usecase';
 import { PlanMailboxUseCase } from './plan-mailbox.usecase';
-import { NO_TOTALS, type WorkLimits } from './work.types';
+import { type CopyBatch, NO_TOTALS, type WorkLimits } from './work.types';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 const LIMITS: WorkLimits = { batchItems: 2, batchBytes: 1 << 20, itemConcurrency: 2 };
 
-function setup(overrides: Partial<MappingWork> = {}) {
+function setup(overrides: Partial<MappingWork> = {}, options: { limits?: WorkLimits; target?: (memory: MemoryMailSystem) => MailTarget } = {}) {
   const source = new MemoryMailSystem();
   const target = new MemoryMailSystem();
   const store = new MemoryRunStore();
   const publisher = new MemoryWorkPublisher();
-  const adapters = { source: () => source, target: () => target };
+  const writer = options.target?.(target) ?? target;
+  const adapters = { source: () => source, target: () => writer };
+  const limits = options.limits ?? LIMITS;
   const work: MappingWork = {
     orgId: ORG,
     projectId: 'p1',
@@ -29,8 +32,8 @@ function setup(overrides: Partial<MappingWork> = {}) {
     ...overrides,
   };
   store.addWork(work);
-  const plan = new PlanMailboxUseCase(store, store, adapters, publisher, LIMITS);
-  const copy = new CopyBatchUseCase(store, store, adapters, LIMITS);
+  const plan = new PlanMailboxUseCase(store, store, adapters, publisher, limits);
+  const copy = new CopyBatchUseCase(store, store, adapters, limits);
   const address = { orgId: ORG, projectId: work.projectId, passId: work.passId, mappingId: work.mappingId };
   /** Delivers queued items like the queue would: a failed item comes back with its delivery count raised. */
   async function drain(maxDeliveries = 5): Promise<void> {
@@ -50,8 +53,31 @@ function setup(overrides: Partial<MappingWork> = {}) {
   }
   const startPass = (passId = work.passId) =>
     plan.execute({ ...address, passId }, { step: 0, phase: 'enumerate', pageToken: '', nextCursor: '', totals: NO_TOTALS, replayed: false, sweepAfter: '' }, { count: 1, last: false, signal: new AbortController().signal });
-  return { source, target, store, publisher, work, address, drain, startPass };
+  return { source, target, store, publisher, work, address, drain, startPass, copy };
 }
+
+/**
+ * A target whose worker "dies" at the `after`-th write and later ones: the copy lands (when `lands`)
+ * and the call never settles, as when the process is killed mid-batch.
+ */
+function killedAt(after: number, lands = true) {
+  const state = { writes: 0, killed: true };
+  const wrap = (memory: MemoryMailSystem): MailTarget => ({
+    prepare: () => memory.prepare(),
+    find: (mailbox, key) => memory.find(mailbox, key),
+    update: (mailbox, update) => memory.update(mailbox, update),
+    remove: (mailbox, id) => memory.remove(mailbox, id),
+    write: async (mailbox, message, signal) => {
+      state.writes++;
+      if (!state.killed || state.writes < after) return memory.write(mailbox, message, signal);
+      if (lands) await memory.write(mailbox, message, signal);
+      return new Promise<never>(() => undefined);
+    },
+  });
+  return { state, wrap };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('migration work engine', () => {
   it('copies every message of a mailbox once and records counts that add up', async () => {
@@ -166,5 +192,69 @@ describe('migration work engine', () => {
     t.store.setStatus('pass1', 'cancelled');
     await t.startPass();
     expect(t.publisher.queue).toHaveLength(0);
+  });
+
+  describe('a batch whose worker is killed mid-way', () => {
+    const BIG: WorkLimits = { batchItems: 6, batchBytes: 1 << 20, itemConcurrency: 1, checkpoint: { items: 2, ms: 60_000 } };
+
+    /** Plans a 6-message mailbox into one batch and starts its first delivery, which dies at the 5th write. */
+    async function killedBatch(lands = true) {
+      const kill = killedAt(5, lands);
+      const t = setup({}, { limits: BIG, target: kill.wrap });
+      for (let i = 0; i < 6; i++) t.source.add('ana@source.example', { folderIds: ['inbox'] });
+      t.source.pageSize = 6;
+      await t.startPass();
+      const queued = t.publisher.queue.shift();
+      if (queued?.kind !== 'copy') throw new Error('expected a copy batch');
+      void t.copy.execute(queued.address, queued.batch, { count: 1, last: false, signal: new AbortController().signal });
+      await settle();
+      return { ...t, kill, batch: queued.batch };
+    }
+
+    it('keeps the references of the items it finished, so the next delivery sends only the rest', async () => {
+      const t = await killedBatch();
+      // Four copies finished before the kill: written every two items, not at the batch's end.
+      expect(t.store.references.size).toBe(4);
+      t.kill.state.killed = false;
+      await t.copy.execute(t.address, t.batch, { count: 2, last: false, signal: new AbortController().signal });
+      expect(t.kill.state.writes).toBe(5 + 1); // the redelivery wrote only the one that never landed
+      expect(t.target.messages('ana@target.example')).toHaveLength(6); // the 5th was found, not copied again
+      expect(t.store.counts('pass1', 'm1')).toMatchObject({ found: 6, migrated: 6, failed: 0 });
+    });
+
+    it('when dead-lettered, counts what earlier attempts finished and records the rest failed as interrupted', async () => {
+      const t = await killedBatch();
+      await t.copy.abandon(t.address, t.batch, 11);
+      const counts = t.store.counts('pass1', 'm1');
+      expect(counts).toMatchObject({ found: 6, migrated: 4, failed: 2 });
+      expect(counts.found).toBe(counts.migrated + counts.skipped + counts.failed);
+      expect(t.store.passFinished).toBe(true);
+      const failures = t.store.run('pass1', 'm1').failures;
+      expect(failures.map((f) => f.reason)).toEqual(['interrupted', 'interrupted']);
+      expect(failures[0]?.detail).toBe('no attempt finished in 11 deliveries (the worker stopped during each)');
+    });
+
+    it('a later pass copies the interrupted items, verifying the target first, so a copy that landed is not made twice', async () => {
+      const t = await killedBatch(true);
+      await t.copy.abandon(t.address, t.batch, 11);
+      t.kill.state.killed = false;
+      t.store.addWork({ ...t.work, passId: 'pass2' });
+      const finds = t.target.calls.find;
+      await t.startPass('pass2');
+      const batches = t.publisher.queue.filter((q): q is Extract<typeof q, { kind: 'copy' }> => q.kind === 'copy').map((q): CopyBatch => q.batch);
+      expect(batches.map((b) => b.verifyTarget)).toEqual([true]);
+      await t.drain();
+      expect(t.target.calls.find - finds).toBe(2);
+      expect(t.target.messages('ana@target.example')).toHaveLength(6);
+      expect(t.store.counts('pass2', 'm1')).toMatchObject({ found: 6, migrated: 2, skipped: 4, failed: 0 });
+    });
+
+    it('a dead-lettered planning step fails its mailbox as interrupted, so the pass can finish', async () => {
+      const t = setup();
+      await t.startPass();
+      const plan = new PlanMailboxUseCase(t.store, t.store, { source: () => t.source, target: () => t.target }, t.publisher, LIMITS);
+      await plan.abandon(t.address, 7);
+      expect(t.store.run('pass1', 'm1').done).toBe(true);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { SourceItemSummary } from '@ferry/migration/domain';
+import type { CheckpointLimits } from './reference-checkpoint';
 
 /** What a planning step reads (mirrors `ferry.migration.v1.PlanPhase`). */
 export type PlanPhase = 'enumerate' | 'changes' | 'sweep';
@@ -72,6 +73,8 @@ export interface WorkLimits {
   readonly batchBytes: number;
   /** Items of one batch copied at once by one worker. */
   readonly itemConcurrency: number;
+  /** How often a batch writes the references of items it finished (default DEFAULT_CHECKPOINT). */
+  readonly checkpoint?: CheckpointLimits;
 }
 
 export const DEFAULT_WORK_LIMITS: WorkLimits = { batchItems: 50, batchBytes: 64 * 1024 * 1024, itemConcurrency: 4 };

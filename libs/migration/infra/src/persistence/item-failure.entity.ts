@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** One failed item of a recorded batch: ids, a reason class and Ferry's capped detail. */
 @Entity({ name: 'item_failures' })
 @Index('ix_item_failures_report', ['passId', 'at'])
+@Index('ix_item_failures_source', ['mappingId', 'sourceId'])
 export class ItemFailureEntity {
   @PrimaryColumn({ name: 'pass_id', type: 'varchar', length: 36 })
   passId!: string;

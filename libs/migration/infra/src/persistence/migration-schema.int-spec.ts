@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, dumpSchema, type TestDatabase } from '@ferry/platform/testing';
 import type { DataSource } from 'typeorm';
 import { NO_AUDIT, openMigrationDatabase, testPass, testProject } from './migration-database.fixture';
-import { MIGRATION_SCHEMA } from './migration-schema';
+import { MIGRATION_MIGRATIONS, MIGRATION_SCHEMA } from './migration-schema';
 import { TypeormProjectRepository } from './typeorm-project.repository';
 import { TypeormReferenceStore } from './typeorm-reference.store';
 import { TypeormRunStore } from './typeorm-run.store';
@@ -174,7 +174,7 @@ describe('migration persistence: the schema holds no content', () => {
     const scratch = await createTestDatabase('migration_schema_down');
     const other = await openMigrationDatabase(scratch.url);
     try {
-      await other.undoLastMigration({ transaction: 'each' });
+      for (let i = 0; i < MIGRATION_MIGRATIONS.length; i++) await other.undoLastMigration({ transaction: 'each' });
       const tables: { table_name: string }[] = await other.query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'",
         [MIGRATION_SCHEMA],

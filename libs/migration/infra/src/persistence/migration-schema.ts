@@ -1,4 +1,5 @@
 import { CreateMigrationTables1734400000001 } from './1734400000001-create-migration-tables.migration';
+import { IndexItemFailuresBySource1736100000001 } from './1736100000001-index-item-failures-by-source.migration';
 import { BatchResultEntity } from './batch-result.entity';
 import { ItemFailureEntity } from './item-failure.entity';
 import { ItemRefEntity } from './item-ref.entity';
@@ -22,4 +23,4 @@ export const MIGRATION_ENTITIES = [
   ItemRefEntity,
   TargetFolderEntity,
 ];
-export const MIGRATION_MIGRATIONS = [CreateMigrationTables1734400000001];
+export const MIGRATION_MIGRATIONS = [CreateMigrationTables1734400000001, IndexItemFailuresBySource1736100000001];

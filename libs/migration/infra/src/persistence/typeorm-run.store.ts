@@ -10,7 +10,7 @@ import type {
 import type { MailSystem } from '@ferry/migration/domain';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { BatchResultEntity } from './batch-result.entity';
-import { chunks, rowsPerStatement } from './chunks';
+import { chunks, IDS_PER_STATEMENT, rowsPerStatement } from './chunks';
 import { ItemFailureEntity } from './item-failure.entity';
 import { MailboxRunEntity } from './mailbox-run.entity';
 import { MappingEntity } from './mapping.entity';
@@ -148,6 +148,20 @@ export class TypeormRunStore implements RunStore {
       if (err instanceof NothingToRecord) return false;
       throw err;
     }
+  }
+
+  async failedBefore(passId: string, mappingId: string, sourceIds: readonly string[]): Promise<Set<string>> {
+    const failed = new Set<string>();
+    for (const ids of chunks([...new Set(sourceIds)], IDS_PER_STATEMENT)) {
+      const rows = await this.db
+        .getRepository(ItemFailureEntity)
+        .createQueryBuilder('f')
+        .select('DISTINCT f.sourceId', 'sourceId')
+        .where('f.mappingId = :mappingId AND f.passId <> :passId AND f.sourceId IN (:...ids)', { mappingId, passId, ids })
+        .getRawMany<{ sourceId: string }>();
+      for (const row of rows) failed.add(row.sourceId);
+    }
+    return failed;
   }
 
   async failMapping(

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Events, type WorkItem } from '@ferry/contracts';
 import { type CopyBatchUseCase, PassNotRunningError, type PlanMailboxUseCase, type WorkAddress } from '@ferry/migration/application';
-import { DeferredMessageError, type FairWorkConsumer, type MessagingClient, PermanentMessageError, type WorkContext } from '@ferry/platform/messaging';
+import { type DeadLetterContext, DeferredMessageError, type FairWorkConsumer, type MessagingClient, PermanentMessageError, type WorkContext } from '@ferry/platform/messaging';
 import { batchFromWire, MalformedWorkItemError, planFromWire } from '../queue/work-item.codec';
 import { DEFAULT_WORK_QUEUE_LIMITS, WORK_LANE_PREFIX, type WorkQueueLimits } from '../queue/jetstream-work.queue';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
@@ -54,6 +54,7 @@ export class MigrationWorker {
         ackWaitMs: limits.ackWaitMs,
         retryDelaysMs: this.options.retryDelaysMs ?? RETRY_DELAYS_MS,
         laneActive: (projectId) => this.options.projectActive(projectId),
+        onDeadLetter: (item, ctx) => this.deadLettered(item, ctx),
       },
       (item, ctx) => this.handle(item, ctx),
     );
@@ -76,8 +77,8 @@ export class MigrationWorker {
   private async handle(item: WorkItem, ctx: WorkContext): Promise<void> {
     // The subject names the organisation and project the lane belongs to; a payload that claims
     // another is refused (a message cannot reach into another tenant's mailboxes).
-    if (ctx.params['org'] !== item.orgId || ctx.params['project'] !== item.projectId) throw new PermanentMessageError('work item does not belong to its subject');
-    const address: WorkAddress = { orgId: item.orgId, projectId: item.projectId, passId: item.passId, mappingId: item.mappingId };
+    if (!belongsToSubject(item, ctx)) throw new PermanentMessageError('work item does not belong to its subject');
+    const address = addressOf(item);
     const delivery = { count: ctx.deliveryCount, last: ctx.deliveryCount >= ctx.maxDeliveries, signal: this.abort.signal };
     const kind = item.kind.case ?? 'unknown';
     const end = this.metrics?.workStarted(kind);
@@ -93,4 +94,30 @@ export class MigrationWorker {
       throw err;
     }
   }
+
+  /**
+   * A work item leaves the queue unfinished (the consumer records the dead letter and its audit
+   * record): its mailbox's run learns of it, so the pass's counts add up and the pass can complete.
+   * A malformed item or one claiming another tenant has nothing it may be recorded against.
+   */
+  private async deadLettered(item: WorkItem, ctx: DeadLetterContext): Promise<void> {
+    if (!belongsToSubject(item, ctx)) return;
+    let batch;
+    try {
+      batch = item.kind.case === 'copy' ? batchFromWire(item) : null;
+    } catch (err) {
+      if (err instanceof MalformedWorkItemError) return;
+      throw err;
+    }
+    if (item.kind.case === 'plan') await this.plan.abandon(addressOf(item), ctx.deliveryCount);
+    else if (batch) await this.copy.abandon(addressOf(item), batch, ctx.deliveryCount);
+  }
+}
+
+function belongsToSubject(item: WorkItem, ctx: WorkContext): boolean {
+  return ctx.params['org'] === item.orgId && ctx.params['project'] === item.projectId;
+}
+
+function addressOf(item: WorkItem): WorkAddress {
+  return { orgId: item.orgId, projectId: item.projectId, passId: item.passId, mappingId: item.mappingId };
 }
