@@ -36,10 +36,23 @@ export class NotFoundError extends Error {
   }
 }
 
-/** Maps to UNAVAILABLE: a security event could not be audited, so its effect was withheld or undone. */
+/** What an AuditUnavailableError tells the caller about its request. */
+export const AUDIT_UNAVAILABLE = {
+  /** A configuration change rolled back because its record was not stored. */
+  changeNotApplied: 'the change was not applied',
+  /** Anything else: the effect was withheld (a sign-in), or it stands without its record (ending access). */
+  requestNotCompleted: 'the request was not completed',
+} as const;
+
+/**
+ * Maps to UNAVAILABLE: a security event could not be audited, so its effect was withheld or rolled back,
+ * or (ending access, a counted failure) it stands and the caller learns its record is missing.
+ */
 export class AuditUnavailableError extends Error {
-  constructor() {
-    super('the audit trail is unavailable; the request was not completed');
+  constructor(
+    consequence: (typeof AUDIT_UNAVAILABLE)[keyof typeof AUDIT_UNAVAILABLE] = AUDIT_UNAVAILABLE.requestNotCompleted,
+  ) {
+    super(`the audit trail is unavailable; ${consequence}`);
     this.name = 'AuditUnavailableError';
   }
 }

@@ -315,6 +315,25 @@ export interface Clock {
   now(): Date;
 }
 
+/** The repositories a unit of work writes through, bound to its one database transaction. */
+export interface IdentityTransaction {
+  readonly organisations: OrganisationRepository;
+  readonly accounts: AccountRepository;
+  readonly sessions: SessionRepository;
+}
+
+/**
+ * Runs a change in one database transaction: it commits when `work` resolves and rolls back when it
+ * throws (or the process dies first), so other readers see all of it or none of it, and only once
+ * it committed. A configuration change publishes its audit records inside `work`, awaiting the
+ * stream's acknowledgement, so a change the trail did not take is never applied (see
+ * recordBeforeCommit). Keep `work` short: it holds a connection and row locks until it ends. Runs
+ * do not nest.
+ */
+export interface IdentityUnitOfWork {
+  run<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T>;
+}
+
 export const ORGANISATION_REPOSITORY = Symbol('OrganisationRepository');
 export const ACCOUNT_REPOSITORY = Symbol('AccountRepository');
 export const SESSION_REPOSITORY = Symbol('SessionRepository');
@@ -328,3 +347,4 @@ export const ACCESS_TOKEN_SIGNER = Symbol('AccessTokenSigner');
 export const OIDC_RELYING_PARTY = Symbol('OidcRelyingParty');
 export const IDENTITY_AUDIT_TRAIL = Symbol('IdentityAuditTrail');
 export const CLOCK = Symbol('Clock');
+export const IDENTITY_UNIT_OF_WORK = Symbol('IdentityUnitOfWork');

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account, Session } from '@ferry/identity/domain';
-import { accountActor } from './audit-or-undo';
+import { accountActor } from './audit-records';
 import type { CallerInfo } from './caller';
 import {
   ACCESS_TOKEN_SIGNER,

@@ -14,6 +14,7 @@ import {
   GrantRoleUseCase,
   IDENTITY_AUDIT_TRAIL,
   IDENTITY_POLICY,
+  IDENTITY_UNIT_OF_WORK,
   KEYED_HASHER,
   ListAccountsUseCase,
   OIDC_RELYING_PARTY,
@@ -52,6 +53,7 @@ import { NatsIdentityAuditTrail } from './messaging/nats-identity-audit.trail';
 import { SignInRpcHandler } from './messaging/sign-in-rpc.handler';
 import { SqlThrottleStore } from './persistence/sql-throttle.store';
 import { TypeormAccountRepository } from './persistence/typeorm-account.repository';
+import { TypeormIdentityUnitOfWork } from './persistence/typeorm-identity-unit-of-work';
 import { TypeormOrganisationRepository } from './persistence/typeorm-organisation.repository';
 import { TypeormPendingStepRepository } from './persistence/typeorm-pending-step.repository';
 import { TypeormSessionRepository } from './persistence/typeorm-session.repository';
@@ -158,6 +160,7 @@ export class IdentityInfraModule {
         { provide: ORGANISATION_REPOSITORY, useClass: TypeormOrganisationRepository },
         { provide: ACCOUNT_REPOSITORY, useClass: TypeormAccountRepository },
         { provide: SESSION_REPOSITORY, useClass: TypeormSessionRepository },
+        { provide: IDENTITY_UNIT_OF_WORK, useClass: TypeormIdentityUnitOfWork },
         { provide: PENDING_STEP_REPOSITORY, useClass: TypeormPendingStepRepository },
         { provide: THROTTLE_STORE, useClass: SqlThrottleStore },
         { provide: SSO_TRANSACTION_REPOSITORY, useClass: TypeormSsoTransactionRepository },

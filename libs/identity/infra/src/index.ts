@@ -32,6 +32,7 @@ export {
 } from './persistence/sealed-context';
 export { SqlThrottleStore } from './persistence/sql-throttle.store';
 export { TypeormAccountRepository } from './persistence/typeorm-account.repository';
+export { TypeormIdentityUnitOfWork } from './persistence/typeorm-identity-unit-of-work';
 export { TypeormOrganisationRepository } from './persistence/typeorm-organisation.repository';
 export { TypeormPendingStepRepository } from './persistence/typeorm-pending-step.repository';
 export { TypeormSessionRepository } from './persistence/typeorm-session.repository';

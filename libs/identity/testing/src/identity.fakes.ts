@@ -6,6 +6,7 @@ import { MemoryAccountRepository } from './memory-account.repository';
 import { MemoryOrganisationRepository } from './memory-organisation.repository';
 import { MemoryPendingStepRepository } from './memory-pending-step.repository';
 import { MemorySessionRepository } from './memory-session.repository';
+import { MemoryUnitOfWork } from './memory-unit-of-work';
 import { MemorySsoTransactionRepository } from './memory-sso-transaction.repository';
 import { MemoryThrottleStore } from './memory-throttle.store';
 import { TestTotp } from './otpauth.totp';
@@ -20,6 +21,8 @@ export interface IdentityFakes {
   readonly organisations: MemoryOrganisationRepository;
   readonly accounts: MemoryAccountRepository;
   readonly sessions: MemorySessionRepository;
+  /** Transactions over organisations, accounts and sessions. */
+  readonly unitOfWork: MemoryUnitOfWork;
   readonly pendingSteps: MemoryPendingStepRepository;
   readonly throttle: MemoryThrottleStore;
   readonly ssoTransactions: MemorySsoTransactionRepository;
@@ -35,12 +38,16 @@ export interface IdentityFakes {
 export function createIdentityFakes(options: { policy?: IdentityPolicy; start?: Date } = {}): IdentityFakes {
   const policy = options.policy ?? DEFAULT_IDENTITY_POLICY;
   const clock = new SettableClock(options.start);
+  const organisations = new MemoryOrganisationRepository();
+  const accounts = new MemoryAccountRepository();
+  const sessions = new MemorySessionRepository();
   return {
     policy,
     clock,
-    organisations: new MemoryOrganisationRepository(),
-    accounts: new MemoryAccountRepository(),
-    sessions: new MemorySessionRepository(),
+    organisations,
+    accounts,
+    sessions,
+    unitOfWork: new MemoryUnitOfWork({ organisations, accounts, sessions }),
     pendingSteps: new MemoryPendingStepRepository(),
     throttle: new MemoryThrottleStore(),
     ssoTransactions: new MemorySsoTransactionRepository(),

@@ -9,6 +9,7 @@ export * from './memory-pending-step.repository';
 export * from './memory-session.repository';
 export * from './memory-sso-transaction.repository';
 export * from './memory-throttle.store';
+export * from './memory-unit-of-work';
 export * from './otpauth.totp';
 export * from './recording-audit.trail';
 export * from './scripted-oidc.relying-party';

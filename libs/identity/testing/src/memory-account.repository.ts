@@ -1,6 +1,7 @@
 import type { Account, FederatedIdentity } from '@ferry/identity/domain';
 import { type AccountRepository, AlreadyExistsError } from '@ferry/identity/application';
 import type { RoleName } from '@ferry/platform/rbac';
+import { type Staged, stageRows } from './staged-rows';
 
 interface AccountRow {
   account: Account;
@@ -12,7 +13,12 @@ interface AccountRow {
 
 /** In-memory AccountRepository honouring the port's contract (scoped lookups, conditional TOTP step, single-use codes). */
 export class MemoryAccountRepository implements AccountRepository {
-  private readonly rows = new Map<string, AccountRow>();
+  constructor(private readonly rows = new Map<string, AccountRow>()) {}
+
+  /** A copy for one unit of work (MemoryUnitOfWork): its writes reach this repository on commit. */
+  stage(): Staged<MemoryAccountRepository> {
+    return stageRows(this.rows, (rows) => new MemoryAccountRepository(rows));
+  }
 
   /** Test helper: what is stored for an account (secrets included), or undefined. */
   stored(id: string): Readonly<AccountRow> | undefined {

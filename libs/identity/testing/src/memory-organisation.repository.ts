@@ -1,9 +1,15 @@
 import type { Organisation, SsoSettings } from '@ferry/identity/domain';
 import { AlreadyExistsError, type OrganisationRepository } from '@ferry/identity/application';
+import { type Staged, stageRows } from './staged-rows';
 
 /** In-memory OrganisationRepository. */
 export class MemoryOrganisationRepository implements OrganisationRepository {
-  private readonly rows = new Map<string, Organisation>();
+  constructor(private readonly rows = new Map<string, Organisation>()) {}
+
+  /** A copy for one unit of work (MemoryUnitOfWork): its writes reach this repository on commit. */
+  stage(): Staged<MemoryOrganisationRepository> {
+    return stageRows(this.rows, (rows) => new MemoryOrganisationRepository(rows));
+  }
 
   async insert(org: Organisation): Promise<void> {
     if (this.rows.has(org.id)) throw new AlreadyExistsError('organisation');

@@ -1,5 +1,6 @@
 import type { Session, SessionRevokeReason } from '@ferry/identity/domain';
 import type { SessionRepository } from '@ferry/identity/application';
+import { type Staged, stageRows } from './staged-rows';
 
 interface SessionRow {
   session: Session;
@@ -9,7 +10,12 @@ interface SessionRow {
 
 /** In-memory SessionRepository: rotation spends a token once, a spent token reports `reused`, an ended session `ended`. */
 export class MemorySessionRepository implements SessionRepository {
-  private readonly rows = new Map<string, SessionRow>();
+  constructor(private readonly rows = new Map<string, SessionRow>()) {}
+
+  /** A copy for one unit of work (MemoryUnitOfWork): its writes reach this repository on commit. */
+  stage(): Staged<MemorySessionRepository> {
+    return stageRows(this.rows, (rows) => new MemorySessionRepository(rows));
+  }
 
   /** Test helper: every stored session. */
   all(): Session[] {

@@ -1,19 +1,13 @@
 import type { Account } from '@ferry/identity/domain';
 import type { RoleName } from '@ferry/platform/rbac';
-import { callerActing, recordOrUndo, sessionEndedEntries } from '../audit-or-undo';
+import { callerActing, recordBeforeCommit, sessionEndedEntries } from '../audit-records';
 import type { CallerInfo } from '../caller';
-import type {
-  AccountRepository,
-  IdentityAuditEntry,
-  IdentityAuditTrail,
-  SessionRepository,
-} from '../identity.ports';
+import type { IdentityAuditEntry, IdentityAuditTrail, IdentityTransaction } from '../identity.ports';
 import type { RoleChangeCommand } from './role-change.command';
 
-/** What a role change needs from the ports. */
+/** What a role change needs: the repositories of the unit of work it runs in, and the trail. */
 export interface RoleChangePorts {
-  readonly accounts: AccountRepository;
-  readonly sessions: SessionRepository;
+  readonly tx: Pick<IdentityTransaction, 'accounts' | 'sessions'>;
   readonly audit: IdentityAuditTrail;
 }
 
@@ -21,8 +15,8 @@ export interface RoleChangePorts {
  * Stores `roles` on the account, ends its sessions (reason `role-changed`) so the change holds now
  * rather than at the next refresh, and audits one role.granted / role.revoked per role that changed
  * (in `sessionId`, the session of the admin who asked, if any), then each ended session
- * (`auth.session.ended`). If the audit cannot be stored, the previous roles are put back; the ended
- * sessions stay ended.
+ * (`auth.session.ended`), all inside the caller's unit of work: if a record cannot be stored, it
+ * rolls back and neither the roles nor the sessions change.
  */
 export async function applyRoleChange(
   ports: RoleChangePorts,
@@ -41,8 +35,8 @@ export async function applyRoleChange(
   const revoked = account.roles.filter((r) => !roles.includes(r));
   if (granted.length === 0 && revoked.length === 0) return account;
 
-  await ports.accounts.setRoles(account.id, roles);
-  const ended = await ports.sessions.revokeAllForAccount(account.id, 'role-changed', change.now);
+  await ports.tx.accounts.setRoles(account.id, roles);
+  const ended = await ports.tx.sessions.revokeAllForAccount(account.id, 'role-changed', change.now);
   const entry = (action: 'role.granted' | 'role.revoked', role: RoleName): IdentityAuditEntry => ({
     orgId: account.orgId,
     actor: change.actor,
@@ -61,11 +55,11 @@ export async function applyRoleChange(
     reason: 'role-changed',
     from: change.from,
   });
-  await recordOrUndo(
-    ports.audit,
-    [...granted.map((r) => entry('role.granted', r)), ...revoked.map((r) => entry('role.revoked', r)), ...endings],
-    () => ports.accounts.setRoles(account.id, account.roles),
-  );
+  await recordBeforeCommit(ports.audit, [
+    ...granted.map((r) => entry('role.granted', r)),
+    ...revoked.map((r) => entry('role.revoked', r)),
+    ...endings,
+  ]);
   return { ...account, roles: [...roles] };
 }
 

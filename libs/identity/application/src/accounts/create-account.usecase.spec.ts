@@ -17,7 +17,14 @@ async function setUp(org: Partial<Organisation> = {}) {
     f,
     organisation,
     admin,
-    useCase: new CreateAccountUseCase(f.organisations, f.accounts, f.passwordHasher, f.audit, f.clock),
+    useCase: new CreateAccountUseCase(
+      f.organisations,
+      f.accounts,
+      f.passwordHasher,
+      f.unitOfWork,
+      f.audit,
+      f.clock,
+    ),
   };
 }
 
@@ -153,11 +160,24 @@ describe('creating an account', () => {
     expect(await s.f.accounts.listByOrg(other.id)).toEqual([]);
   });
 
-  it('removes the account again when the audit trail is down', async () => {
+  it('stores no account when the audit trail does not take a record', async () => {
     const s = await setUp();
     s.f.audit.failWhen = (e) => e.action === 'role.granted';
-    await expect(s.useCase.execute(command(s))).rejects.toBeInstanceOf(AuditUnavailableError);
+    const refused = s.useCase.execute(command(s));
+    await expect(refused).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(refused).rejects.toThrow('the audit trail is unavailable; the change was not applied');
     expect(await s.f.accounts.findByLoginName('operator.one')).toBeNull();
     expect(reachableStrings(s.f.accounts)).not.toContain('operator.one');
+  });
+
+  it('stores the account, for anyone to see, only once its records are stored', async () => {
+    const s = await setUp();
+    const seen: unknown[] = [];
+    s.f.audit.beforeStoring = async () => {
+      seen.push(await s.f.accounts.findByLoginName('operator.one'));
+    };
+    await s.useCase.execute(command(s));
+    expect(seen).toEqual([null, null]);
+    expect(await s.f.accounts.findByLoginName('operator.one')).not.toBeNull();
   });
 });

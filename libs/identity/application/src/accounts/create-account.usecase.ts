@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account } from '@ferry/identity/domain';
 import { ADMIN_ROLES } from '@ferry/platform/rbac';
-import { callerActing, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordBeforeCommit } from '../audit-records';
 import { NotFoundError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,
@@ -11,8 +11,10 @@ import {
   CLOCK,
   Clock,
   IDENTITY_AUDIT_TRAIL,
+  IDENTITY_UNIT_OF_WORK,
   IdentityAuditEntry,
   IdentityAuditTrail,
+  type IdentityUnitOfWork,
   ORGANISATION_REPOSITORY,
   OrganisationRepository,
   PASSWORD_HASHER,
@@ -26,7 +28,9 @@ import { CreateAccountCommand } from './create-account.command';
 /**
  * Creates a password account in the caller's organisation with the requested roles. The password
  * must meet the MFA policy (8+) when the account will use TOTP (an admin role, or the organisation
- * requires MFA), else the stricter one (15+). A taken login name is AlreadyExistsError.
+ * requires MFA), else the stricter one (15+). A taken login name is AlreadyExistsError. The account
+ * is stored in one unit of work with its records (account.created, one role.granted per role): if
+ * the trail does not take them, nothing is stored.
  */
 @Injectable()
 export class CreateAccountUseCase {
@@ -34,6 +38,7 @@ export class CreateAccountUseCase {
     @Inject(ORGANISATION_REPOSITORY) private readonly orgs: OrganisationRepository,
     @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+    @Inject(IDENTITY_UNIT_OF_WORK) private readonly unitOfWork: IdentityUnitOfWork,
     @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -59,8 +64,6 @@ export class CreateAccountUseCase {
       federated: null,
       createdAt: this.clock.now(),
     };
-    await this.accounts.insert(account, passwordHash);
-
     const entry = (
       action: IdentityAuditEntry['action'],
       detail?: Record<string, string>,
@@ -74,11 +77,13 @@ export class CreateAccountUseCase {
       userAgent: command.from.userAgent,
       ...(detail ? { detail } : {}),
     });
-    await recordOrUndo(
-      this.audit,
-      [entry('account.created'), ...account.roles.map((role) => entry('role.granted', { role }))],
-      () => this.accounts.remove(account.id),
-    );
-    return account;
+    return this.unitOfWork.run(async (tx) => {
+      await tx.accounts.insert(account, passwordHash);
+      await recordBeforeCommit(this.audit, [
+        entry('account.created'),
+        ...account.roles.map((role) => entry('role.granted', { role })),
+      ]);
+      return account;
+    });
   }
 }

@@ -19,7 +19,7 @@ async function setUp() {
     target,
     session,
     admin,
-    useCase: new GrantRoleUseCase(f.accounts, f.sessions, f.audit, f.clock),
+    useCase: new GrantRoleUseCase(f.unitOfWork, f.audit, f.clock),
   };
 }
 
@@ -128,10 +128,30 @@ describe('granting a role', () => {
     expect((await s.f.sessions.findById(s.session.id))?.revokedAt).toBeNull();
   });
 
-  it('puts the previous roles back when the grant cannot be audited', async () => {
+  it('refuses a grant the audit trail does not take: the roles and the sessions stay as they were', async () => {
     const s = await setUp();
     s.f.audit.failing = true;
-    await expect(grant(s, 'org-admin')).rejects.toBeInstanceOf(AuditUnavailableError);
+    const refused = grant(s, 'org-admin');
+    await expect(refused).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(refused).rejects.toThrow('the audit trail is unavailable; the change was not applied');
     expect((await s.f.accounts.findById(s.org.id, s.target.id))?.roles).toEqual(['viewer']);
+    expect((await s.f.sessions.findById(s.session.id))?.revokedAt).toBeNull();
+  });
+
+  it('is not applied, for anyone to see, until its records are stored', async () => {
+    const s = await setUp();
+    const seen: unknown[] = [];
+    s.f.audit.beforeStoring = async () => {
+      seen.push([
+        (await s.f.accounts.findById(s.org.id, s.target.id))?.roles,
+        (await s.f.sessions.findById(s.session.id))?.revokedAt,
+      ]);
+    };
+    await grant(s, 'auditor');
+    expect(seen).toEqual([
+      [['viewer'], null],
+      [['viewer'], null],
+    ]);
+    expect((await s.f.accounts.findById(s.org.id, s.target.id))?.roles).toEqual(['auditor', 'viewer']);
   });
 });

@@ -34,7 +34,7 @@ async function setUp(others: readonly (readonly RoleName[])[] = []) {
   };
   await f.sessions.insert(session, 'refresh-hash');
   const caller = claimsFor({ accountId: self.id, orgId: org.id, roles: self.roles });
-  const useCase = new RevokeRoleUseCase(f.accounts, f.sessions, f.audit, f.clock);
+  const useCase = new RevokeRoleUseCase(f.unitOfWork, f.audit, f.clock);
   const revoke = (accountId: string, role: RoleName, by = caller) =>
     useCase.execute(RoleChangeCommand.create({ caller: by, orgId: org.id, accountId, role }));
   return { f, org, self, others: accounts, session, caller, revoke };
@@ -97,11 +97,14 @@ describe('revoking a role', () => {
     expect(await rolesOf(s, other?.id ?? '')).toEqual(['org-admin']);
   });
 
-  it('puts the previous roles back when the revocation cannot be audited', async () => {
+  it('refuses a revocation the audit trail does not take: the roles and the sessions stay as they were', async () => {
     const s = await setUp();
     s.f.audit.failing = true;
-    await expect(s.revoke(s.self.id, 'auditor')).rejects.toBeInstanceOf(AuditUnavailableError);
+    const refused = s.revoke(s.self.id, 'auditor');
+    await expect(refused).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(refused).rejects.toThrow('the audit trail is unavailable; the change was not applied');
     expect(await rolesOf(s, s.self.id)).toEqual(['org-admin', 'auditor']);
+    expect((await s.f.sessions.findById(s.session.id))?.revokedAt).toBeNull();
   });
 
   it('changes and records nothing when the account does not hold the role', async () => {

@@ -14,7 +14,7 @@ import { BootstrapPlatformAdminUseCase } from './bootstrap-platform-admin.usecas
 const PASSWORD = 'Quarry-Tulip-Meridian-9';
 const settings = { loginName: ' Root.Admin ', password: PASSWORD };
 const useCase = (f: IdentityFakes) =>
-  new BootstrapPlatformAdminUseCase(f.accounts, f.passwordHasher, f.audit, f.clock);
+  new BootstrapPlatformAdminUseCase(f.accounts, f.passwordHasher, f.unitOfWork, f.audit, f.clock);
 
 function settingError(build: () => unknown): InvalidBootstrapSettingError {
   try {
@@ -130,7 +130,7 @@ describe('bootstrapping the platform admin', () => {
     expect(await f.accounts.countPlatformAdmins()).toBe(0);
   });
 
-  it('removes the admin again when it cannot be audited, so the next start retries', async () => {
+  it('creates no admin when it cannot be audited, so the next start retries', async () => {
     const f = createIdentityFakes();
     f.audit.failing = true;
     await expect(useCase(f).execute(BootstrapPlatformAdminCommand.create(settings))).rejects.toBeInstanceOf(
@@ -142,5 +142,16 @@ describe('bootstrapping the platform admin', () => {
     await expect(useCase(f).execute(BootstrapPlatformAdminCommand.create(settings))).resolves.toMatchObject({
       outcome: 'created',
     });
+  });
+
+  it('creates the admin, for anyone to see, only once its records are stored', async () => {
+    const f = createIdentityFakes();
+    const seen: number[] = [];
+    f.audit.beforeStoring = async () => {
+      seen.push(await f.accounts.countPlatformAdmins());
+    };
+    await useCase(f).execute(BootstrapPlatformAdminCommand.create(settings));
+    expect(seen).toEqual([0, 0]);
+    expect(await f.accounts.countPlatformAdmins()).toBe(1);
   });
 });

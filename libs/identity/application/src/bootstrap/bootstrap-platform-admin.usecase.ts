@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account } from '@ferry/identity/domain';
-import { IDENTITY_SERVICE_ACTOR, recordOrUndo } from '../audit-or-undo';
+import { IDENTITY_SERVICE_ACTOR, recordBeforeCommit } from '../audit-records';
 import {
   ACCOUNT_REPOSITORY,
   AccountRepository,
@@ -9,8 +9,10 @@ import {
   CLOCK,
   Clock,
   IDENTITY_AUDIT_TRAIL,
+  IDENTITY_UNIT_OF_WORK,
   IdentityAuditEntry,
   IdentityAuditTrail,
+  type IdentityUnitOfWork,
   PASSWORD_HASHER,
   PasswordHasher,
 } from '../identity.ports';
@@ -29,13 +31,16 @@ export type BootstrapOutcome =
 /**
  * Runs at identity start-up: when the installation has no platform admin and one is configured,
  * creates it (no organisation, role platform-admin, TOTP enrolment at first sign-in) and audits it
- * as identity's own act. Idempotent: any later run, on any replica, finds the admin and does nothing.
+ * as identity's own act, in one unit of work: an admin whose records the trail does not take is not
+ * created, and the next start tries again. Idempotent: any later run, on any replica, finds the
+ * admin and does nothing.
  */
 @Injectable()
 export class BootstrapPlatformAdminUseCase {
   constructor(
     @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+    @Inject(IDENTITY_UNIT_OF_WORK) private readonly unitOfWork: IdentityUnitOfWork,
     @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -58,15 +63,7 @@ export class BootstrapPlatformAdminUseCase {
       federated: null,
       createdAt: this.clock.now(),
     };
-    try {
-      await this.accounts.insert(account, await this.hasher.hash(admin.password));
-    } catch (err) {
-      // Two replicas starting together: the one that lost the insert finds the winner's admin.
-      if (err instanceof AlreadyExistsError && (await this.accounts.countPlatformAdmins()) > 0)
-        return { outcome: 'already-present' };
-      throw err;
-    }
-
+    const passwordHash = await this.hasher.hash(admin.password);
     const entry = (
       action: IdentityAuditEntry['action'],
       detail?: Record<string, string>,
@@ -80,11 +77,20 @@ export class BootstrapPlatformAdminUseCase {
       userAgent: '',
       ...(detail ? { detail } : {}),
     });
-    await recordOrUndo(
-      this.audit,
-      [entry('account.created'), entry('role.granted', { role: 'platform-admin' })],
-      () => this.accounts.remove(account.id),
-    );
+    try {
+      await this.unitOfWork.run(async (tx) => {
+        await tx.accounts.insert(account, passwordHash);
+        await recordBeforeCommit(this.audit, [
+          entry('account.created'),
+          entry('role.granted', { role: 'platform-admin' }),
+        ]);
+      });
+    } catch (err) {
+      // Two replicas starting together: the one that lost the insert finds the winner's admin.
+      if (err instanceof AlreadyExistsError && (await this.accounts.countPlatformAdmins()) > 0)
+        return { outcome: 'already-present' };
+      throw err;
+    }
     return { outcome: 'created', accountId: account.id };
   }
 

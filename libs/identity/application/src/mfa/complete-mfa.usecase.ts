@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { accountActionEntry, accountActor, recordOrRaise } from '../audit-or-undo';
+import { accountActionEntry, accountActor, recordOrRaise } from '../audit-records';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,

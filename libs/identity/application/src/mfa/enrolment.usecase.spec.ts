@@ -103,14 +103,37 @@ describe('TOTP enrolment', () => {
     expect((await verify(x.codeNow(second))).recoveryCodes).toHaveLength(10);
   });
 
-  it('undoes the enrolment when it cannot be audited', async () => {
+  it('does not enrol when the enrolment cannot be audited: the secret stays unconfirmed, with no recovery codes', async () => {
     const { x, account, start, verify, secretOf } = await enrolmentStep();
     await start();
+    const secret = await secretOf();
     x.f.audit.failWhen = (e) => e.action === 'auth.mfa.enrolled';
-    await expect(verify(x.codeNow(await secretOf()))).rejects.toBeInstanceOf(AuditUnavailableError);
-    expect(await x.f.accounts.readTotpSecret(account.id)).toBeNull();
+    const refused = verify(x.codeNow(secret));
+    await expect(refused).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(refused).rejects.toThrow('the audit trail is unavailable; the change was not applied');
+    expect(await x.f.accounts.readTotpSecret(account.id)).toEqual({ secret, enrolled: false });
+    expect(await x.f.accounts.remainingRecoveryCodes(account.id)).toBe(0);
     expect((await x.f.accounts.findById(account.orgId, account.id))?.mfaEnrolled).toBe(false);
     expect(x.f.sessions.all()).toEqual([]);
+    // The step was spent: enrolling takes a new sign-in, whose enrolment replaces the secret.
+    await expect(verify(x.codeNow(secret))).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it('enrols, for anyone to see, only once the enrolment is recorded', async () => {
+    const { x, account, start, verify, secretOf } = await enrolmentStep();
+    await start();
+    const seen: unknown[] = [];
+    x.f.audit.beforeStoring = async (entry) => {
+      if (entry.action !== 'auth.mfa.enrolled') return;
+      seen.push([
+        await x.f.accounts.readTotpSecret(account.id),
+        await x.f.accounts.remainingRecoveryCodes(account.id),
+      ]);
+    };
+    const secret = await secretOf();
+    await verify(x.codeNow(secret));
+    expect(seen).toEqual([[{ secret, enrolled: false }, 0]]);
+    expect(await x.f.accounts.readTotpSecret(account.id)).toEqual({ secret, enrolled: true });
   });
 
   it('refuses an mfa-step token', async () => {

@@ -1,4 +1,4 @@
-import { recordOrRaise } from '../audit-or-undo';
+import { recordOrRaise } from '../audit-records';
 import { InvalidCredentialsError } from '../identity.errors';
 import type { IdentityAuditTrail } from '../identity.ports';
 import type { PendingSteps } from '../signin/pending-steps.service';

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { formatRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_BYTES } from '@ferry/identity/domain';
-import { accountActionEntry, accountActor, recordOrUndo } from '../audit-or-undo';
+import { accountActionEntry, accountActor, recordBeforeCommit } from '../audit-records';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepository,
   CLOCK,
   type Clock,
   IDENTITY_AUDIT_TRAIL,
+  IDENTITY_UNIT_OF_WORK,
   type IdentityAuditTrail,
+  type IdentityUnitOfWork,
   KEYED_HASHER,
   type KeyedHasher,
   TOTP,
@@ -29,8 +31,10 @@ export interface EnrolmentCompleted {
 
 /**
  * Confirms TOTP enrolment with a first code (which becomes the last accepted step, so it cannot be
- * replayed), hands out fresh recovery codes and signs the account in. An enrolment that cannot be
- * audited is undone.
+ * replayed), hands out fresh recovery codes and signs the account in. The confirmation, the codes and
+ * the auth.mfa.enrolled record are one unit of work: if the trail does not take the record, the
+ * secret stays unconfirmed and no codes are stored. The step is spent either way (a new sign-in
+ * starts enrolment again), so its code cannot be tried twice.
  */
 @Injectable()
 export class VerifyEnrolmentUseCase {
@@ -38,6 +42,7 @@ export class VerifyEnrolmentUseCase {
     @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
     @Inject(TOTP) private readonly totp: Totp,
     @Inject(KEYED_HASHER) private readonly hasher: KeyedHasher,
+    @Inject(IDENTITY_UNIT_OF_WORK) private readonly unitOfWork: IdentityUnitOfWork,
     @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDENTITY_POLICY) private readonly policy: IdentityPolicy,
@@ -53,20 +58,18 @@ export class VerifyEnrolmentUseCase {
     const { step, keys, now } = answer;
     const account = step.account;
     await this.pending.consume(step);
-    await this.accounts.confirmTotp(account.id, matched);
     const recoveryCodes = Array.from({ length: this.policy.recoveryCodeCount }, () =>
       formatRecoveryCode(randomBytes(RECOVERY_CODE_BYTES)),
     );
-    await this.accounts.replaceRecoveryCodes(
-      account.id,
-      recoveryCodes.map((c) => this.hasher.tokenHash(normaliseRecoveryCode(c) ?? c)),
-    );
-    await this.throttle.reset(keys);
     // Chosen now so the enrolment's record is in the log of the session it opens.
     const sessionId = newSessionId();
-    await recordOrUndo(
-      this.audit,
-      [
+    await this.unitOfWork.run(async (tx) => {
+      await tx.accounts.confirmTotp(account.id, matched);
+      await tx.accounts.replaceRecoveryCodes(
+        account.id,
+        recoveryCodes.map((c) => this.hasher.tokenHash(normaliseRecoveryCode(c) ?? c)),
+      );
+      await recordBeforeCommit(this.audit, [
         accountActionEntry({
           orgId: account.orgId,
           actor: accountActor(account.id),
@@ -76,9 +79,9 @@ export class VerifyEnrolmentUseCase {
           detail: { recoveryCodes: String(recoveryCodes.length) },
           sessionId,
         }),
-      ],
-      () => this.accounts.clearMfa(account.id),
-    );
+      ]);
+    });
+    await this.throttle.reset(keys);
 
     const tokens = await this.issuer.issueSignIn({
       account: { ...account, mfaEnrolled: true },

@@ -26,7 +26,7 @@ const command = (overrides: { name?: string; loginName?: string; password?: stri
   });
 
 const useCase = (f: IdentityFakes) =>
-  new CreateOrganisationUseCase(f.organisations, f.accounts, f.passwordHasher, f.audit, f.clock);
+  new CreateOrganisationUseCase(f.accounts, f.passwordHasher, f.unitOfWork, f.audit, f.clock);
 
 const violationsOf = (build: () => unknown): { field: string; reason: string }[] => {
   try {
@@ -152,12 +152,34 @@ describe('creating an organisation', () => {
     expect(reachableStrings(f.organisations)).not.toContain('Contoso Ltd');
   });
 
-  it('undoes everything when only a later audit record fails', async () => {
+  it('creates nothing when only a later audit record fails', async () => {
     const f = createIdentityFakes();
     f.audit.failWhen = (e) => e.action === 'role.granted';
-    await expect(useCase(f).execute(command())).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(useCase(f).execute(command())).rejects.toThrow(
+      'the audit trail is unavailable; the change was not applied',
+    );
     const orgId = f.audit.withAction('org.created')[0]?.target.id ?? '';
     expect(await f.organisations.findById(orgId)).toBeNull();
     expect(await f.accounts.findByLoginName('it.admin@contoso')).toBeNull();
+  });
+
+  it('creates the organisation and its admin, for anyone to see, only once their records are stored', async () => {
+    const f = createIdentityFakes();
+    const seen: unknown[] = [];
+    let orgId = '';
+    f.audit.beforeStoring = async (entry) => {
+      if (entry.action === 'org.created') orgId = entry.target.id;
+      seen.push([
+        await f.organisations.findById(orgId),
+        await f.accounts.findByLoginName('it.admin@contoso'),
+      ]);
+    };
+    await useCase(f).execute(command());
+    expect(seen).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+    expect(await f.organisations.findById(orgId)).not.toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account, Organisation } from '@ferry/identity/domain';
-import { callerActing, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordBeforeCommit } from '../audit-records';
 import {
   ACCOUNT_REPOSITORY,
   AccountRepository,
@@ -9,10 +9,10 @@ import {
   CLOCK,
   Clock,
   IDENTITY_AUDIT_TRAIL,
+  IDENTITY_UNIT_OF_WORK,
   IdentityAuditEntry,
   IdentityAuditTrail,
-  ORGANISATION_REPOSITORY,
-  OrganisationRepository,
+  type IdentityUnitOfWork,
   PASSWORD_HASHER,
   PasswordHasher,
 } from '../identity.ports';
@@ -26,15 +26,15 @@ export interface CreatedOrganisation {
 
 /**
  * Creates an organisation (MFA required, SSO off) and its first org-admin, who enrols TOTP at first
- * sign-in. Nothing is left half-made: a taken login name or an audit record that cannot be stored
- * removes what was already written, and the request fails.
+ * sign-in. Nothing is left half-made: both are stored in one unit of work with their records, so a
+ * taken login name or a record the trail does not take stores nothing, and the request fails.
  */
 @Injectable()
 export class CreateOrganisationUseCase {
   constructor(
-    @Inject(ORGANISATION_REPOSITORY) private readonly orgs: OrganisationRepository,
     @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+    @Inject(IDENTITY_UNIT_OF_WORK) private readonly unitOfWork: IdentityUnitOfWork,
     @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -62,14 +62,6 @@ export class CreateOrganisationUseCase {
       createdAt: now,
     };
 
-    await this.orgs.insert(organisation);
-    try {
-      await this.accounts.insert(admin, passwordHash);
-    } catch (err) {
-      await this.orgs.remove(organisation.id);
-      throw err;
-    }
-
     const entry = (
       action: IdentityAuditEntry['action'],
       target: IdentityAuditEntry['target'],
@@ -84,18 +76,15 @@ export class CreateOrganisationUseCase {
       userAgent: command.from.userAgent,
       ...(detail ? { detail } : {}),
     });
-    await recordOrUndo(
-      this.audit,
-      [
+    return this.unitOfWork.run(async (tx) => {
+      await tx.organisations.insert(organisation);
+      await tx.accounts.insert(admin, passwordHash);
+      await recordBeforeCommit(this.audit, [
         entry('org.created', { type: 'organisation', id: organisation.id }),
         entry('account.created', { type: 'account', id: admin.id }),
         entry('role.granted', { type: 'account', id: admin.id }, { role: 'org-admin' }),
-      ],
-      async () => {
-        await this.accounts.remove(admin.id);
-        await this.orgs.remove(organisation.id);
-      },
-    );
-    return { organisation, admin };
+      ]);
+      return { organisation, admin };
+    });
   }
 }

@@ -9,7 +9,7 @@ async function setUp() {
   const x = signInFixture();
   const org = await x.seedOrg({ mfaRequired: true });
   const caller = claimsFor({ orgId: org.id, roles: ['org-admin'] });
-  const useCase = new UpdateOrganisationUseCase(x.f.organisations, x.f.audit);
+  const useCase = new UpdateOrganisationUseCase(x.f.unitOfWork, x.f.audit);
   const turnMfa = (mfaRequired: boolean, orgId = org.id) =>
     useCase.execute(UpdateOrganisationCommand.create({ caller, orgId, mfaRequired }));
   return { x, org, caller, turnMfa };
@@ -47,10 +47,23 @@ describe("changing an organisation's MFA requirement", () => {
     expect((await s.x.f.organisations.findById(other.id))?.mfaRequired).toBe(true);
   });
 
-  it('puts the previous value back when the change cannot be audited', async () => {
+  it('refuses a change the audit trail does not take: the previous value stays', async () => {
     const s = await setUp();
     s.x.f.audit.failing = true;
-    await expect(s.turnMfa(false)).rejects.toBeInstanceOf(AuditUnavailableError);
+    const refused = s.turnMfa(false);
+    await expect(refused).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(refused).rejects.toThrow('the audit trail is unavailable; the change was not applied');
     expect((await s.x.f.organisations.findById(s.org.id))?.mfaRequired).toBe(true);
+  });
+
+  it('changes the setting, for anyone to see, only once its record is stored', async () => {
+    const s = await setUp();
+    const seen: unknown[] = [];
+    s.x.f.audit.beforeStoring = async () => {
+      seen.push((await s.x.f.organisations.findById(s.org.id))?.mfaRequired);
+    };
+    await s.turnMfa(false);
+    expect(seen).toEqual([true]);
+    expect((await s.x.f.organisations.findById(s.org.id))?.mfaRequired).toBe(false);
   });
 });

@@ -1,7 +1,14 @@
 import type { Account, SessionRevokeReason } from '@ferry/identity/domain';
-import { accountActionEntry, callerActing, recordOrRaise, sessionEndedEntries } from '../audit-or-undo';
+import { accountActionEntry, callerActing, recordOrRaise, sessionEndedEntries } from '../audit-records';
 import type { IdentityAuditEntry, IdentityAuditTrail, SessionRepository } from '../identity.ports';
 import type { AccountActionCommand } from './account-action.command';
+
+/** Which sessions an admin's action ended, why, and what it is audited as. */
+export interface AccountSessionsEnding {
+  readonly reason: SessionRevokeReason;
+  readonly action: IdentityAuditEntry['action'];
+  readonly now: Date;
+}
 
 /**
  * Ends every session of an account at an admin's request and audits `action` with the count (in the
@@ -12,12 +19,23 @@ export async function endAccountSessions(
   ports: { sessions: SessionRepository; audit: IdentityAuditTrail },
   command: AccountActionCommand,
   target: { orgId: string; account: Account },
-  ending: { reason: SessionRevokeReason; action: IdentityAuditEntry['action']; now: Date },
+  ending: AccountSessionsEnding,
 ): Promise<{ sessionsRevoked: number }> {
+  const ended = await ports.sessions.revokeAllForAccount(target.account.id, ending.reason, ending.now);
+  await recordOrRaise(ports.audit, accountSessionsEndedEntries(command, target, ending, ended));
+  return { sessionsRevoked: ended.length };
+}
+
+/** `action` on the account with the count of `ended`, then one `auth.session.ended` per ended session. */
+export function accountSessionsEndedEntries(
+  command: AccountActionCommand,
+  target: { orgId: string; account: Account },
+  ending: AccountSessionsEnding,
+  ended: readonly string[],
+): IdentityAuditEntry[] {
   const { orgId, account } = target;
-  const ended = await ports.sessions.revokeAllForAccount(account.id, ending.reason, ending.now);
   const { actor, sessionId } = callerActing(command.caller);
-  await recordOrRaise(ports.audit, [
+  return [
     accountActionEntry({
       orgId,
       actor,
@@ -28,6 +46,5 @@ export async function endAccountSessions(
       sessionId,
     }),
     ...sessionEndedEntries({ orgId, actor, sessionIds: ended, reason: ending.reason, from: command.from }),
-  ]);
-  return { sessionsRevoked: ended.length };
+  ];
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Session } from '@ferry/identity/domain';
-import { accountActor, recordOrRaise } from '../audit-or-undo';
+import { accountActor, recordOrRaise } from '../audit-records';
 import { InvalidCredentialsError } from '../identity.errors';
 import {
   ACCESS_TOKEN_SIGNER,

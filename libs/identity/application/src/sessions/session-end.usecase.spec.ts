@@ -1,4 +1,4 @@
-import { NotFoundError } from '../identity.errors';
+import { AuditUnavailableError, NotFoundError } from '../identity.errors';
 import { SOURCE, signInFixture, tokensOf } from '../testing/sign-in.fixture';
 import { claimsFor } from '../testing/spec-support';
 import { AccountActionCommand } from './account-action.command';
@@ -94,6 +94,41 @@ describe('ending sessions', () => {
       expect.objectContaining({ target: { type: 'account', id: account.id }, detail: { sessions: '1' } }),
     ]);
     expect((await x.signInAs(account.loginName)).kind).toBe('enrolment-required');
+  });
+
+  it('refuses an MFA reset the audit trail does not take: the secret, the recovery codes and the sessions stay', async () => {
+    const { x, org, account, first, admin, refresh } = await twoSessions();
+    const secret = await x.enrol(account, ['0000000000']);
+    x.f.audit.failing = true;
+    const reset = () =>
+      x.resetMfa.execute(
+        AccountActionCommand.create({ caller: admin, orgId: org.id, accountId: account.id, ...SOURCE }),
+      );
+    await expect(reset()).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(reset()).rejects.toThrow('the audit trail is unavailable; the change was not applied');
+    expect(await x.f.accounts.readTotpSecret(account.id)).toEqual({ secret, enrolled: true });
+    expect(await x.f.accounts.remainingRecoveryCodes(account.id)).toBe(1);
+    x.f.audit.failing = false;
+    expect((await refresh(first.refreshToken)).sessionId).toBe(first.sessionId);
+  });
+
+  it('resets MFA, for anyone to see, only once the reset and the ended sessions are recorded', async () => {
+    const { x, org, account, first, admin } = await twoSessions();
+    const secret = await x.enrol(account, ['0000000000']);
+    const seen: unknown[] = [];
+    x.f.audit.beforeStoring = async () => {
+      seen.push([
+        await x.f.accounts.readTotpSecret(account.id),
+        await x.f.accounts.remainingRecoveryCodes(account.id),
+        (await x.f.sessions.findById(first.sessionId))?.revokedAt,
+      ]);
+    };
+    await x.resetMfa.execute(
+      AccountActionCommand.create({ caller: admin, orgId: org.id, accountId: account.id, ...SOURCE }),
+    );
+    // auth.mfa.reset and one auth.session.ended per session.
+    expect(seen).toEqual(Array.from({ length: 3 }, () => [{ secret, enrolled: true }, 1, null]));
+    expect(await x.f.accounts.readTotpSecret(account.id)).toBeNull();
   });
 
   it('refuses account actions with malformed ids', () => {

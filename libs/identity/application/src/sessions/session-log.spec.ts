@@ -130,7 +130,7 @@ describe("a session's log: the audit records carrying its session id", () => {
   it("closes the sessions a role change ends; the change itself is in the admin's session", async () => {
     const { x, org, account, tokens } = await signedIn();
     const admin = claimsFor({ orgId: org.id, roles: ['org-admin'] });
-    const grant = new GrantRoleUseCase(x.f.accounts, x.f.sessions, x.f.audit, x.f.clock);
+    const grant = new GrantRoleUseCase(x.f.unitOfWork, x.f.audit, x.f.clock);
     await grant.execute(RoleChangeCommand.create({ caller: admin, orgId: org.id, accountId: account.id, role: 'auditor' }));
     expect(sessionsOf(x, 'role.granted')).toEqual([admin.sessionId]);
     expect(x.f.audit.withAction('auth.session.ended')).toEqual([
@@ -141,7 +141,7 @@ describe("a session's log: the audit records carrying its session id", () => {
   it('includes the configuration changes made with its access token', async () => {
     const { x, org, claims } = await signedIn();
     const admin = { ...claims, roles: ['org-admin'] as const };
-    await new UpdateOrganisationUseCase(x.f.organisations, x.f.audit).execute(
+    await new UpdateOrganisationUseCase(x.f.unitOfWork, x.f.audit).execute(
       UpdateOrganisationCommand.create({ caller: admin, orgId: org.id, mfaRequired: true }),
     );
     expect(sessionsOf(x, 'org.settings.updated')).toEqual([claims.sessionId]);

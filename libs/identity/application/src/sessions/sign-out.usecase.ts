@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccessClaims } from '@ferry/platform/rbac';
-import { accountActor, recordOrRaise } from '../audit-or-undo';
+import { accountActor, recordOrRaise } from '../audit-records';
 import type { CallerInfo } from '../caller';
 import {
   CLOCK,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Account, PASSWORD_MAX, PASSWORD_MIN_WITHOUT_MFA, passwordLength } from '@ferry/identity/domain';
 import { ADMIN_ROLES } from '@ferry/platform/rbac';
-import { IDENTITY_SERVICE_ACTOR, recordOrRaise } from '../audit-or-undo';
+import { IDENTITY_SERVICE_ACTOR, recordOrRaise } from '../audit-records';
 import { AuditUnavailableError, InvalidCredentialsError, ThrottledError } from '../identity.errors';
 import {
   ACCOUNT_REPOSITORY,

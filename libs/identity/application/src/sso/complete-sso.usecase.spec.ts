@@ -69,7 +69,7 @@ async function setUp(sso: SsoSettings = settings) {
   const completer = new CompleteSsoUseCase(
     f.organisations,
     f.accounts,
-    f.sessions,
+    f.unitOfWork,
     f.ssoTransactions,
     f.oidc,
     f.keyedHasher,
@@ -400,7 +400,31 @@ describe('completing an SSO sign-in', () => {
     expect((await federatedAccounts(s))[0]?.displayName).toBe('Federated user');
   });
 
-  it('removes a newly provisioned account again when its creation cannot be audited', async () => {
+  it('provisions the account, for anyone to see, only once its creation is recorded', async () => {
+    const s = await setUp();
+    const seen: unknown[] = [];
+    s.f.audit.beforeStoring = async (entry) => {
+      if (entry.action === 'account.created' || entry.action === 'role.granted')
+        seen.push(await federatedAccounts(s));
+    };
+    await s.signIn(entraUser());
+    expect(seen).toEqual([[], []]);
+    expect(await federatedAccounts(s)).toHaveLength(1);
+  });
+
+  it('keeps the roles and the sessions when the role change of a sign-in cannot be audited, and refuses the sign-in', async () => {
+    const s = await setUp();
+    const first = await s.signIn(entraUser({ groups: [OPS_GROUP] }));
+    s.f.audit.failWhen = (e) => e.action === 'role.revoked';
+    await expect(s.signIn(entraUser({ groups: [AUDIT_GROUP] }))).rejects.toThrow(
+      'the audit trail is unavailable; the change was not applied',
+    );
+    expect((await federatedAccounts(s))[0]?.roles).toEqual(['migration-operator']);
+    expect((await s.f.sessions.findById(first.sessionId))?.revokedAt).toBeNull();
+    expect(s.f.sessions.all()).toHaveLength(1);
+  });
+
+  it('creates no account when its creation cannot be audited', async () => {
     const s = await setUp();
     s.f.audit.failWhen = (e) => e.action === 'role.granted';
     const flow = await s.begin();

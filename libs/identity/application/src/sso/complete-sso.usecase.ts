@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Account, Organisation, SsoProviderName } from '@ferry/identity/domain';
 import type { RoleName } from '@ferry/platform/rbac';
 import { applyRoleChange } from '../accounts/apply-role-change';
-import { IDENTITY_SERVICE_ACTOR, recordOrUndo } from '../audit-or-undo';
+import { IDENTITY_SERVICE_ACTOR, recordBeforeCommit } from '../audit-records';
 import type { CallerInfo } from '../caller';
 import {
   ACCOUNT_REPOSITORY,
@@ -12,8 +12,10 @@ import {
   CLOCK,
   Clock,
   IDENTITY_AUDIT_TRAIL,
+  IDENTITY_UNIT_OF_WORK,
   IdentityAuditEntry,
   IdentityAuditTrail,
+  type IdentityUnitOfWork,
   KEYED_HASHER,
   KeyedHasher,
   OIDC_RELYING_PARTY,
@@ -21,8 +23,6 @@ import {
   ORGANISATION_REPOSITORY,
   OrganisationRepository,
   ProviderAssertion,
-  SESSION_REPOSITORY,
-  SessionRepository,
   SSO_TRANSACTION_REPOSITORY,
   SsoRejectedError,
   SsoTransactionRepository,
@@ -44,6 +44,8 @@ import { ssoRefusal } from './sso-refusal';
  * hosted-domain allow-list, allowed domains and group mappings. The user is found by issuer +
  * immutable subject, never by email, and created on first sign-in; their roles follow the mapped
  * groups. The UPN/email is checked and then dropped: only its keyed pseudonym reaches the session.
+ * Creating the account and changing its roles are each one unit of work with their records: if the
+ * trail does not take them, nothing changes and the sign-in is refused.
  * Every refusal is SsoRejectedError with a reason code, audited as auth.sso.failed, anonymously.
  */
 @Injectable()
@@ -51,7 +53,7 @@ export class CompleteSsoUseCase {
   constructor(
     @Inject(ORGANISATION_REPOSITORY) private readonly orgs: OrganisationRepository,
     @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
-    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(IDENTITY_UNIT_OF_WORK) private readonly unitOfWork: IdentityUnitOfWork,
     @Inject(SSO_TRANSACTION_REPOSITORY) private readonly transactions: SsoTransactionRepository,
     @Inject(OIDC_RELYING_PARTY) private readonly oidc: OidcRelyingParty,
     @Inject(KEYED_HASHER) private readonly hasher: KeyedHasher,
@@ -110,14 +112,23 @@ export class CompleteSsoUseCase {
     const roles = mappedRoles(org.sso.groupRoles, assertion.groups);
     if (roles.length === 0) throw await refuse('no-mapped-group');
 
-    let account =
+    const found =
       (await this.accounts.findFederated(assertion.identity)) ??
       (await this.provision(org, tx.provider, assertion, roles, command.from));
     // One identity, one account: the same IdP user cannot also be a member of a second organisation.
-    if (account.orgId !== org.id) throw await refuse('account-in-other-organisation');
-    account = await applyRoleChange(
-      { accounts: this.accounts, sessions: this.sessions, audit: this.audit },
-      { account, roles, actor: IDENTITY_SERVICE_ACTOR, from: command.from, now, detail: { source: 'sso' } },
+    if (found.orgId !== org.id) throw await refuse('account-in-other-organisation');
+    const account = await this.unitOfWork.run((work) =>
+      applyRoleChange(
+        { tx: work, audit: this.audit },
+        {
+          account: found,
+          roles,
+          actor: IDENTITY_SERVICE_ACTOR,
+          from: command.from,
+          now,
+          detail: { source: 'sso' },
+        },
+      ),
     );
 
     return this.issuer.issueSignIn({
@@ -131,8 +142,9 @@ export class CompleteSsoUseCase {
   }
 
   /**
-   * Creates the account of a user signing in for the first time, with the mapped roles, and audits it.
-   * If a concurrent first sign-in of the same user won the insert, that account is used instead.
+   * Creates the account of a user signing in for the first time, with the mapped roles, and audits it
+   * before it commits. If a concurrent first sign-in of the same user won the insert, that account is
+   * used instead.
    */
   private async provision(
     org: Organisation,
@@ -155,20 +167,26 @@ export class CompleteSsoUseCase {
         createdAt: this.clock.now(),
       };
       try {
-        await this.accounts.insert(account, null);
+        return await this.unitOfWork.run(async (work) => {
+          await work.accounts.insert(account, null);
+          await recordBeforeCommit(this.audit, this.creationEntries(account, from, provider));
+          return account;
+        });
       } catch (err) {
         if (!(err instanceof AlreadyExistsError)) throw err;
         const winner = await this.accounts.findFederated(assertion.identity);
         if (winner) return winner;
-        continue; // the random login name collided, not the identity: draw another
+        // the random login name collided, not the identity: draw another
       }
-      await this.auditCreation(account, from, provider);
-      return account;
     }
     throw new AlreadyExistsError('login name');
   }
 
-  private async auditCreation(account: Account, from: CallerInfo, provider: SsoProviderName): Promise<void> {
+  private creationEntries(
+    account: Account,
+    from: CallerInfo,
+    provider: SsoProviderName,
+  ): IdentityAuditEntry[] {
     const entry = (
       action: IdentityAuditEntry['action'],
       detail: Record<string, string>,
@@ -182,14 +200,10 @@ export class CompleteSsoUseCase {
       userAgent: from.userAgent,
       detail,
     });
-    await recordOrUndo(
-      this.audit,
-      [
-        entry('account.created', { provider }),
-        ...account.roles.map((role) => entry('role.granted', { role, source: 'sso' })),
-      ],
-      () => this.accounts.remove(account.id),
-    );
+    return [
+      entry('account.created', { provider }),
+      ...account.roles.map((role) => entry('role.granted', { role, source: 'sso' })),
+    ];
   }
 }
 

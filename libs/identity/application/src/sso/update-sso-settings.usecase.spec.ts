@@ -18,7 +18,7 @@ async function setUp() {
   const org = anOrganisation();
   await f.organisations.insert(org);
   const caller = claimsFor({ orgId: org.id, roles: ['org-admin'] });
-  const useCase = new UpdateSsoSettingsUseCase(f.organisations, f.audit);
+  const useCase = new UpdateSsoSettingsUseCase(f.unitOfWork, f.audit);
   const command = (settings: SsoSettingsInput, orgId = org.id) =>
     UpdateSsoSettingsCommand.create({ caller, orgId, settings });
   return { f, org, caller, useCase, command };
@@ -146,10 +146,23 @@ describe('updating SSO settings', () => {
     expect((await s.f.organisations.findById(other.id))?.sso.entraTenantIds).toEqual([]);
   });
 
-  it('puts the previous settings back when the change cannot be audited', async () => {
+  it('refuses a change the audit trail does not take: the previous settings stay', async () => {
     const s = await setUp();
     s.f.audit.failing = true;
-    await expect(s.useCase.execute(s.command(valid))).rejects.toBeInstanceOf(AuditUnavailableError);
+    const refused = s.useCase.execute(s.command(valid));
+    await expect(refused).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(refused).rejects.toThrow('the audit trail is unavailable; the change was not applied');
     expect((await s.f.organisations.findById(s.org.id))?.sso).toEqual(s.org.sso);
+  });
+
+  it('replaces the settings, for anyone to see, only once its record is stored', async () => {
+    const s = await setUp();
+    const seen: unknown[] = [];
+    s.f.audit.beforeStoring = async () => {
+      seen.push((await s.f.organisations.findById(s.org.id))?.sso);
+    };
+    await s.useCase.execute(s.command(valid));
+    expect(seen).toEqual([s.org.sso]);
+    expect((await s.f.organisations.findById(s.org.id))?.sso.entraTenantIds).toEqual([TENANT]);
   });
 });

@@ -1,35 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SsoSettings } from '@ferry/identity/domain';
-import { callerActing, recordOrUndo } from '../audit-or-undo';
+import { callerActing, recordBeforeCommit } from '../audit-records';
 import { NotFoundError } from '../identity.errors';
 import {
   IDENTITY_AUDIT_TRAIL,
-  IdentityAuditTrail,
-  ORGANISATION_REPOSITORY,
-  OrganisationRepository,
+  IDENTITY_UNIT_OF_WORK,
+  type IdentityAuditTrail,
+  type IdentityUnitOfWork,
 } from '../identity.ports';
 import { scopedOrgId } from '../org-scope';
-import { UpdateSsoSettingsCommand } from './update-sso-settings.command';
+import type { UpdateSsoSettingsCommand } from './update-sso-settings.command';
 
 /**
  * Replaces the caller's organisation's SSO settings and audits org.sso.updated (with the list sizes
- * only). If the record cannot be stored, the previous settings are put back.
+ * only), in one unit of work: if the trail does not take the record, the settings are not replaced.
  */
 @Injectable()
 export class UpdateSsoSettingsUseCase {
   constructor(
-    @Inject(ORGANISATION_REPOSITORY) private readonly orgs: OrganisationRepository,
+    @Inject(IDENTITY_UNIT_OF_WORK) private readonly unitOfWork: IdentityUnitOfWork,
     @Inject(IDENTITY_AUDIT_TRAIL) private readonly audit: IdentityAuditTrail,
   ) {}
 
-  async execute(command: UpdateSsoSettingsCommand): Promise<SsoSettings> {
-    const org = await this.orgs.findById(scopedOrgId(command.caller, command.orgId));
-    if (!org) throw new NotFoundError('organisation');
+  execute(command: UpdateSsoSettingsCommand): Promise<SsoSettings> {
     const { settings } = command;
-    await this.orgs.updateSso(org.id, settings);
-    await recordOrUndo(
-      this.audit,
-      [
+    return this.unitOfWork.run(async (tx) => {
+      const org = await tx.organisations.findById(scopedOrgId(command.caller, command.orgId));
+      if (!org) throw new NotFoundError('organisation');
+      await tx.organisations.updateSso(org.id, settings);
+      await recordBeforeCommit(this.audit, [
         {
           orgId: org.id,
           ...callerActing(command.caller),
@@ -45,9 +44,8 @@ export class UpdateSsoSettingsUseCase {
             groupRoles: String(settings.groupRoles.length),
           },
         },
-      ],
-      () => this.orgs.updateSso(org.id, org.sso),
-    );
-    return settings;
+      ]);
+      return settings;
+    });
   }
 }

@@ -60,6 +60,7 @@ export function signInFixture(options: { policy?: IdentityPolicy; fakes?: Identi
     f.accounts,
     f.totp,
     f.keyedHasher,
+    f.unitOfWork,
     f.audit,
     f.clock,
     f.policy,
@@ -78,7 +79,7 @@ export function signInFixture(options: { policy?: IdentityPolicy; fakes?: Identi
   );
   const signOut = new SignOutUseCase(f.sessions, f.audit, f.clock);
   const revokeSessions = new RevokeSessionsUseCase(f.accounts, f.sessions, f.audit, f.clock);
-  const resetMfa = new ResetMfaUseCase(f.accounts, f.sessions, f.audit, f.clock);
+  const resetMfa = new ResetMfaUseCase(f.unitOfWork, f.audit, f.clock);
 
   /** Inserts an organisation (MFA required unless overridden). */
   const seedOrg = async (overrides: Partial<Organisation> = {}): Promise<Organisation> => {

@@ -10,6 +10,7 @@ import { ACCOUNT_COLUMNS, type AccountProfile, toAccount } from './account.mappe
 import { AccountRoleEntity } from './account-role.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
 import { type AccountProfileField, accountProfileContext, totpSecretContext } from './sealed-context';
+import { managerOf } from './unit-of-work-manager';
 import { violatedUniqueConstraint } from './unique-violation';
 
 // Every sealed value has its own data key, so each open may be a Key Vault unwrap: a listing opens a
@@ -19,14 +20,19 @@ const PROFILE_OPENS_IN_FLIGHT = 8;
 /**
  * Accounts, roles, TOTP and recovery codes. The TOTP secret, email and real name are sealed with the
  * account id and field as encryption context; replay protection and code consumption are single
- * conditional UPDATEs, so concurrent replicas cannot both accept the same code.
+ * conditional UPDATEs, so concurrent replicas cannot both accept the same code. Built over the data
+ * source, each call is its own transaction; over a unit of work's manager, part of that one.
  */
 @Injectable()
 export class TypeormAccountRepository implements AccountRepository {
+  private readonly db: EntityManager;
+
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(DataSource) db: DataSource | EntityManager,
     @Inject(EnvelopeCipher) private readonly cipher: EnvelopeCipher,
-  ) {}
+  ) {
+    this.db = managerOf(db);
+  }
 
   async insert(account: Account, passwordHash: string | null): Promise<void> {
     const email = await this.sealField(account.id, 'email', account.email);

@@ -1,15 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AlreadyExistsError, type OrganisationRepository } from '@ferry/identity/application';
 import type { Organisation, SsoSettings } from '@ferry/identity/domain';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { OrganisationEntity } from './organisation.entity';
 import { decodeSsoSettings, encodeSsoSettings } from './sso-settings.codec';
 import { violatedUniqueConstraint } from './unique-violation';
+import { managerOf } from './unit-of-work-manager';
 
-/** Organisations with their SSO settings stored as one JSON document. */
+/** Organisations with their SSO settings stored as one JSON document; over the data source or a unit of work's manager. */
 @Injectable()
 export class TypeormOrganisationRepository implements OrganisationRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  private readonly db: EntityManager;
+
+  constructor(@Inject(DataSource) db: DataSource | EntityManager) {
+    this.db = managerOf(db);
+  }
 
   async insert(org: Organisation): Promise<void> {
     try {

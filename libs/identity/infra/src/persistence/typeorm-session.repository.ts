@@ -1,21 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SessionRepository } from '@ferry/identity/application';
 import type { Session, SessionRevokeReason } from '@ferry/identity/domain';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { SessionEntity } from './session.entity';
 import { dialectOf, quotedTable, returnedRows } from './sql-dialect';
+import { managerOf } from './unit-of-work-manager';
 
 type RotateOutcome = Awaited<ReturnType<SessionRepository['rotateRefreshToken']>>;
 
 /**
  * Sessions and their refresh-token families. Every token a session issued is kept (hashed) with a
  * spent flag; rotation spends the presented token with one conditional UPDATE, so of two concurrent
- * rotations of the same token exactly one sees it unspent.
+ * rotations of the same token exactly one sees it unspent. Over the data source or a unit of work's
+ * manager.
  */
 @Injectable()
 export class TypeormSessionRepository implements SessionRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  private readonly db: EntityManager;
+
+  constructor(@Inject(DataSource) db: DataSource | EntityManager) {
+    this.db = managerOf(db);
+  }
 
   async insert(session: Session, refreshTokenHash: string): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -51,7 +57,7 @@ export class TypeormSessionRepository implements SessionRepository {
         .where('token_hash = :tokenHash', { tokenHash })
         .andWhere('spent = :unspent', { unspent: false })
         .andWhere(
-          `EXISTS (SELECT 1 FROM ${quotedTable(this.db, SessionEntity)} s WHERE s.id = session_id AND s.revoked_at IS NULL AND s.idle_expires_at > :now AND s.absolute_expires_at > :now)`,
+          `EXISTS (SELECT 1 FROM ${quotedTable(this.db.dataSource, SessionEntity)} s WHERE s.id = session_id AND s.revoked_at IS NULL AND s.idle_expires_at > :now AND s.absolute_expires_at > :now)`,
           { now },
         )
         .execute();
@@ -96,7 +102,7 @@ export class TypeormSessionRepository implements SessionRepository {
       .where('account_id = :accountId', { accountId })
       .andWhere('revoked_at IS NULL')
       .andWhere('idle_expires_at > :now AND absolute_expires_at > :now', { now })
-      .returning(dialectOf(this.db) === 'mssql' ? 'INSERTED.id' : 'id')
+      .returning(dialectOf(this.db.dataSource) === 'mssql' ? 'INSERTED.id' : 'id')
       .execute();
     return returnedRows(result.raw).map((row) => String(row['id']));
   }

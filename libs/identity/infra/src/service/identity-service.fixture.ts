@@ -26,6 +26,7 @@ import {
   type SpanCapture,
   TEST_NATS_URL,
 } from '@ferry/platform/testing';
+import { DiscardPolicy } from 'nats';
 import { DataSource } from 'typeorm';
 import { ApiClient } from './api-client.fixture';
 import { IdentityInfraModule } from '../identity-infra.module';
@@ -79,6 +80,11 @@ export interface IdentityService {
   identityTables(): Promise<Map<string, Record<string, unknown>[]>>;
   /** The current signing key, private part included: for forging tokens that differ in one claim only. */
   signingKey(): Promise<SigningKeyRecord>;
+  /**
+   * Runs `body` while the AUDIT stream takes no event (full: no more messages, new ones refused, as
+   * at its storage limit), then puts the stream's configuration back.
+   */
+  withAuditStreamFull<T>(body: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -190,6 +196,17 @@ async function start(
     clientFrom,
     auditEvents: () => readAuditStream(messaging.naming.stream(Streams.audit.name)),
     identityTables: () => dumpSchema(db, 'identity'),
+    async withAuditStreamFull(body) {
+      const jsm = await (await messaging.ready()).jetstreamManager();
+      const stream = messaging.naming.stream(Streams.audit.name);
+      const { config, state } = await jsm.streams.info(stream);
+      await jsm.streams.update(stream, { ...config, max_msgs: state.messages, discard: DiscardPolicy.New });
+      try {
+        return await body();
+      } finally {
+        await jsm.streams.update(stream, config);
+      }
+    },
     async signingKey() {
       const key = await new TypeormSigningKeyStore(db, app.get(EnvelopeCipher, { strict: false })).latest();
       if (!key) throw new Error('identity has no signing key yet');

@@ -1,7 +1,7 @@
 import type { SessionRevokeReason } from '@ferry/identity/domain';
 import type { AccessClaims } from '@ferry/platform/rbac';
 import type { CallerInfo } from './caller';
-import { AuditUnavailableError } from './identity.errors';
+import { AUDIT_UNAVAILABLE, AuditUnavailableError } from './identity.errors';
 import type { IdentityAuditEntry, IdentityAuditTrail } from './identity.ports';
 
 /** The audit actor of a signed-in caller. */
@@ -21,32 +21,41 @@ export function callerActing(claims: AccessClaims): Pick<IdentityAuditEntry, 'ac
 export const IDENTITY_SERVICE_ACTOR: IdentityAuditEntry['actor'] = { kind: 'service', id: 'identity' };
 
 /**
- * Records `entries` in order. A change that cannot be audited must not stand: on the first failure
- * `undo` runs and AuditUnavailableError is raised. Records stored before the failure remain; they
- * describe an attempt that was then undone.
+ * The audit step of a configuration change, run inside its unit of work, before it commits: records
+ * `entries` in order, each awaited until the stream stored it. On the first failure it raises
+ * AuditUnavailableError ('the change was not applied'), which rolls the change back. Records stored
+ * before the failure remain: they describe an attempt that was then rolled back, as does a record
+ * whose change fails to commit; a change that commits always has its records.
  */
-export async function recordOrUndo(
+export function recordBeforeCommit(
   audit: IdentityAuditTrail,
   entries: readonly IdentityAuditEntry[],
-  undo: () => Promise<void>,
+): Promise<void> {
+  return recordAll(audit, entries, AUDIT_UNAVAILABLE.changeNotApplied);
+}
+
+/**
+ * Records `entries` for an action that stands whether or not it is audited (ending access, a counted
+ * failure): undoing it would be worse. AuditUnavailableError tells the caller the record is missing.
+ */
+export function recordOrRaise(
+  audit: IdentityAuditTrail,
+  entries: readonly IdentityAuditEntry[],
+): Promise<void> {
+  return recordAll(audit, entries, AUDIT_UNAVAILABLE.requestNotCompleted);
+}
+
+/** Records `entries` in order, each stored before the next; the first failure is AuditUnavailableError. */
+async function recordAll(
+  audit: IdentityAuditTrail,
+  entries: readonly IdentityAuditEntry[],
+  consequence: ConstructorParameters<typeof AuditUnavailableError>[0],
 ): Promise<void> {
   try {
     for (const entry of entries) await audit.record(entry);
   } catch {
-    await undo();
-    throw new AuditUnavailableError();
+    throw new AuditUnavailableError(consequence);
   }
-}
-
-/**
- * Records `entries` for a change that stands whether or not it is audited (a revocation, a counted
- * failure): undoing it would be worse. AuditUnavailableError tells the caller the record is missing.
- */
-export async function recordOrRaise(
-  audit: IdentityAuditTrail,
-  entries: readonly IdentityAuditEntry[],
-): Promise<void> {
-  await recordOrUndo(audit, entries, async () => undefined);
 }
 
 /** A successful `action` on one account, by `actor`, from where the request came. */
