@@ -11,8 +11,15 @@
 // limits and the governor's budgets are both scaled: rates divided by --scale (default 5) and periods
 // divided by --period-scale (default 10): uploads 3 MiB per 30 s (0.1 MiB/s), requests 200 per 60 s,
 // concurrency 4 (unchanged). The share of the budget is what is compared, not absolute rates.
+// Diagnostics beside the figure: how long each mailbox stalled inside its window (no request to it for
+// STALL_S: no batch of it was being worked on), the share over the time it was not stalled (what the
+// governor made of the work it was given), and how many mailboxes uploaded at once.
+// --quick: 8 mailboxes of 200 messages (~4 min): one planning page each, and every mailbox's batches fit
+// in the workers' slots at once, so nothing stalls and the share is the governor's alone.
+// --trace FILE: writes every recorded Graph mailbox request (mailbox hash, times, status, bytes).
 // usage: node scripts/bench/migration-budget.mjs [--quick] [--messages 350] [--mailboxes 20] [--workers 4]
-//          [--scale 5] [--period-scale 10]   (after node scripts/build.mjs)
+//          [--scale 5] [--period-scale 10] [--trace FILE]   (after node scripts/build.mjs)
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeResult } from './results.mjs';
 import { load, loadHarness, medianOf, metricValue, MiB, round, spawnWorker, startBenchSandbox, withCleanup, WORKER_DEFAULTS } from './migration-common.mjs';
@@ -21,14 +28,15 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     messages: { type: 'string' },
-    mailboxes: { type: 'string', default: '20' },
+    mailboxes: { type: 'string' },
     workers: { type: 'string', default: '4' },
     scale: { type: 'string', default: '5' },
     'period-scale': { type: 'string', default: '10' },
+    trace: { type: 'string' },
   },
 });
-const MAILBOXES = Number(values.mailboxes);
-const MESSAGES = Number(values.messages ?? (values.quick ? 120 : 350));
+const MAILBOXES = Number(values.mailboxes ?? (values.quick ? 8 : 20));
+const MESSAGES = Number(values.messages ?? (values.quick ? 200 : 350));
 const WORKERS = Number(values.workers);
 const S = Number(values.scale);
 const T = Number(values['period-scale']);
@@ -38,6 +46,7 @@ const GRAPH_MAILBOX = { rate: REQUESTS, concurrent: 4, uploadBytes: UPLOAD };
 const MAIL = { attachmentRate: 0.5, attachmentSizes: [8192, 65536, 147456] };
 const QUEUE = { maxDeliveries: 6, ackWaitMs: 60_000, maxAckPending: 256 };
 const uploadRate = UPLOAD.bytes / UPLOAD.perSeconds; // bytes per second per mailbox
+const STALL_S = 5;
 
 const harness = await loadHarness();
 
@@ -62,9 +71,42 @@ function budgetUse(requests) {
     if (!from || !last || last.startMs - from.at < 2 * UPLOAD.perSeconds * 1000) continue;
     const windowS = (last.startMs - from.at) / 1000;
     const used = cumulative - from.bytes; // bytes sent after `from`, up to and including the last
-    shares.push({ windowS, share: used / (uploadRate * windowS), lowerBound: used / (uploadRate * windowS + UPLOAD.bytes) });
+    const stalledS = stalls(list, from.at, last.startMs);
+    shares.push({
+      windowS,
+      share: used / (uploadRate * windowS),
+      lowerBound: used / (uploadRate * windowS + UPLOAD.bytes),
+      stalledS,
+      whileWorking: used / (uploadRate * Math.max(1, windowS - stalledS)),
+    });
   }
   return shares;
+}
+
+/** Seconds between `from` and `to` in gaps of at least STALL_S with no request to the mailbox. */
+function stalls(list, from, to) {
+  const starts = list.map((r) => r.startMs).filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+  let stalled = 0;
+  for (let i = 1; i < starts.length; i++) {
+    const gap = starts[i] - starts[i - 1];
+    if (gap >= STALL_S * 1000) stalled += gap;
+  }
+  return stalled / 1000;
+}
+
+/** How many mailboxes uploaded in each 20 s slice of the run (first to last upload). */
+function activeMailboxes(requests) {
+  const uploads = requests.filter((r) => r.uploadBytes > 0);
+  if (uploads.length === 0) return { median: 0, max: 0 };
+  const t0 = Math.min(...uploads.map((r) => r.startMs));
+  const slices = new Map();
+  for (const r of uploads) {
+    const slice = Math.floor((r.startMs - t0) / 20_000);
+    if (!slices.has(slice)) slices.set(slice, new Set());
+    slices.get(slice).add(r.mailbox);
+  }
+  const counts = [...slices.values()].map((s) => s.size);
+  return { median: medianOf(counts), max: Math.max(...counts) };
 }
 
 /** Requests to a mailbox started after a 429 reached a worker and before its Retry-After ran out. */
@@ -124,6 +166,7 @@ const result = await withCleanup(async (defer) => {
   const stats = await sandbox.client.stats();
   const reports = await Promise.all(workers.map((w) => w.report()));
   const requests = reports.flatMap((r) => r.requests);
+  if (values.trace) writeFileSync(values.trace, JSON.stringify({ upload: UPLOAD, requests: reports.flatMap((r, worker) => r.requests.map((q) => ({ ...q, worker }))) }));
   const graph = harness.countRequests(stats, ['graph.']);
   const gmail = harness.countRequests(stats, ['gmail.']);
   const shares = budgetUse(requests);
@@ -149,6 +192,10 @@ const result = await withCleanup(async (defer) => {
       medianLowerBound: round(medianOf(shares.map((s) => s.lowerBound)), 3),
       medianWindowS: round(medianOf(shares.map((s) => s.windowS)), 1),
       equivalentGBPerHourPerMailbox: round((medianOf(shares.map((s) => s.share)) * 150 * MiB * 12) / 1e9, 2),
+      // Diagnostics: where the rest went.
+      medianStalledS: round(medianOf(shares.map((s) => s.stalledS)), 1),
+      medianWhileWorking: round(medianOf(shares.map((s) => s.whileWorking)), 3),
+      mailboxesUploadingAtOnce: activeMailboxes(requests),
     },
     throttled: {
       graphRequests: graph.requests,
