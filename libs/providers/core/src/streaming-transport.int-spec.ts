@@ -64,6 +64,8 @@ describe('the streaming transport for large bodies', () => {
   /** What the local server did with the last upload. */
   let received = { size: 0, sha256: '' };
   let receivedSoFar = 0;
+  /** How much of the last '/big' answer the local server produced so far. */
+  let bigPulled = () => 0;
 
   // The local peer's routes: each one a behaviour the transport must cope with.
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
@@ -85,8 +87,9 @@ describe('the streaming transport for large bodies', () => {
     // Sends 32 MiB.
     '/big': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const source = generated(32 * MiB).stream;
-      source.pipe(res);
+      const source = generated(32 * MiB);
+      bigPulled = source.pulled;
+      source.stream.pipe(res);
     },
     // Sends the head and a little of the body, then nothing.
     '/stall': (_req, res) => {
@@ -217,6 +220,18 @@ describe('the streaming transport for large bodies', () => {
       if (size === (chunk as Buffer).length) await sleep(600);
     }
     expect(size).toBe(32 * MiB);
+  });
+
+  it('does not read an answer ahead of a consumer that stopped reading', async () => {
+    const res = await build(['127.0.0.1'])({ method: 'GET', url: `${base}/big`, signal: signal() });
+    const iterator = res.body[Symbol.asyncIterator]();
+    let taken = ((await iterator.next()).value as Buffer).length;
+    await sleep(500);
+    // Socket and stream buffers only, while the consumer holds still: far below the answer's size.
+    expect(bigPulled() - taken).toBeLessThan(8 * MiB);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      taken += (next.value as Buffer).length;
+    expect(taken).toBe(32 * MiB);
   });
 
   it('fails the body of an answer larger than its limit', async () => {
