@@ -24,7 +24,7 @@ export interface OrganisationRepository {
   updateSso(id: string, sso: SsoSettings): Promise<void>;
   /** Whether accounts without an admin role must use TOTP; admin roles always must. */
   updateMfaRequired(id: string, mfaRequired: boolean): Promise<void>;
-  /** Deletes an organisation that has no accounts left; undoes a creation whose audit record could not be stored. */
+  /** Deletes an organisation that has no accounts left (refused while it has some). */
   remove(id: string): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export interface AccountRepository {
   countPlatformAdmins(): Promise<number>;
   updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   setRoles(id: string, roles: readonly RoleName[]): Promise<void>;
-  /** Deletes the account with its credentials; undoes a creation whose audit record could not be stored. */
+  /** Deletes the account with its credentials, roles and sessions. */
   remove(id: string): Promise<void>;
 
   /** Stores a TOTP secret awaiting verification, replacing any previous pending one. */

@@ -132,7 +132,7 @@ describe('creating an organisation', () => {
     expect(reachableStrings(f.organisations)).not.toContain('Second');
   });
 
-  it('removes the organisation again when the admin insert loses a race for the login name', async () => {
+  it('creates no organisation when the admin insert loses a race for the login name', async () => {
     const f = createIdentityFakes();
     const racing = useCase(f);
     const [first, second] = await Promise.allSettled([
