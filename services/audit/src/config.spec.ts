@@ -40,6 +40,15 @@ describe('the audit service settings', () => {
     expect(config).toMatchObject({ FERRY_AUDIT_CHECKPOINT_EVERY: 1000, FERRY_AUDIT_CHECKPOINT_INTERVAL_MS: 60_000, FERRY_AUDIT_RETENTION_DAYS: 365 });
   });
 
+  it('take the consumer ack wait in milliseconds, 10 s by default', () => {
+    expect(loadConfig(configSchema, { ...base, FERRY_AUDIT_SIGNING_KEY_FILE: goodKey }).config.FERRY_AUDIT_CONSUMER_ACK_WAIT_MS).toBe(10_000);
+    expect(loadConfig(configSchema, { ...base, FERRY_AUDIT_SIGNING_KEY_FILE: goodKey, FERRY_AUDIT_CONSUMER_ACK_WAIT_MS: '5000' }).config.FERRY_AUDIT_CONSUMER_ACK_WAIT_MS).toBe(5000);
+  });
+
+  it.each(['999', '300001', '10s', '-5000', '2.5'])('refuse the consumer ack wait %j, naming its limits', (value) => {
+    expect(reason({ FERRY_AUDIT_SIGNING_KEY_FILE: goodKey, FERRY_AUDIT_CONSUMER_ACK_WAIT_MS: value })).toContain('FERRY_AUDIT_CONSUMER_ACK_WAIT_MS: must be an integer 1000-300000 ms');
+  });
+
   it('say how to create the signing key when it is missing', () => {
     expect(reason({})).toContain('FERRY_AUDIT_SIGNING_KEY_FILE: required: the path of the audit signing key (Ed25519, PKCS#8 PEM); create one with: node scripts/audit/signing-key.mjs');
   });

@@ -55,6 +55,8 @@ export const configSchema = withDatabase(baseServiceSchema).extend({
   FERRY_AUDIT_RETENTION_DAYS: defaultedVar(integerValue({ min: 1, max: 3650, unit: 'days' }), 365),
   FERRY_AUDIT_PURGE_INTERVAL_MS: defaultedVar(integerValue({ min: 60_000, max: 604_800_000, unit: 'ms' }), 3_600_000),
   FERRY_AUDIT_CONSUMER_CONCURRENCY: defaultedVar(integerValue({ min: 1, max: 4096 }), 1024),
+  /** How long a dead replica's unacked events wait before another appends them; handlers keep theirs in progress meanwhile. */
+  FERRY_AUDIT_CONSUMER_ACK_WAIT_MS: defaultedVar(integerValue({ min: 1000, max: 300_000, unit: 'ms' }), 10_000),
   FERRY_AUDIT_BATCH_MAX: defaultedVar(integerValue({ min: 1, max: 5000 }), 500),
   FERRY_AUDIT_WITNESS_REPLICAS: defaultedVar(integerValue({ min: 1, max: 5 }), 1),
   ...auditForwardingConfigShape,

@@ -15,6 +15,7 @@ void runService({
       // The key files were checked when the settings loaded (instrument.ts).
       signer: FileChainSigner.fromFiles(config.FERRY_AUDIT_SIGNING_KEY_FILE, config.FERRY_AUDIT_VERIFY_KEYS_FILE),
       consumerConcurrency: config.FERRY_AUDIT_CONSUMER_CONCURRENCY,
+      consumerAckWaitMs: config.FERRY_AUDIT_CONSUMER_ACK_WAIT_MS,
       maxBatch: config.FERRY_AUDIT_BATCH_MAX,
       checkpointEvery: config.FERRY_AUDIT_CHECKPOINT_EVERY,
       checkpointIntervalMs: config.FERRY_AUDIT_CHECKPOINT_INTERVAL_MS,

@@ -4,12 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Streams } from '@ferry/contracts';
 import { createTestDatabase, freePort, natsTestNamespace, TEST_NATS_URL, type TestDatabase } from '@ferry/platform/testing';
-import { connect, DiscardPolicy, type NatsConnection, nanos } from 'nats';
+import { connect, DiscardPolicy, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { baseEnv, httpStatus, type ServiceProcess, spawnService, until } from './service-process';
 
 /** The audit service's durable consumer on the AUDIT stream (services/audit/README.md). */
 const AUDIT_CONSUMER = 'audit-store';
+
+/**
+ * The audit service's ack wait here: what a killed audit process held (delivered, not acked) goes to
+ * the next one this long after the kill (FERRY_AUDIT_CONSUMER_ACK_WAIT_MS; 10 s by default).
+ */
+export const AUDIT_ACK_WAIT_MS = 5000;
 
 /** The services an organisation's sign-ins, connector changes and audit trail go through. */
 const SERVICES = ['audit', 'identity', 'connectors', 'gateway'] as const;
@@ -42,13 +48,7 @@ export interface AuditPlatform {
   startAudit(): Promise<void>;
   /** Makes the AUDIT stream refuse every publish (full: no more messages, discard new), or take them again. */
   refuseAuditPublishes(refuse: boolean): Promise<void>;
-  /**
-   * JetStream hands what a killed audit process held (delivered, not acked) to the next one once the
-   * consumer's ack wait has passed, a minute. So a test need not wait that minute, this lets the wait
-   * lapse while the service is down (ack wait 1 s); the service declares its own again as it starts.
-   */
-  lapseHeldDeliveries(): Promise<void>;
-  /** The audit consumer's ack wait as the server has it, in ms. */
+  /** The audit consumer's ack wait as the server has it, in ms (the service runs with AUDIT_ACK_WAIT_MS). */
   auditAckWaitMs(): Promise<number>;
   close(): Promise<void>;
 }
@@ -102,10 +102,6 @@ export async function startAuditPlatform(label: string): Promise<AuditPlatform> 
           discard: refuse ? DiscardPolicy.New : DiscardPolicy.Old,
         });
       },
-      async lapseHeldDeliveries() {
-        const jsm = await nats.jetstreamManager();
-        await jsm.consumers.update(auditStream, AUDIT_CONSUMER, { ack_wait: nanos(1000) });
-      },
       async auditAckWaitMs() {
         const info = await (await nats.jetstreamManager()).consumers.info(auditStream, AUDIT_CONSUMER);
         return (info.config.ack_wait ?? 0) / 1e6;
@@ -157,7 +153,11 @@ async function serviceEnvironments(dir: string, prefix: string, database: TestDa
   };
   const service = async (extra: Record<string, string>) => baseEnv({ ...common, HTTP_PORT: String(await freePort()), ...extra });
   return {
-    audit: await service({ DATABASE_URL: database.url, FERRY_AUDIT_SIGNING_KEY_FILE: join(dir, 'audit-signing.key.pem') }),
+    audit: await service({
+      DATABASE_URL: database.url,
+      FERRY_AUDIT_SIGNING_KEY_FILE: join(dir, 'audit-signing.key.pem'),
+      FERRY_AUDIT_CONSUMER_ACK_WAIT_MS: String(AUDIT_ACK_WAIT_MS),
+    }),
     identity: await service({
       DATABASE_URL: database.url,
       FERRY_KEK_PROVIDER: 'local',

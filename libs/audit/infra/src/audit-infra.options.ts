@@ -8,6 +8,8 @@ export interface AuditInfraOptions {
   readonly signer: ChainSigner;
   /** Audit events one replica handles at once; the batcher groups them into transactions. */
   readonly consumerConcurrency: number;
+  /** How long JetStream waits for an event's ack before offering it again (a dead replica's events come back after it). */
+  readonly consumerAckWaitMs: number;
   /** Most events appended in one transaction. */
   readonly maxBatch: number;
   /** Records between count-based checkpoints of an organisation. */

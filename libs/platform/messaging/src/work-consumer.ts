@@ -33,6 +33,12 @@ export interface WorkConsumerSpec<P extends readonly string[], T extends DescMes
   readonly retryDelaysMs?: readonly number[];
   /** Messages handled at once by this replica (default 8). */
   readonly concurrency?: number;
+  /**
+   * Messages delivered and not yet acked, across replicas (default four times `concurrency`, at least
+   * 64). Set it to `concurrency` when the ack wait is short: only a message in a handler is kept in
+   * progress, and one beyond `concurrency` waits in the client's buffer with its ack wait running.
+   */
+  readonly maxAckPending?: number;
   /** Time the server waits for an ack before redelivering; extended while a handler runs (default 30s). */
   readonly ackWaitMs?: number;
   /**
@@ -138,7 +144,7 @@ export class WorkConsumer<T extends DescMessage> {
       filterSubject: naming.subject(eventFilter(this.contract, this.spec.filter ?? {})),
       ackWaitMs: this.ackWaitMs,
       maxDeliver: serverMaxDeliver(this.maxDeliveries),
-      maxAckPending: Math.max(this.concurrency * 4, 64),
+      maxAckPending: Math.max(1, this.spec.maxAckPending ?? Math.max(this.concurrency * 4, 64)),
     });
     const consumer = await this.nc.jetstream().consumers.get(this.stream, durable);
     this.messages = await consumer.consume({ max_messages: this.concurrency });

@@ -13,7 +13,7 @@ import { MessagingClient } from '@ferry/platform/messaging';
 import { createServiceDataSource, migrateServiceSchema } from '@ferry/platform/persistence';
 import type { DataSource } from 'typeorm';
 import { AUDIT_ENTITIES, AUDIT_MIGRATIONS } from '../index';
-import { AuditEventsConsumer } from '../messaging/audit-events.consumer';
+import { AUDIT_ACK_WAIT_MS, AuditEventsConsumer } from '../messaging/audit-events.consumer';
 import { NatsAuditTrail } from '../messaging/nats-audit.trail';
 import { TypeormAuditChainStore } from '../persistence/typeorm-audit-chain.store';
 import { TypeormAuditRetentionStore } from '../persistence/typeorm-audit-retention.store';
@@ -27,6 +27,8 @@ export interface AuditChainHarnessOptions {
   readonly prefix: string;
   readonly chain?: Partial<AuditChainOptions>;
   readonly consumerConcurrency?: number;
+  /** The consumer's ack wait (default AUDIT_ACK_WAIT_MS). */
+  readonly consumerAckWaitMs?: number;
   readonly signer?: ChainSigner;
   readonly poolMax?: number;
 }
@@ -57,7 +59,10 @@ export async function startAuditChainHarness(options: AuditChainHarnessOptions) 
   const batcher = new AuditAppendBatcher(store, settings, checkpointer);
   const append = new AppendAuditEventUseCase(batcher);
   const trail = new NatsAuditTrail(messaging, { region: 'test' });
-  const consumer = new AuditEventsConsumer(messaging, append, { consumerConcurrency: options.consumerConcurrency ?? 256 });
+  const consumer = new AuditEventsConsumer(messaging, append, {
+    consumerConcurrency: options.consumerConcurrency ?? 256,
+    consumerAckWaitMs: options.consumerAckWaitMs ?? AUDIT_ACK_WAIT_MS,
+  });
   return {
     db,
     messaging,
