@@ -1,9 +1,9 @@
 import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import type { QueryAuditEventsResponse, StoredAuditEvent } from '@ferry/contracts';
 import type { Response } from 'express';
-import { csvLine } from '../migration/csv-writer';
-import { type Framing, type Pages, sendPaged } from '../migration/paged-download';
-import { StreamLimiter } from '../migration/stream-limiter';
+import { csvLine } from '../common/csv-writer';
+import { type Framing, type Pages, sendPaged } from '../common/paged-download';
+import { StreamLimiter } from '../common/stream-limiter';
 import { AUDIT_CSV_HEADER, auditCsvLine, auditNdjsonLine } from './audit-record.view';
 
 /** Bounds of audit exports; AUDIT_EXPORT_LIMITS overrides them (tests use small ones). */

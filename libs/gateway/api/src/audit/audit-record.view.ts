@@ -1,6 +1,6 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { ActorKind, Outcome, type StoredAuditEvent } from '@ferry/contracts';
-import { csvLine } from '../migration/csv-writer';
+import { csvLine } from '../common/csv-writer';
 
 /** An audit record as the API answers it (JSON pages and NDJSON exports). */
 export function auditRecordView(stored: StoredAuditEvent) {

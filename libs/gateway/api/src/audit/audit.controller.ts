@@ -4,10 +4,10 @@ import { AccessGuard, BearerToken, RequirePermission } from '@ferry/platform/aut
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Request, Response } from 'express';
 import { callerOf } from '../common/caller';
+import { Forwarded, type ForwardedCaller } from '../common/forwarded-caller.decorator';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
-import { Forwarded, type ForwardedCaller } from '../migration/forwarded-caller.decorator';
 import { RetentionBody, SEQUENCE_PARAM, verificationView } from './audit-chain.view';
 import { AUDIT_EXPORT_LIMITS, AUDIT_EXPORT_PAGE, type AuditExportLimits, AuditExporter, DEFAULT_AUDIT_EXPORT_LIMITS } from './audit-export';
 import { type AuditFilter, AuditFilterQuery, cursorOf, limitOf } from './audit-query.params';

@@ -10,11 +10,11 @@ import { callerOf } from '../common/caller';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
+import { ZodQueryPipe } from '../common/zod-query.pipe';
 import { ProjectQuery, ReplaceQuery, RotateSecretBody, TestConnectorBody, UpdateConnectorBody } from './connector-change.dto';
 import { connectorView, importResultView, testReportView } from './connector.view';
 import { CreateConnectorBody, createRequestOf } from './create-connector.dto';
 import { imapUsersCsv, imapUsersLimit } from './imap-users.body';
-import { ZodQueryPipe } from './zod-query.pipe';
 
 const connectorId = new ParseUUIDPipe({ version: undefined });
 /** A connection test calls the tenant several times, each call bounded by the service's outbound timeout. */

@@ -25,17 +25,17 @@ import {
 import { AccessGuard, RequirePermission } from '@ferry/platform/auth';
 import { MessagingClient, RpcFailure } from '@ferry/platform/messaging';
 import type { Response } from 'express';
+import { Forwarded, type ForwardedCaller } from '../common/forwarded-caller.decorator';
 import { OrgIdPipe } from '../common/org-id.pipe';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
+import { StreamLimiter } from '../common/stream-limiter';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
-import { ZodQueryPipe } from '../connectors/zod-query.pipe';
+import { ZodQueryPipe } from '../common/zod-query.pipe';
 import { type Page, PageQuery } from './page-query.decorator';
-import { Forwarded, type ForwardedCaller } from './forwarded-caller.decorator';
 import { MappingQuery, StartPassBody } from './migration.dto';
 import { passView, progressView } from './migration.view';
 import { ENDED_PASS_STATUSES, PASS_KIND } from './migration-names';
 import { DEFAULT_STREAM_TIMING, streamProgress } from './progress-events';
-import { StreamLimiter } from './stream-limiter';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 /** Starting a pass queues one plan item per mailbox (tens of thousands for a large project). */

@@ -3,15 +3,15 @@ import { type FailedItem, type MappingProgress, Rpc } from '@ferry/contracts';
 import { AccessGuard, RequirePermission } from '@ferry/platform/auth';
 import { MessagingClient } from '@ferry/platform/messaging';
 import type { Response } from 'express';
+import { csvLine } from '../common/csv-writer';
+import { Forwarded, type ForwardedCaller } from '../common/forwarded-caller.decorator';
 import { OrgIdPipe } from '../common/org-id.pipe';
+import { csvFraming, encodedPages, sendPaged } from '../common/paged-download';
 import { RpcFailureFilter } from '../common/rpc-failure.filter';
-import { ZodQueryPipe } from '../connectors/zod-query.pipe';
+import { ZodQueryPipe } from '../common/zod-query.pipe';
 import { type Page, PageQuery } from './page-query.decorator';
-import { csvLine } from './csv-writer';
-import { Forwarded, type ForwardedCaller } from './forwarded-caller.decorator';
 import { FormatQuery } from './migration.dto';
 import { countsView, failureView, mailboxView, passView } from './migration.view';
-import { csvFraming, encodedPages, sendPaged } from './paged-download';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 /** Rows per RPC page of a download: well under the bus's message limit. */

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { ZodQueryPipe } from '../connectors/zod-query.pipe';
+import { ZodQueryPipe } from '../common/zod-query.pipe';
 import { LimitQuery, OffsetQuery } from './migration.dto';
 
 /** A page of a list: rows to skip and rows to answer. */

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { bearerToken } from '@ferry/platform/auth';
 import type { Request } from 'express';
-import { callerOf } from '../common/caller';
+import { callerOf } from './caller';
 
 /** What a migration RPC carries as `caller`: the bearer token (verified again by the service) and the request's origin. */
 export type ForwardedCaller = ReturnType<typeof callerOf>;
