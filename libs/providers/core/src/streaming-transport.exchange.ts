@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { type Agent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
@@ -156,15 +156,7 @@ export class Exchange {
         this.fail(new ProviderError('unreachable', `the answer from ${host} was abandoned`));
     });
     this.settled = true;
-    // Most callers never look at the headers: they are made into a `Headers` when first read.
-    let headers: Headers | undefined;
-    this.resolve({
-      status: res.statusCode ?? 502,
-      get headers() {
-        return (headers ??= headersOf(res.headers));
-      },
-      body,
-    });
+    this.resolve(new Answer(res.statusCode ?? 502, res.headers, body));
   }
 
   /** Connect deadline, then idle detection: bytes moving on the socket, or Ferry's side holding things up. */
@@ -217,6 +209,26 @@ export class Exchange {
     this.watchdog.release(this);
     this.socket?.off('secureConnect', this.onSecureConnect);
     this.request.signal.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/**
+ * An answer whose headers are made into a `Headers` when first read (most callers never read them).
+ * A class, not an object literal with a getter closing over the answer: with the literal, the
+ * engine benchmark's worker spent ten times as long in GC (graph-gmail: 3.4 against 2.4 CPU-ms a
+ * message), the closures keeping each answer's context alive.
+ */
+class Answer implements StreamingResponse {
+  private made?: Headers;
+
+  constructor(
+    readonly status: number,
+    private readonly raw: IncomingHttpHeaders,
+    readonly body: Readable,
+  ) {}
+
+  get headers(): Headers {
+    return (this.made ??= headersOf(this.raw));
   }
 }
 
