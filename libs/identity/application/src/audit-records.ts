@@ -1,7 +1,11 @@
 import type { SessionRevokeReason } from '@ferry/identity/domain';
 import type { AccessClaims } from '@ferry/platform/rbac';
 import type { CallerInfo } from './caller';
-import { AUDIT_UNAVAILABLE, AuditUnavailableError } from './identity.errors';
+import {
+  AUDIT_UNAVAILABLE,
+  type AuditUnavailableConsequence,
+  AuditUnavailableError,
+} from './identity.errors';
 import type { IdentityAuditEntry, IdentityAuditTrail } from './identity.ports';
 
 /** The audit actor of a signed-in caller. */
@@ -36,20 +40,24 @@ export function recordBeforeCommit(
 
 /**
  * Records `entries` for an action that stands whether or not it is audited (ending access, a counted
- * failure): undoing it would be worse. AuditUnavailableError tells the caller the record is missing.
+ * failure): undoing it would be worse. AuditUnavailableError tells the caller the record is missing,
+ * with `consequence` saying what happened to its request: a counted failure was refused ('the
+ * request was not completed', the default); ending access says the sessions were ended, since they
+ * stay ended and a retry would end nothing more.
  */
 export function recordOrRaise(
   audit: IdentityAuditTrail,
   entries: readonly IdentityAuditEntry[],
+  consequence: AuditUnavailableConsequence = AUDIT_UNAVAILABLE.requestNotCompleted,
 ): Promise<void> {
-  return recordAll(audit, entries, AUDIT_UNAVAILABLE.requestNotCompleted);
+  return recordAll(audit, entries, consequence);
 }
 
 /** Records `entries` in order, each stored before the next; the first failure is AuditUnavailableError. */
 async function recordAll(
   audit: IdentityAuditTrail,
   entries: readonly IdentityAuditEntry[],
-  consequence: ConstructorParameters<typeof AuditUnavailableError>[0],
+  consequence: AuditUnavailableConsequence,
 ): Promise<void> {
   try {
     for (const entry of entries) await audit.record(entry);

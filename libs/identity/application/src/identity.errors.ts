@@ -40,18 +40,24 @@ export class NotFoundError extends Error {
 export const AUDIT_UNAVAILABLE = {
   /** A configuration change rolled back because its record was not stored. */
   changeNotApplied: 'the change was not applied',
-  /** Anything else: the effect was withheld (a sign-in), or it stands without its record (ending access). */
+  /** The effect was withheld (a sign-in) or the attempt refused (a counted failure). */
   requestNotCompleted: 'the request was not completed',
+  /** One session was ended (a sign-out, a reused refresh token) and stays ended; only its record is missing. */
+  sessionEnded: 'the session was ended, but its audit record could not be stored',
+  /** An admin ended an account's sessions; they stay ended, and their records are (some or all) missing. */
+  sessionsEnded: "the account's sessions were ended, but their audit records could not all be stored",
 } as const;
+
+/** One of the {@link AUDIT_UNAVAILABLE} sentences. */
+export type AuditUnavailableConsequence = (typeof AUDIT_UNAVAILABLE)[keyof typeof AUDIT_UNAVAILABLE];
 
 /**
  * Maps to UNAVAILABLE: a security event could not be audited, so its effect was withheld or rolled back,
- * or (ending access, a counted failure) it stands and the caller learns its record is missing.
+ * or (ending access, a counted failure) it stands and the caller learns its record is missing. The
+ * message says which: `the audit trail is unavailable; <consequence>`.
  */
 export class AuditUnavailableError extends Error {
-  constructor(
-    consequence: (typeof AUDIT_UNAVAILABLE)[keyof typeof AUDIT_UNAVAILABLE] = AUDIT_UNAVAILABLE.requestNotCompleted,
-  ) {
+  constructor(consequence: AuditUnavailableConsequence = AUDIT_UNAVAILABLE.requestNotCompleted) {
     super(`the audit trail is unavailable; ${consequence}`);
     this.name = 'AuditUnavailableError';
   }

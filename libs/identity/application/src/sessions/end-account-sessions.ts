@@ -1,5 +1,6 @@
 import type { Account, SessionRevokeReason } from '@ferry/identity/domain';
 import { accountActionEntry, callerActing, recordOrRaise, sessionEndedEntries } from '../audit-records';
+import { AUDIT_UNAVAILABLE } from '../identity.errors';
 import type { IdentityAuditEntry, IdentityAuditTrail, SessionRepository } from '../identity.ports';
 import type { AccountActionCommand } from './account-action.command';
 
@@ -13,7 +14,8 @@ export interface AccountSessionsEnding {
 /**
  * Ends every session of an account at an admin's request and audits `action` with the count (in the
  * admin's session), then each ended session (`auth.session.ended`, in that session's log). The
- * revocation stands even if it cannot be audited (AuditUnavailableError tells the admin to retry).
+ * revocation stands even if it cannot be audited: AuditUnavailableError then tells the admin the
+ * sessions were ended and their records are missing (a retry would end nothing more).
  */
 export async function endAccountSessions(
   ports: { sessions: SessionRepository; audit: IdentityAuditTrail },
@@ -22,7 +24,11 @@ export async function endAccountSessions(
   ending: AccountSessionsEnding,
 ): Promise<{ sessionsRevoked: number }> {
   const ended = await ports.sessions.revokeAllForAccount(target.account.id, ending.reason, ending.now);
-  await recordOrRaise(ports.audit, accountSessionsEndedEntries(command, target, ending, ended));
+  await recordOrRaise(
+    ports.audit,
+    accountSessionsEndedEntries(command, target, ending, ended),
+    AUDIT_UNAVAILABLE.sessionsEnded,
+  );
   return { sessionsRevoked: ended.length };
 }
 

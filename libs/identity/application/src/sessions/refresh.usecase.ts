@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Session } from '@ferry/identity/domain';
 import { accountActor, recordOrRaise } from '../audit-records';
-import { InvalidCredentialsError } from '../identity.errors';
+import { AUDIT_UNAVAILABLE, InvalidCredentialsError } from '../identity.errors';
 import {
   ACCESS_TOKEN_SIGNER,
   type AccessTokenSigner,
@@ -95,22 +95,29 @@ export class RefreshUseCase {
     return signTokenSet(this.signer, { account, session, refreshToken });
   }
 
-  /** Revokes the family first (it stands even if the audit trail is down), then audits. */
+  /**
+   * Revokes the family first (it stands even if the audit trail is down), then audits. If the record
+   * is lost, the answer says the session was ended: its holder signs in again, as after the 401.
+   */
   private async refuseReuse(session: Session, command: RefreshCommand, now: Date): Promise<never> {
     await this.sessions.revoke(session.id, 'refresh-reused', now);
-    await recordOrRaise(this.audit, [
-      {
-        orgId: session.orgId,
-        actor: { kind: 'anonymous', id: 'anonymous' },
-        action: 'auth.refresh.reused',
-        target: { type: 'session', id: session.id },
-        outcome: 'denied',
-        sourceAddress: command.from.sourceAddress,
-        userAgent: command.from.userAgent,
-        detail: { accountId: session.accountId },
-        sessionId: session.id,
-      },
-    ]);
+    await recordOrRaise(
+      this.audit,
+      [
+        {
+          orgId: session.orgId,
+          actor: { kind: 'anonymous', id: 'anonymous' },
+          action: 'auth.refresh.reused',
+          target: { type: 'session', id: session.id },
+          outcome: 'denied',
+          sourceAddress: command.from.sourceAddress,
+          userAgent: command.from.userAgent,
+          detail: { accountId: session.accountId },
+          sessionId: session.id,
+        },
+      ],
+      AUDIT_UNAVAILABLE.sessionEnded,
+    );
     throw new InvalidCredentialsError();
   }
 }

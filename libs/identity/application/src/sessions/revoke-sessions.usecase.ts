@@ -16,7 +16,8 @@ import { endAccountSessions } from './end-account-sessions';
 /**
  * Ends every session of an account in the admin's organisation (another organisation's account is
  * NotFoundError). Refresh stops at once; access tokens expire within their lifetime. The revocation
- * stands even if it cannot be audited (AuditUnavailableError tells the admin to retry).
+ * stands even if it cannot be audited (AuditUnavailableError says so: the sessions were ended, their
+ * records are missing).
  */
 @Injectable()
 export class RevokeSessionsUseCase {

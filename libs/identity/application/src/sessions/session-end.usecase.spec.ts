@@ -55,6 +55,40 @@ describe('ending sessions', () => {
     ]);
   });
 
+  it('signs out even when the audit trail is down, and says the session was ended without its record', async () => {
+    const { x, account, first, second, refresh } = await twoSessions();
+    const claims = {
+      ...claimsFor({ accountId: account.id, orgId: account.orgId, roles: account.roles }),
+      sessionId: first.sessionId,
+    };
+    x.f.audit.failing = true;
+    const signOut = x.signOut.execute(claims, SOURCE);
+    await expect(signOut).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(signOut).rejects.toThrow(
+      'the audit trail is unavailable; the session was ended, but its audit record could not be stored',
+    );
+    expect(await x.f.sessions.findById(first.sessionId)).toMatchObject({ revokeReason: 'signed-out' });
+    x.f.audit.failing = false;
+    await expect(refresh(first.refreshToken)).rejects.toThrow();
+    expect((await refresh(second.refreshToken)).sessionId).toBe(second.sessionId);
+  });
+
+  it("ends an account's sessions at an admin's request even when the audit trail is down, and says so", async () => {
+    const { x, org, account, first, second, admin, refresh } = await twoSessions();
+    x.f.audit.failing = true;
+    const revoke = x.revokeSessions.execute(
+      AccountActionCommand.create({ caller: admin, orgId: org.id, accountId: account.id, ...SOURCE }),
+    );
+    await expect(revoke).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(revoke).rejects.toThrow(
+      "the audit trail is unavailable; the account's sessions were ended, but their audit records could not all be stored",
+    );
+    x.f.audit.failing = false;
+    await expect(refresh(first.refreshToken)).rejects.toThrow();
+    await expect(refresh(second.refreshToken)).rejects.toThrow();
+    expect(x.f.audit.withAction('auth.session.revoked')).toEqual([]);
+  });
+
   it("treats another organisation's account as not found and revokes nothing", async () => {
     const { x, account, first, refresh } = await twoSessions();
     const otherOrg = await x.seedOrg();

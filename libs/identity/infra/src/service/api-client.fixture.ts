@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import * as OTPAuth from 'otpauth';
 
@@ -183,4 +184,40 @@ export async function signInWithTotp(
   });
   expectStatus('TOTP step', done, 200);
   return { ...tokensOf(done), pendingToken };
+}
+
+const freshPassword = () => `pw-${randomBytes(12).toString('base64url')}`;
+
+/** A new organisation, created by a platform admin, and its first admin signed in (TOTP enrolled). */
+export async function orgWithAdmin(
+  client: ApiClient,
+  platformAdminToken: string,
+  name: string,
+): Promise<{ orgId: string; orgAdmin: Enrolled }> {
+  const adminLogin = { loginName: `admin-${randomBytes(4).toString('hex')}`, password: freshPassword() };
+  const org = await client.post(
+    `${API}/orgs`,
+    { name, admin: { ...adminLogin, displayName: 'Admin' } },
+    platformAdminToken,
+  );
+  expectStatus('organisation creation', org, 201);
+  const orgAdmin = await signInAndEnrol(client, adminLogin.loginName, adminLogin.password);
+  return { orgId: org.body['id'] as string, orgAdmin };
+}
+
+/** A new viewer of `orgId`, created by its admin, with TOTP, recovery codes and a live session. */
+export async function enrolledViewer(
+  client: ApiClient,
+  orgId: string,
+  orgAdminToken: string,
+): Promise<{ id: string; session: Enrolled }> {
+  const login = { loginName: `member-${randomBytes(4).toString('hex')}`, password: freshPassword() };
+  const member = await client.post(
+    `${API}/orgs/${orgId}/accounts`,
+    { ...login, displayName: 'Member', roles: ['viewer'] },
+    orgAdminToken,
+  );
+  expectStatus('account creation', member, 201);
+  const session = await signInAndEnrol(client, login.loginName, login.password);
+  return { id: member.body['id'] as string, session };
 }

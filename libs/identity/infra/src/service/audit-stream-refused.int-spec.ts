@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type ApiResponse, type Enrolled, signInAndEnrol } from './api-client.fixture';
+import {
+  type ApiResponse,
+  type Enrolled,
+  enrolledViewer,
+  orgWithAdmin,
+  signInAndEnrol,
+} from './api-client.fixture';
 import { type IdentityService, startIdentityService } from './identity-service.fixture';
 import { type CommittedChanges, probeCommittedChanges } from '../testing/committed-changes';
 
@@ -30,15 +36,7 @@ describe('identity while the audit stream takes no event: configuration changes 
   beforeAll(async () => {
     svc = await startIdentityService({ label: 'svc-audit-refused', bootstrapAdmin: ADMIN });
     const platformAdmin = await signInAndEnrol(svc.client, ADMIN.loginName, ADMIN.password);
-    const adminLogin = { loginName: `admin-${randomBytes(4).toString('hex')}`, password: password() };
-    const org = await svc.client.post(
-      `${API}/orgs`,
-      { name: 'Audit Refusal Org', admin: { ...adminLogin, displayName: 'Admin' } },
-      platformAdmin.accessToken,
-    );
-    expect(org.status).toBe(201);
-    orgId = org.body['id'] as string;
-    orgAdmin = await signInAndEnrol(svc.client, adminLogin.loginName, adminLogin.password);
+    ({ orgId, orgAdmin } = await orgWithAdmin(svc.client, platformAdmin.accessToken, 'Audit Refusal Org'));
     probe = await probeCommittedChanges(svc.app.get(DataSource), CHANGED_TABLES);
   });
   afterAll(async () => {
@@ -47,15 +45,7 @@ describe('identity while the audit stream takes no event: configuration changes 
 
   /** A new viewer with TOTP, recovery codes and a live session: what a reset or a role change would touch. */
   async function enrolledMember(): Promise<string> {
-    const login = { loginName: `member-${randomBytes(4).toString('hex')}`, password: password() };
-    const member = await svc.client.post(
-      `${API}/orgs/${orgId}/accounts`,
-      { ...login, displayName: 'Member', roles: ['viewer'] },
-      orgAdmin.accessToken,
-    );
-    expect(member.status).toBe(201);
-    await signInAndEnrol(svc.client, login.loginName, login.password);
-    return member.body['id'] as string;
+    return (await enrolledViewer(svc.client, orgId, orgAdmin.accessToken)).id;
   }
 
   /** Every identity row, each table's rows in a stable order. */
