@@ -11,9 +11,19 @@ export const FORWARDER_DURABLE_PREFIX = 'audit-forward';
 /** The action WorkConsumer records when it dead-letters a message. */
 const DEAD_LETTERED = 'platform.message.dead_lettered';
 
+/**
+ * Default time JetStream waits for an event's ack before offering it again: what a forwarder killed
+ * mid-batch costs its events before a restarted one forwards them. Kept short because every
+ * delivered event is in a handler, kept in progress (`working()`) until its batch was accepted, so a
+ * destination retried for minutes does not run into it.
+ */
+export const FORWARD_ACK_WAIT_MS = 10_000;
+
 export interface AuditForwarderOptions {
   readonly sink: ForwardingSink;
   readonly batch: BatchLimits;
+  /** The consumer's ack wait (default {@link FORWARD_ACK_WAIT_MS}). */
+  readonly ackWaitMs?: number;
   readonly retry?: RetryPolicy;
   readonly logger?: MessagingLogger;
   /** How long a stopping forwarder keeps delivering what it holds (default 5 s). */
@@ -47,15 +57,22 @@ export class AuditForwarder {
 
   /** Declares the durable consumer (idempotent) and starts pulling; resolves once it pulls. */
   async start(): Promise<void> {
+    // Room for one batch in flight and the next one filling; order holds because batches go one at a time.
+    const concurrency = this.options.batch.maxEvents * 2;
     const consumer = await this.messaging.consume(
       Events.audit,
       {
         durable: this.durable,
-        // Room for one batch in flight and the next one filling; order holds because batches go one at a time.
-        concurrency: this.options.batch.maxEvents * 2,
+        concurrency,
+        // Every delivered event is in a handler, which keeps it in progress while its batch waits, is
+        // sent or is retried: none waits unattended in the client's buffer while its ack wait runs.
+        maxAckPending: concurrency,
         // Retries happen inside the queue, never by redelivery, so deliveries only grow on restarts.
         maxDeliveries: 10_000,
-        ackWaitMs: 60_000,
+        // Set on the existing durable too (JetStream 2.9 updates ack_wait in place, and applies it to
+        // events already delivered): a forwarder restarted after a crash gets the dead one's events
+        // once this has passed.
+        ackWaitMs: this.options.ackWaitMs ?? FORWARD_ACK_WAIT_MS,
       },
       (event, ctx) => this.handle(event, ctx),
     );

@@ -38,6 +38,7 @@ export class AuditForwardingService implements OnApplicationBootstrap, OnModuleD
       const forwarder = new AuditForwarder(this.messaging, {
         sink,
         batch: this.options.batch,
+        ackWaitMs: this.options.ackWaitMs,
         logger: this.logger,
         ...(this.options.retry && { retry: this.options.retry }),
         ...(this.options.shutdownGraceMs !== undefined && { shutdownGraceMs: this.options.shutdownGraceMs }),

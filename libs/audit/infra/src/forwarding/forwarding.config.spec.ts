@@ -35,6 +35,7 @@ describe('audit forwarding settings', () => {
     expect(settings.webhook).toBeUndefined();
     expect(settings.syslog).toBeUndefined();
     expect(settings.batch).toEqual({ maxEvents: 100, maxBytes: 262_144, flushMs: 1000 });
+    expect(settings.ackWaitMs).toBe(10_000);
   });
 
   it('read the webhook secret and token from their files and never print them', () => {
@@ -92,6 +93,14 @@ describe('audit forwarding settings', () => {
       'FERRY_AUDIT_FORWARD_SYSLOG_SD_ID',
       'FERRY_AUDIT_FORWARD_WEBHOOK_URL',
     ]);
+  });
+
+  it('take an ack wait of 1 s to 5 minutes', () => {
+    for (const ms of ['1000', '300000']) expect(settingsOf({ FERRY_AUDIT_FORWARD_ACK_WAIT_MS: ms }).ackWaitMs).toBe(Number(ms));
+    for (const ms of ['999', '300001', '10s']) {
+      const err = failureOf(() => loadConfig(schema, { FERRY_AUDIT_FORWARD_ACK_WAIT_MS: ms }));
+      expect(err.issues.map((i) => i.variable)).toEqual(['FERRY_AUDIT_FORWARD_ACK_WAIT_MS']);
+    }
   });
 
   it('configure syslog with its facility, app name and SD-ID', () => {

@@ -40,6 +40,8 @@ export const auditForwardingConfigShape = {
   FERRY_AUDIT_FORWARD_BATCH_EVENTS: defaultedVar(integerValue({ min: 1, max: 1000 }), 100),
   FERRY_AUDIT_FORWARD_BATCH_BYTES: defaultedVar(integerValue({ min: 16_384, max: 4_194_304, unit: 'bytes' }), 262_144),
   FERRY_AUDIT_FORWARD_FLUSH_MS: defaultedVar(integerValue({ min: 10, max: 60_000, unit: 'milliseconds' }), 1000),
+  /** How long a dead forwarder's unacked events wait before a restarted one forwards them; events held while a destination is retried are kept in progress meanwhile. */
+  FERRY_AUDIT_FORWARD_ACK_WAIT_MS: defaultedVar(integerValue({ min: 1000, max: 300_000, unit: 'milliseconds' }), 10_000),
   FERRY_OUTBOUND_ALLOW: optionalVar(list('host names, IP addresses or CIDR blocks')),
   FERRY_OUTBOUND_DENY: optionalVar(list('IP addresses or CIDR blocks (e.g. the cluster service CIDR)')),
 };
@@ -100,6 +102,8 @@ export interface SyslogSettings {
 /** Everything the forwarder needs, validated and with secrets read. No destination means it stays off. */
 export interface AuditForwardingSettings {
   readonly batch: BatchLimits;
+  /** How long JetStream waits for an event's ack before offering it again (a dead forwarder's events come back after it). */
+  readonly ackWaitMs: number;
   /** SSRF policy of the forwarder's connections: loopback and private ranges need `allow`. */
   readonly outbound: { readonly allow: readonly string[]; readonly deny: readonly string[] };
   /** HEC `host` and syslog HOSTNAME. */
@@ -185,6 +189,7 @@ export function auditForwardingSettings(config: AuditForwardingConfig): AuditFor
       maxBytes: config.FERRY_AUDIT_FORWARD_BATCH_BYTES,
       flushMs: config.FERRY_AUDIT_FORWARD_FLUSH_MS,
     },
+    ackWaitMs: config.FERRY_AUDIT_FORWARD_ACK_WAIT_MS,
     outbound: { allow: commaList(config.FERRY_OUTBOUND_ALLOW), deny: commaList(config.FERRY_OUTBOUND_DENY) },
     hostname: config.FERRY_AUDIT_FORWARD_HOSTNAME ?? (osHostname().replace(/[^!-~]/g, '').slice(0, 255) || 'ferry'),
     ...(webhook && { webhook }),

@@ -169,6 +169,46 @@ describe('audit forwarding to an HTTPS webhook (Splunk HEC format)', () => {
     await eventually(async () => (await run.consumer(DURABLE)).ackFloor === 30, 5000, 'all 30 acked');
   }, 40_000);
 
+  it('forwards what a killed forwarder held once the configured ack wait has passed, not after the old minute', async () => {
+    const env = (ackWaitMs: number) =>
+      webhookEnv({ FERRY_AUDIT_FORWARD_BATCH_EVENTS: '5', FERRY_AUDIT_FORWARD_FLUSH_MS: '50', FERRY_AUDIT_FORWARD_ACK_WAIT_MS: String(ackWaitMs) });
+    // The durable as an earlier version declared it: a minute's ack wait.
+    await run.start(run.settings(env(60_000), withSecrets()));
+    expect((await run.consumer(DURABLE)).ackWaitMs).toBe(60_000);
+    await run.stopApp();
+    await run.publish(Array.from({ length: 30 }, (_, i) => auditEvent(i + 1)));
+    // A forwarder that took events and died before their batch was accepted.
+    const doomed = await connect({ servers: TEST_NATS_URL });
+    const held = await (await doomed.jetstream().consumers.get(run.stream('AUDIT'), DURABLE)).fetch({ max_messages: 10, expires: 5000 });
+    let taken = 0;
+    for await (const _ of held) if (++taken === 10) break;
+    await doomed.close();
+    expect(taken).toBe(10);
+    expect((await run.consumer(DURABLE)).ackPending).toBe(10);
+
+    // The next forwarder, configured with 5 s, updates the durable; the held events come back to it.
+    await run.start(run.settings(env(5000), withSecrets()));
+    expect((await run.consumer(DURABLE)).ackWaitMs).toBe(5000);
+    await eventually(() => receiver.accepted().length >= 30, 30_000, 'all 30 events delivered');
+    expect(receiver.accepted().map((e) => e.event.id).sort()).toEqual(ids(30));
+    await eventually(async () => (await run.consumer(DURABLE)).ackFloor === 30, 5000, 'all 30 acked');
+  }, 60_000);
+
+  it('keeps events in progress while the destination makes them wait several ack waits: none is delivered twice', async () => {
+    // The first batch is answered 503 with a Retry-After of two and a half ack waits.
+    receiver.respond = (_req, index) => (index === 0 ? { status: 503, headers: { 'retry-after': '5' }, body: '{"text":"Server is busy","code":9}' } : { status: 200 });
+    await run.start(run.settings(webhookEnv({ FERRY_AUDIT_FORWARD_BATCH_EVENTS: '5', FERRY_AUDIT_FORWARD_FLUSH_MS: '50', FERRY_AUDIT_FORWARD_ACK_WAIT_MS: '2000' }), withSecrets()));
+    // More events than the forwarder handles at once (two batches): the rest must wait on the server, not in its buffer.
+    await run.publish(Array.from({ length: 40 }, (_, i) => auditEvent(i + 1)));
+
+    await eventually(() => receiver.accepted().length >= 40, 30_000, 'all 40 events delivered');
+    await eventually(async () => (await run.consumer(DURABLE)).ackFloor === 40, 5000, 'all 40 acked');
+    expect(receiver.requests[1]!.at - receiver.requests[0]!.at).toBeGreaterThanOrEqual(4900);
+    expect(receiver.accepted().map((e) => e.event.id)).toEqual(ids(40));
+    // Every delivery the server made was a first one (a redelivery would count on top of the 40).
+    expect((await run.consumer(DURABLE)).deliveries).toBe(40);
+  }, 40_000);
+
   it('refuses a webhook whose certificate the configured CA did not sign, and delivers nothing', async () => {
     await run.start(run.settings(webhookEnv(), withSecrets(cas.wrong.caPem)));
     await run.publish([auditEvent(1)]);

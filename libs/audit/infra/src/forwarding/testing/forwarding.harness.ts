@@ -109,12 +109,21 @@ export class ForwardingRun {
     return this.producer.naming.stream(name);
   }
 
-  /** The forwarder's consumer as the server sees it: what waits, what is delivered but not acked. */
-  async consumer(durable: string): Promise<{ pending: number; ackPending: number; ackFloor: number }> {
+  /**
+   * The forwarder's consumer as the server sees it: what waits, what is delivered but not acked, how
+   * many deliveries it made (redeliveries included) and its ack wait.
+   */
+  async consumer(durable: string): Promise<{ pending: number; ackPending: number; ackFloor: number; deliveries: number; ackWaitMs: number }> {
     const nc = await connect({ servers: this.tools.natsUrl });
     try {
       const info = await (await nc.jetstreamManager()).consumers.info(this.stream('AUDIT'), durable);
-      return { pending: info.num_pending, ackPending: info.num_ack_pending, ackFloor: info.ack_floor.stream_seq };
+      return {
+        pending: info.num_pending,
+        ackPending: info.num_ack_pending,
+        ackFloor: info.ack_floor.stream_seq,
+        deliveries: info.delivered.consumer_seq,
+        ackWaitMs: (info.config.ack_wait ?? 0) / 1e6,
+      };
     } finally {
       await nc.close();
     }
