@@ -18,10 +18,14 @@ export const configSchema = withDatabase(baseServiceSchema).extend({
   FERRY_GOOGLE_API_ROOT: defaultedVar(httpsOrigin('the Google APIs root'), 'https://www.googleapis.com/'),
   /** Work items one worker replica handles at once. */
   FERRY_WORKER_CONCURRENCY: defaultedVar(integerValue({ min: 1, max: 256 }), 8),
+  /** Copy batches of one mailbox one worker replica carries at once while other mailboxes' batches wait. */
+  FERRY_WORKER_MAILBOX_BATCHES: defaultedVar(integerValue({ min: 1, max: 64 }), 1),
   /** Messages of one batch carried at once. */
   FERRY_WORKER_ITEM_CONCURRENCY: defaultedVar(integerValue({ min: 1, max: 64 }), 4),
   FERRY_BATCH_ITEMS: defaultedVar(integerValue({ min: 1, max: 1000 }), 50),
   FERRY_BATCH_MIB: defaultedVar(integerValue({ min: 1, max: 4096, unit: 'MiB' }), 64),
+  /** V8 heap growth between full collections for the worker role, in percent; 0 keeps V8's own (see the README). */
+  FERRY_WORKER_HEAP_GROWING_PERCENT: defaultedVar(integerValue({ min: 0, max: 400 }), 20),
   /** Messages below this size are parsed in memory in one pass; larger ones are streamed twice. */
   FERRY_SMALL_MESSAGE_MIB: defaultedVar(integerValue({ min: 1, max: 32, unit: 'MiB' }), 3),
 });

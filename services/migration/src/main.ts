@@ -25,6 +25,8 @@ void runService({
         },
         worker: {
           concurrency: config.FERRY_WORKER_CONCURRENCY,
+          mailboxBatches: config.FERRY_WORKER_MAILBOX_BATCHES,
+          heapGrowingPercent: config.FERRY_WORKER_HEAP_GROWING_PERCENT,
           limits: { batchItems: config.FERRY_BATCH_ITEMS, batchBytes: config.FERRY_BATCH_MIB * 1024 * 1024, itemConcurrency: config.FERRY_WORKER_ITEM_CONCURRENCY },
         },
       }),

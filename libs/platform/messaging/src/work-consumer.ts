@@ -218,7 +218,7 @@ export class WorkConsumer<T extends DescMessage> {
   }
 
   /** Tells the server the message is still being worked on; a connection already gone is no error (the message comes back). */
-  private heartbeat(msg: JsMsg): NodeJS.Timeout {
+  protected heartbeat(msg: JsMsg): NodeJS.Timeout {
     return setInterval(() => {
       try {
         msg.working();

@@ -6,6 +6,8 @@ import { entryToWire, planToWire } from './work-item.codec';
 
 /** Lanes of the work stream are named `work-<project id>`: one per project, served in turn. */
 export const WORK_LANE_PREFIX = 'work';
+/** A project's planning steps have a lane of their own, `plan-<project id>`, served before copy batches. */
+export const PLAN_LANE_PREFIX = 'plan';
 
 /** Delivery limits shared by the declaring (planner) and consuming (worker) sides. */
 export interface WorkQueueLimits {
@@ -21,7 +23,8 @@ export const DEFAULT_WORK_QUEUE_LIMITS: WorkQueueLimits = { maxDeliveries: 6, ac
 
 /**
  * The migration work queue on JetStream: `migration.v1.work.<org>.<project>.<plan|copy>` in the
- * work-queue stream, one lane (durable consumer) per project. Every publish carries a deterministic
+ * work-queue stream, two lanes (durable consumers) per project: its copy batches, and its planning
+ * steps, which workers serve first (a mailbox's next page must not wait behind every batch queued). Every publish carries a deterministic
  * message id, so a repeated step or batch within the duplicate window is dropped by the server.
  */
 export class JetStreamWorkQueue implements WorkQueue, WorkPublisher {
@@ -31,7 +34,15 @@ export class JetStreamWorkQueue implements WorkQueue, WorkPublisher {
   ) {}
 
   async open(orgId: string, projectId: string): Promise<void> {
-    await this.messaging.declareLane(Events.migrationWork, { prefix: WORK_LANE_PREFIX, key: projectId, filter: { org: orgId, project: projectId } }, this.limits);
+    try {
+      await this.messaging.declareLane(Events.migrationWork, { prefix: WORK_LANE_PREFIX, key: projectId, filter: { org: orgId, project: projectId, kind: 'copy' } }, this.limits);
+    } catch (err) {
+      // A lane declared before planning had its own lane filters every kind; a work-queue stream
+      // allows no overlapping lane, so that project keeps planning in its one lane.
+      if (/filters a different subject/.test((err as Error).message)) return;
+      throw err;
+    }
+    await this.messaging.declareLane(Events.migrationWork, { prefix: PLAN_LANE_PREFIX, key: projectId, filter: { org: orgId, project: projectId, kind: 'plan' } }, this.limits);
   }
 
   async plan(orgId: string, projectId: string, passId: string, mappingId: string): Promise<void> {

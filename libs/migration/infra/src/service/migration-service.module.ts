@@ -75,7 +75,7 @@ export class MigrationServiceModule {
             m,
             new PlanMailboxUseCase(runs, refs, adapters, queue, options.worker.limits),
             new CopyBatchUseCase(runs, refs, adapters, options.worker.limits, metrics),
-            { concurrency: options.worker.concurrency, ...(options.worker.queue ? { queue: options.worker.queue } : {}), projectActive: (id) => active.has(id) },
+            { concurrency: options.worker.concurrency, mailboxBatches: options.worker.mailboxBatches, ...(options.worker.queue ? { queue: options.worker.queue } : {}), projectActive: (id) => active.has(id) },
             metrics,
           );
         },

@@ -12,7 +12,15 @@ export interface MigrationServiceOptions {
   /** The service's ES256 private key file (PKCS#8 PEM, mode 0600) for the token broker's service assertions. */
   readonly serviceKeyFile: string;
   readonly adapters: MailAdapterSettings;
-  readonly worker: { readonly concurrency: number; readonly limits: WorkLimits; readonly queue?: WorkQueueLimits };
+  readonly worker: {
+    readonly concurrency: number;
+    /** Copy batches of one mailbox carried at once by one replica while others wait (default 1). */
+    readonly mailboxBatches?: number;
+    readonly limits: WorkLimits;
+    readonly queue?: WorkQueueLimits;
+    /** V8 heap growth between full collections, in percent (see tuneWorkerHeap; default 20, 0: V8's own). */
+    readonly heapGrowingPercent?: number;
+  };
   /** How often the planner starts scheduled passes whose time has come (default 5 s). */
   readonly schedulerIntervalMs?: number;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CopyBatchUseCase, type MailAdapters, type MailTarget, PlanMailboxUseCase, type WorkLimits } from '@ferry/migration/application';
+import { CopyBatchUseCase, type MailAdapters, type MailSource, type MailTarget, PlanMailboxUseCase, type WorkLimits } from '@ferry/migration/application';
 import { MemoryMailSystem } from '@ferry/migration/testing';
 import { MessagingClient } from '@ferry/platform/messaging';
 import { createTestDatabase, natsTestNamespace, TEST_NATS_URL, type TestDatabase } from '@ferry/platform/testing';
@@ -10,7 +10,7 @@ import { TypeormReferenceStore } from '../persistence/typeorm-reference.store';
 import { TypeormRunStore } from '../persistence/typeorm-run.store';
 import { JetStreamWorkQueue, type WorkQueueLimits } from '../queue/jetstream-work.queue';
 import { ActiveProjects } from '../worker/active-projects';
-import { MigrationWorker } from '../worker/migration-worker';
+import { MigrationWorker, type MigrationWorkerOptions } from '../worker/migration-worker';
 
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -72,8 +72,11 @@ export class WorkerEngineHarness {
     return c;
   }
 
-  /** Starts a worker replica; `target` replaces the shared memory target for this replica only. */
-  async startWorker(options: { target?: MailTarget; drainTimeoutMs?: number } = {}): Promise<HarnessWorker> {
+  /**
+   * Starts a worker replica; `source` and `target` replace the shared memory systems for this replica
+   * only; `scheduling` overrides its slots (default 4) and per-mailbox cap.
+   */
+  async startWorker(options: { source?: MailSource; target?: MailTarget; drainTimeoutMs?: number; scheduling?: Pick<MigrationWorkerOptions, 'concurrency' | 'mailboxBatches'> } = {}): Promise<HarnessWorker> {
     const client = this.messaging('migration', options.drainTimeoutMs);
     const runs = new TypeormRunStore(this.db, (a) => `p-${a.length}`, undefined, (pass) => {
       this.ended.push(pass.passId);
@@ -83,7 +86,8 @@ export class WorkerEngineHarness {
     const queue = new JetStreamWorkQueue(client, this.queue);
     const active = new ActiveProjects(this.db, 200);
     const target = options.target ?? this.target;
-    const adapters: MailAdapters = { source: () => this.source, target: () => target };
+    const source = options.source ?? this.source;
+    const adapters: MailAdapters = { source: () => source, target: () => target };
     const worker = new MigrationWorker(client, new PlanMailboxUseCase(runs, refs, adapters, queue, this.limits), new CopyBatchUseCase(runs, refs, adapters, this.limits), {
       concurrency: 4,
       queue: this.queue,
@@ -91,6 +95,7 @@ export class WorkerEngineHarness {
       deferMs: 200,
       retryDelaysMs: [100, 200, 400],
       stopGraceMs: 2000,
+      ...options.scheduling,
     });
     await worker.start();
     this.workers.push(worker);

@@ -3,13 +3,19 @@ import { Events, type WorkItem } from '@ferry/contracts';
 import { type CopyBatchUseCase, PassNotRunningError, type PlanMailboxUseCase, type WorkAddress } from '@ferry/migration/application';
 import { type DeadLetterContext, DeferredMessageError, type FairWorkConsumer, type MessagingClient, PermanentMessageError, type WorkContext } from '@ferry/platform/messaging';
 import { batchFromWire, MalformedWorkItemError, planFromWire } from '../queue/work-item.codec';
-import { DEFAULT_WORK_QUEUE_LIMITS, WORK_LANE_PREFIX, type WorkQueueLimits } from '../queue/jetstream-work.queue';
+import { DEFAULT_WORK_QUEUE_LIMITS, PLAN_LANE_PREFIX, WORK_LANE_PREFIX, type WorkQueueLimits } from '../queue/jetstream-work.queue';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 
 /** How a worker replica runs. */
 export interface MigrationWorkerOptions {
   /** Work items handled at once by this replica (each copies up to `itemConcurrency` messages). */
   readonly concurrency: number;
+  /**
+   * Copy batches of one mailbox this replica carries at once while other mailboxes' batches wait
+   * (default 1: one batch already asks more than a mailbox's upload budget). Further batches of that
+   * mailbox are held, without spending a delivery, and the replica reads on through the lane.
+   */
+  readonly mailboxBatches?: number;
   readonly queue?: WorkQueueLimits;
   /** Whether a project's lane may be served now (a running pass); cached by the caller. */
   readonly projectActive: (projectId: string) => Promise<boolean>;
@@ -21,12 +27,14 @@ export interface MigrationWorkerOptions {
   readonly stopGraceMs?: number;
 }
 
+export const DEFAULT_MAILBOX_BATCHES = 1;
+
 /** Redelivery delays after failed attempts: quick first, then minutes, as outages last. */
 const RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 60_000, 120_000];
 
 /**
- * The worker role: takes work items from every project's lane in turn and runs them (plan a mailbox
- * step, copy a batch). Stateless: everything durable is in the queue and the database, so replicas
+ * The worker role: takes work items from every project's lanes in turn and runs them (plan a mailbox
+ * step, first; copy a batch, at most `mailboxBatches` of one mailbox at once while others wait). Stateless: everything durable is in the queue and the database, so replicas
  * can be added, removed or killed at any moment.
  */
 export class MigrationWorker {
@@ -49,7 +57,11 @@ export class MigrationWorker {
       Events.migrationWork,
       {
         lanePrefix: WORK_LANE_PREFIX,
+        // Planning steps are short and produce every batch: they go first, with a slot of their own.
+        priorityLanePrefix: PLAN_LANE_PREFIX,
         concurrency: this.options.concurrency,
+        groupOf: (item) => (item.kind.case === 'copy' ? `${item.passId}/${item.mappingId}` : undefined),
+        maxPerGroup: Math.max(1, this.options.mailboxBatches ?? DEFAULT_MAILBOX_BATCHES),
         maxDeliveries: limits.maxDeliveries,
         ackWaitMs: limits.ackWaitMs,
         retryDelaysMs: this.options.retryDelaysMs ?? RETRY_DELAYS_MS,
