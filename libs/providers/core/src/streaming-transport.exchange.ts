@@ -45,7 +45,8 @@ export class Exchange {
     });
     const headers = nodeHeaders(this.request.headers);
     const body = this.request.body;
-    const length = Buffer.isBuffer(body) ? body.length : this.request.bodyLength;
+    const length =
+      body === undefined || body instanceof Readable ? this.request.bodyLength : bytesOf(body);
     if (body !== undefined && length !== undefined) headers['content-length'] = String(length);
     let req: ClientRequest;
     try {
@@ -72,7 +73,13 @@ export class Exchange {
     this.watchdog.watch(this);
     if (body === undefined) req.end();
     else if (Buffer.isBuffer(body)) req.end(body);
-    else void this.pump(body, length);
+    else if (body instanceof Readable) void this.pump(body, length);
+    else {
+      // Corked, the pieces leave in one write (and one TLS record where they fit).
+      req.cork();
+      for (const piece of body) req.write(piece);
+      req.end();
+    }
     return promise;
   }
 
@@ -230,6 +237,13 @@ class Answer implements StreamingResponse {
   get headers(): Headers {
     return (this.made ??= headersOf(this.raw));
   }
+}
+
+function bytesOf(body: Buffer | readonly Buffer[]): number {
+  if (Buffer.isBuffer(body)) return body.length;
+  let bytes = 0;
+  for (const piece of body) bytes += piece.length;
+  return bytes;
 }
 
 /** Resolves on 'drain', or when the request closes (a failure that will be reported elsewhere). */

@@ -64,6 +64,8 @@ describe('the streaming transport for large bodies', () => {
   /** What the local server did with the last upload. */
   let received = { size: 0, sha256: '' };
   let receivedSoFar = 0;
+  /** The Content-Length the last upload declared (none when it was sent chunked). */
+  let declaredLength: string | undefined;
   /** How much of the last '/big' answer the local server produced so far. */
   let bigPulled = () => 0;
 
@@ -71,6 +73,7 @@ describe('the streaming transport for large bodies', () => {
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     // Reads the upload slowly (backpressure) and reports what it got.
     '/slow-sink': (req, res) => {
+      declaredLength = req.headers['content-length'];
       const hash = createHash('sha256');
       receivedSoFar = 0;
       req.on('data', (chunk: Buffer) => {
@@ -205,6 +208,16 @@ describe('the streaming transport for large bodies', () => {
     expect(received).toEqual({ size: total, sha256: expected.digest('hex') });
     // Socket and stream buffers only: far below the body's size.
     expect(maxAhead).toBeLessThan(8 * MiB);
+  });
+
+  it('sends a body given as pieces, byte for byte, with their total as its length', async () => {
+    const pieces = [Buffer.from('--b\r\n'), Buffer.alloc(0), Buffer.alloc(300_000, 7), Buffer.from('\r\n--b--\r\n')];
+    const res = await build(['127.0.0.1'])({ method: 'POST', url: `${base}/slow-sink`, body: pieces, signal: signal() });
+    expect(res.status).toBe(201);
+    await drain(res.body);
+    const whole = Buffer.concat(pieces);
+    expect(received).toEqual({ size: whole.length, sha256: createHash('sha256').update(whole).digest('hex') });
+    expect(declaredLength).toBe(String(whole.length));
   });
 
   it('streams a 32 MiB answer to a slow consumer, whose pauses are not idleness', async () => {

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { DestinationPolicy } from '@ferry/platform/net';
 import { DestinationCheck } from './outbound-guard';
 import { ProviderError } from './provider-error';
@@ -26,8 +26,11 @@ export interface StreamingRequest {
   readonly method: string;
   readonly url: string | URL;
   readonly headers?: Record<string, string> | Headers;
-  /** A Buffer is sent as is; a Readable is streamed with backpressure (and consumed, or destroyed on failure). */
-  readonly body?: Buffer | Readable;
+  /**
+   * A Buffer is sent as is, and so are pieces of one (a multipart body around a message, sent without
+   * copying them into one); a Readable is streamed with backpressure (and consumed, or destroyed on failure).
+   */
+  readonly body?: Buffer | readonly Buffer[] | Readable;
   /** Content-Length of a Readable body; without it the body is sent chunked. The stream must match it. */
   readonly bodyLength?: number;
   readonly signal: AbortSignal;
@@ -63,7 +66,7 @@ export function createStreamingTransport(options: StreamingTransportOptions): St
     const body = request.body;
     if (
       body !== undefined &&
-      !Buffer.isBuffer(body) &&
+      body instanceof Readable &&
       request.bodyLength !== undefined &&
       (!Number.isSafeInteger(request.bodyLength) || request.bodyLength < 0)
     ) {

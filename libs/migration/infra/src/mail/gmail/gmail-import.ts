@@ -68,6 +68,21 @@ async function importedId(res: StreamingResponse): Promise<string> {
   return id;
 }
 
+/** Whether `needle` occurs in the pieces read as one sequence of bytes, across their joins too. */
+export function includesAcross(pieces: readonly Buffer[], needle: string): boolean {
+  const bytes = Buffer.from(needle);
+  const overlap = bytes.length - 1;
+  // The last `overlap` bytes before the piece at hand: all a match straddling its start can use.
+  let tail: Buffer = Buffer.alloc(0);
+  for (const piece of pieces) {
+    if (piece.includes(bytes)) return true;
+    if (overlap === 0) continue;
+    if (tail.length > 0 && Buffer.concat([tail, piece.subarray(0, overlap)]).includes(bytes)) return true;
+    tail = piece.length >= overlap ? piece.subarray(-overlap) : Buffer.concat([tail, piece]).subarray(-overlap);
+  }
+  return false;
+}
+
 /** The bytes Gmail holds after a 308 (`Range: bytes=0-N`); 0 when it holds none. */
 function persisted(res: StreamingResponse): number {
   const range = /^bytes=0-(\d+)$/.exec(res.headers.get('range') ?? '');
@@ -99,12 +114,14 @@ export class GmailImporter {
     recover: () => Promise<string | null>,
   ): Promise<ImportOutcome> {
     const small = Math.min(this.limits.multipartMaxBytes, this.limits.maxMessageBytes);
-    const first = Buffer.concat([prefix, await reader.take(Math.max(0, small + 1 - prefix.length))]);
-    if (first.length <= small && (await reader.atEnd())) {
-      return { id: await this.multipart(mailbox, labelIds, first, signal, recover), bytes: first.length };
+    const taken = await reader.take(Math.max(0, small + 1 - prefix.length));
+    const bytes = prefix.length + taken.length;
+    if (bytes <= small && (await reader.atEnd())) {
+      // Sent as pieces: the message is not copied behind the prefix, nor into the multipart body.
+      return { id: await this.multipart(mailbox, labelIds, [prefix, taken], signal, recover), bytes };
     }
     // A resumable session files nothing until its last byte, and a lost answer is asked for again.
-    return this.resumable(mailbox, labelIds, first, reader, signal);
+    return this.resumable(mailbox, labelIds, Buffer.concat([prefix, taken]), reader, signal);
   }
 
   /**
@@ -114,20 +131,21 @@ export class GmailImporter {
   private async multipart(
     mailbox: MailboxRef,
     labelIds: readonly string[],
-    mime: Buffer,
+    mime: readonly Buffer[],
     signal: AbortSignal,
     recover: () => Promise<string | null>,
   ): Promise<string> {
     let boundary = `ferry_${randomBytes(18).toString('base64url')}`;
-    while (mime.includes(boundary)) boundary = `ferry_${randomBytes(18).toString('base64url')}`;
-    const body = Buffer.concat([
+    while (includesAcross(mime, boundary)) boundary = `ferry_${randomBytes(18).toString('base64url')}`;
+    const body = [
       Buffer.from(
-        `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ labelIds })}\r\n`,
+        `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ labelIds })}\r\n` +
+          `--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n`,
       ),
-      Buffer.from(`--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n`),
-      mime,
+      ...mime,
       Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
+    ];
+    const length = body.reduce((sum, piece) => sum + piece.length, 0);
     return this.unlessFiled(signal, recover, async (policy) => {
       const res = await this.api.send(
         mailbox,
@@ -140,7 +158,7 @@ export class GmailImporter {
           headers: { authorization, 'content-type': `multipart/related; boundary=${boundary}` },
           body,
         }),
-        { uploadBytes: body.length },
+        { uploadBytes: length },
         policy,
       );
       return importedId(res);
