@@ -45,6 +45,54 @@ describe('fair work queues', () => {
     expect(order.filter((o) => o === 'small')).toHaveLength(10);
   }, 30_000);
 
+  it('serves priority lanes before the work queued ahead of them', async () => {
+    const producer = make('producer');
+    await producer.declareLane(workEvent, { prefix: 'bulk', key: 'p', filter: { region: 'afr', org: 'bulk' } }, LIMITS);
+    await producer.declareLane(workEvent, { prefix: 'urgent', key: 'p', filter: { region: 'afr', org: 'urgent' } }, LIMITS);
+    await publish(producer, 'afr', 'bulk', 12);
+    await publish(producer, 'afr', 'urgent', 1);
+    const order: string[] = [];
+    const worker = make();
+    await worker.consumeFair(workEvent, { lanePrefix: 'bulk', priorityLanePrefix: 'urgent', concurrency: 1, refreshLanesMs: 100, ...LIMITS }, async (msg) => {
+      order.push(msg.orgId);
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    await eventually(() => order.length === 13, 20_000);
+    expect(order.indexOf('urgent')).toBeLessThanOrEqual(1);
+  });
+
+  it('holds a group at its cap while other groups wait, without spending a delivery', async () => {
+    const producer = make('producer');
+    await producer.declareLane(workEvent, { prefix: 'groups', key: 'g', filter: { region: 'mea', org: 'groups' } }, LIMITS);
+    // Group a's six messages are queued ahead of group b's two.
+    for (const [i, name] of ['a', 'a', 'a', 'a', 'a', 'a', 'b', 'b'].entries()) {
+      await producer.publish(workEvent, { region: 'mea', org: 'groups' }, { id: `g-${i}`, orgId: 'groups', name }, { msgId: `g-${i}` });
+    }
+    const running = new Map<string, number>();
+    const order: string[] = [];
+    const deliveries: number[] = [];
+    let aWhileBWaits = 0;
+    const worker = make();
+    await worker.consumeFair(
+      workEvent,
+      { lanePrefix: 'groups', concurrency: 2, maxPerGroup: 1, groupOf: (m) => m.name, refreshLanesMs: 100, ...LIMITS, ackWaitMs: 1000 },
+      async (msg, ctx) => {
+        order.push(msg.name);
+        deliveries.push(ctx.deliveryCount);
+        running.set(msg.name, (running.get(msg.name) ?? 0) + 1);
+        if (order.filter((n) => n === 'b').length < 2) aWhileBWaits = Math.max(aWhileBWaits, running.get('a') ?? 0);
+        // Longer than the ack wait: a held message must be kept in progress, not redelivered.
+        await new Promise((r) => setTimeout(r, 1200));
+        running.set(msg.name, (running.get(msg.name) ?? 1) - 1);
+      },
+    );
+    await eventually(() => order.length === 8, 30_000);
+    expect(aWhileBWaits).toBe(1);
+    // b's messages ran beside a's first ones, not after all six.
+    expect(order.lastIndexOf('b')).toBeLessThan(4);
+    expect(deliveries.every((d) => d === 1)).toBe(true);
+  }, 40_000);
+
   it('leaves an inactive lane alone until it is active again, and reports its backlog', async () => {
     const producer = make('producer');
     await producer.declareLane(workEvent, { prefix: 'gate', key: 'paused', filter: { region: 'eus', org: 'paused' } }, LIMITS);
