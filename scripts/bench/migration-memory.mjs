@@ -8,12 +8,19 @@
 //             8, 64 or 256 KiB); RSS is also sampled along the pass to show whether it grows with it.
 // Target: under 256 MB in both. The sandbox runs in its own process at zero latency, throttling off.
 // usage: node scripts/bench/migration-memory.mjs [--case large|mailbox|both] [--quick] [--messages 30000]
+//          [--heap-growing-percent N] [--node-args=<flags>]
 //        (after node scripts/build.mjs; --messages 100000 for the issue's size, ~20 min on 2 cores)
 import { parseArgs } from 'node:util';
 import { writeResult } from './results.mjs';
 import { load, loadHarness, MiB, procRss, QUEUE_DEFAULTS, round, spawnWorker, startBenchSandbox, withCleanup, WORKER_DEFAULTS } from './migration-common.mjs';
 
-const { values } = parseArgs({ options: { case: { type: 'string', default: 'both' }, quick: { type: 'boolean', default: false }, messages: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { case: { type: 'string', default: 'both' }, quick: { type: 'boolean', default: false }, messages: { type: 'string' }, 'heap-growing-percent': { type: 'string' }, 'node-args': { type: 'string' } },
+});
+// The worker's V8 heap growth (the service's FERRY_WORKER_HEAP_GROWING_PERCENT, default 20; 0 is V8's
+// own), and node flags for the worker child (--node-args=--max-semi-space-size=4), to compare settings.
+const HEAP_GROWING_PERCENT = values['heap-growing-percent'] === undefined ? undefined : Number(values['heap-growing-percent']);
+const NODE_ARGS = (values['node-args'] ?? '').split(' ').filter(Boolean);
 const CASES = values.case === 'both' ? ['large', 'mailbox'] : [values.case];
 const MESSAGES = Number(values.messages ?? (values.quick ? 3000 : 30_000));
 const ATTACHMENT = 150 * MiB;
@@ -37,7 +44,7 @@ async function carry(name, gmail, check) {
       if (check && !check(await sandbox.client.gmailMessages(source))) return null;
       const engine = await harness.openBenchEngine('memory', QUEUE_DEFAULTS);
       defer(() => engine.close());
-      const worker = await spawnWorker({ natsPrefix: engine.natsPrefix, databaseUrl: engine.databaseUrl, endpoints: sandbox.endpoints, governor: 'none', ...WORKER_DEFAULTS, queue: QUEUE_DEFAULTS });
+      const worker = await spawnWorker({ natsPrefix: engine.natsPrefix, databaseUrl: engine.databaseUrl, endpoints: sandbox.endpoints, governor: 'none', ...WORKER_DEFAULTS, queue: QUEUE_DEFAULTS, ...(HEAP_GROWING_PERCENT === undefined ? {} : { heapGrowingPercent: HEAP_GROWING_PERCENT }) }, { execArgv: NODE_ARGS });
       defer(() => worker.stop());
       await new Promise((r) => setTimeout(r, 1000));
       const idle = procRss(worker.pid);
@@ -65,6 +72,11 @@ async function carry(name, gmail, check) {
         peakRssMiB: round(Math.max(worker.peakMiB, end?.peakMiB ?? 0), 1),
         peakRssMiBByGetrusage: round(report.maxRssKiB / 1024, 1),
         endRssMiB: round(end?.rssMiB ?? 0, 1),
+        // process.memoryUsage() and V8 heap spaces (MiB) at the highest-RSS sample, and each one's highest.
+        memory: report.memory,
+        messagesPerS: round(t.migrated / (outcome.wallMs / 1000), 1),
+        workerCpuMs: round(report.cpuMs),
+        workerCpuMsPerMessage: round(report.cpuMs / Math.max(1, t.migrated), 3),
         underTarget: Math.max(worker.peakMiB, end?.peakMiB ?? 0) < 256,
         timeline,
         load: load(),
@@ -75,7 +87,7 @@ async function carry(name, gmail, check) {
   throw new Error(`no seed gave the ${name} shape wanted`);
 }
 
-const result = { command: `node scripts/bench/migration-memory.mjs ${process.argv.slice(2).join(' ')}`.trim(), worker: { ...WORKER_DEFAULTS, process: 'child', governor: 'none' }, cases: {} };
+const result = { command: `node scripts/bench/migration-memory.mjs ${process.argv.slice(2).join(' ')}`.trim(), worker: { ...WORKER_DEFAULTS, process: 'child', governor: 'none', heapGrowingPercent: HEAP_GROWING_PERCENT ?? 'service default', nodeArgs: NODE_ARGS }, cases: {} };
 for (const name of CASES) {
   console.error(`memory: ${name}`);
   result.cases[name] =

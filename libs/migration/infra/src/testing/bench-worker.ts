@@ -42,6 +42,8 @@ export interface BenchWorkerConfig {
   readonly poolMax?: number;
   /** Record this process's Graph mailbox requests (times, statuses, Retry-After, upload bytes). */
   readonly recordHttp?: boolean;
+  /** A worker child's V8 heap growth (FERRY_WORKER_HEAP_GROWING_PERCENT; default the service's, 0: V8's own). */
+  readonly heapGrowingPercent?: number;
 }
 
 /** A running bench worker and what it measured. */
