@@ -24,8 +24,8 @@ export const configSchema = withDatabase(baseServiceSchema).extend({
   FERRY_WORKER_ITEM_CONCURRENCY: defaultedVar(integerValue({ min: 1, max: 64 }), 4),
   FERRY_BATCH_ITEMS: defaultedVar(integerValue({ min: 1, max: 1000 }), 50),
   FERRY_BATCH_MIB: defaultedVar(integerValue({ min: 1, max: 4096, unit: 'MiB' }), 64),
-  /** V8 heap growth between full collections for the worker role, in percent; 0 keeps V8's own (see the README). */
-  FERRY_WORKER_HEAP_GROWING_PERCENT: defaultedVar(integerValue({ min: 0, max: 400 }), 20),
+  /** V8 heap growth between full collections for the worker role, in percent; 0 keeps V8's own (memory against CPU, see the README). */
+  FERRY_WORKER_HEAP_GROWING_PERCENT: defaultedVar(integerValue({ min: 0, max: 400 }), 0),
   /** Messages below this size are parsed in memory in one pass; larger ones are streamed twice. */
   FERRY_SMALL_MESSAGE_MIB: defaultedVar(integerValue({ min: 1, max: 32, unit: 'MiB' }), 3),
 });

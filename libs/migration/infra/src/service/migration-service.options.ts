@@ -18,7 +18,7 @@ export interface MigrationServiceOptions {
     readonly mailboxBatches?: number;
     readonly limits: WorkLimits;
     readonly queue?: WorkQueueLimits;
-    /** V8 heap growth between full collections, in percent (see tuneWorkerHeap; default 20, 0: V8's own). */
+    /** V8 heap growth between full collections, in percent (see tuneWorkerHeap; default 0: V8's own). */
     readonly heapGrowingPercent?: number;
   };
   /** How often the planner starts scheduled passes whose time has come (default 5 s). */
